@@ -1,0 +1,22 @@
+export const CACHE_HELP = `Usage: kcc-cache [options] <plugin> [args...]
+
+Runs a Kubernetes exec credential plugin (aws eks get-token, gke-gcloud-auth-plugin,
+kubelogin, ...) and caches the ExecCredential it prints until shortly before it expires.
+Point a kubeconfig user's exec.command at kcc-cache and move the plugin into args
+(kcc-injector does this for you).
+
+Options (only before the plugin):
+  -h, --help     show this help
+      --version  print the version
+      --         end of kcc-cache's options
+
+Environment:
+  KUBE_CREDENTIAL_CACHE_FILE                cache file (default: per-OS cache dir)
+  KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN      refresh this long before expiry (30s)
+  KUBE_CREDENTIAL_CACHE_DEFAULT_TTL         keep credentials without expiry this long (1h)
+  KUBE_CREDENTIAL_CACHE_NO_EXPIRY_THRESHOLD expiry this far in the past means "none" (24h)
+  KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST   env names in the cache key
+                                            (KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_REGION,AWS_VAULT)
+  KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT        wait at most this long for a parallel refresh (60s)
+  KUBE_CREDENTIAL_CACHE_DEBUG               1/true/yes/on: explain decisions on stderr
+`;

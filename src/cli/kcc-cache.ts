@@ -1,0 +1,37 @@
+import { homedir } from "node:os";
+import { isDebug } from "../core/config.js";
+import { serveCredential } from "../flows/serve-credential.js";
+import type { Runtime } from "../flows/runtime.js";
+import { writeStderr, writeStdout } from "../io/stdio.js";
+import { parseCacheArgv } from "./cache-argv.js";
+import { reportError } from "./report-error.js";
+
+declare const KCC_VERSION: string;
+
+export async function runCache(argv: readonly string[], runtime: Runtime): Promise<number> {
+  try {
+    const command = parseCacheArgv(argv);
+    switch (command.kind) {
+      case "help":
+        runtime.stdout((await import("./cache-help.js")).CACHE_HELP);
+        return 0;
+      case "version":
+        runtime.stdout(`kcc-cache ${KCC_VERSION}\n`);
+        return 0;
+      case "run":
+        return await serveCredential(command, runtime);
+    }
+  } catch (error) {
+    return reportError("kcc-cache", error, runtime.stderr, isDebug(runtime.env));
+  }
+}
+
+const runtime: Runtime = {
+  env: process.env,
+  now: Date.now,
+  platform: { os: process.platform, homedir: homedir(), env: process.env },
+  stdout: writeStdout,
+  stderr: writeStderr,
+};
+
+void runCache(process.argv.slice(2), runtime).then((code) => process.exit(code));

@@ -1,0 +1,26 @@
+import { isRecord } from "./exec-info.js";
+import type { ExpirySource } from "./freshness.js";
+
+/**
+ * One cached credential. `credential` is the plugin's stdout exactly as printed, so a hit gives
+ * kubectl the same bytes (and the same expirationTimestamp) the plugin gave.
+ */
+export interface CacheEntry {
+  readonly credential: string;
+  readonly expiresAtMs: number;
+  readonly expirySource: ExpirySource;
+  readonly kind: "token" | "certificate";
+  readonly storedAtMs: number;
+}
+
+/** A stored value that is not a well-formed entry is treated as absent (a miss), never trusted. */
+export function toCacheEntry(value: unknown): CacheEntry | undefined {
+  if (!isRecord(value)) return undefined;
+  const { credential, expiresAtMs, expirySource, kind, storedAtMs } = value;
+  if (typeof credential !== "string" || credential === "") return undefined;
+  if (typeof expiresAtMs !== "number" || !Number.isFinite(expiresAtMs)) return undefined;
+  if (expirySource !== "plugin" && expirySource !== "default-ttl") return undefined;
+  if (kind !== "token" && kind !== "certificate") return undefined;
+  if (typeof storedAtMs !== "number") return undefined;
+  return { credential, expiresAtMs, expirySource, kind, storedAtMs };
+}

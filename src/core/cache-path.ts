@@ -1,0 +1,33 @@
+import type { Env } from "./config.js";
+
+export interface Platform {
+  readonly os: NodeJS.Platform;
+  readonly homedir: string;
+  readonly env: Env;
+}
+
+/**
+ * The Go original's default: os.UserCacheDir()/kube-credential-cache/cache.json. On Windows that
+ * is %LocalAppData% (the seed README says %AppData%, but Go's os.UserCacheDir uses LocalAppData,
+ * which is also where a machine-local cache belongs), so existing users keep their path.
+ */
+export function defaultCacheFile({ os, homedir, env }: Platform): string {
+  const sep = os === "win32" ? "\\" : "/";
+  const join = (...parts: string[]): string => parts.join(sep);
+  switch (os) {
+    case "darwin":
+      return join(homedir, "Library", "Caches", "kube-credential-cache", "cache.json");
+    case "win32":
+      return join(
+        env["LocalAppData"] ?? env["LOCALAPPDATA"] ?? join(homedir, "AppData", "Local"),
+        "kube-credential-cache",
+        "cache.json",
+      );
+    default: {
+      const xdg = env["XDG_CACHE_HOME"];
+      // The XDG spec calls a relative XDG_CACHE_HOME invalid (Go errors on it); fall back to ~/.cache.
+      const base = xdg !== undefined && xdg.startsWith("/") ? xdg : join(homedir, ".cache");
+      return join(base, "kube-credential-cache", "cache.json");
+    }
+  }
+}

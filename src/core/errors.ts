@@ -1,0 +1,74 @@
+/**
+ * The one error hierarchy. Every failure a user can see is a KccError with a stable
+ * `code`; the entry points turn it into one stderr line and `exitCode` in one place
+ * (src/cli/report-error.ts). Messages never contain a credential.
+ */
+export type KccErrorCode =
+  | "USAGE"
+  | "CONFIG"
+  | "PLUGIN_NOT_FOUND"
+  | "PLUGIN_NOT_EXECUTABLE"
+  | "PLUGIN_FAILED"
+  | "STORE"
+  | "LOCK"
+  | "KUBECONFIG";
+
+export class KccError extends Error {
+  override readonly name: string = "KccError";
+  constructor(
+    readonly code: KccErrorCode,
+    message: string,
+    readonly exitCode: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Wrong command line. Exit 2, like most Unix tools. */
+export class UsageError extends KccError {
+  override readonly name = "UsageError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("USAGE", message, 2, options);
+  }
+}
+
+/** A KUBE_CREDENTIAL_CACHE_* variable that cannot be understood. */
+export class ConfigError extends KccError {
+  override readonly name = "ConfigError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("CONFIG", message, 2, options);
+  }
+}
+
+/**
+ * The wrapped plugin could not be started or failed. `exitCode` mirrors the shell's
+ * conventions (127 not found, 126 not executable) or the plugin's own code.
+ */
+export class PluginError extends KccError {
+  override readonly name = "PluginError";
+}
+
+/** A credential store (cache file, secret store) could not be used. */
+export class StoreError extends KccError {
+  override readonly name = "StoreError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("STORE", message, 1, options);
+  }
+}
+
+/** A lock that could not be taken (held by someone else, or not creatable). */
+export class LockError extends KccError {
+  override readonly name = "LockError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("LOCK", message, 1, options);
+  }
+}
+
+/** A kubeconfig that cannot be read, parsed, understood or written. */
+export class KubeconfigError extends KccError {
+  override readonly name = "KubeconfigError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("KUBECONFIG", message, 1, options);
+  }
+}

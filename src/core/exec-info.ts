@@ -1,0 +1,47 @@
+/**
+ * KUBERNETES_EXEC_INFO, which client-go always sets for a plugin (PROTOCOL.md, "How client-go runs an
+ * exec plugin"). It tells us the apiVersion kubectl will insist on and, with provideClusterInfo, which
+ * cluster the credential is for. Scripts calling kcc-cache directly do not set it.
+ */
+export interface ClusterInfo {
+  readonly server?: string;
+  readonly "tls-server-name"?: string;
+  readonly "insecure-skip-tls-verify"?: boolean;
+  readonly "certificate-authority-data"?: string;
+  readonly "proxy-url"?: string;
+  readonly config?: unknown;
+}
+
+export interface ExecInfo {
+  readonly apiVersion: string | undefined;
+  readonly interactive: boolean | undefined;
+  readonly cluster: ClusterInfo | undefined;
+}
+
+export const API_VERSIONS = [
+  "client.authentication.k8s.io/v1beta1",
+  "client.authentication.k8s.io/v1",
+] as const;
+
+/** Returns undefined when the variable is absent or not the JSON client-go writes. */
+export function parseExecInfo(raw: string | undefined): ExecInfo | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  const spec = isRecord(value["spec"]) ? value["spec"] : {};
+  const cluster = isRecord(spec["cluster"]) ? (spec["cluster"] as ClusterInfo) : undefined;
+  return {
+    apiVersion: typeof value["apiVersion"] === "string" ? value["apiVersion"] : undefined,
+    interactive: typeof spec["interactive"] === "boolean" ? spec["interactive"] : undefined,
+    cluster,
+  };
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,149 @@
+import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { CacheEntry } from "../core/cache-entry.js";
+import type { CacheConfig } from "../core/config.js";
+import { formatDuration } from "../core/duration.js";
+import { KccError } from "../core/errors.js";
+import { validateExecCredential } from "../core/exec-credential.js";
+import type { ExecInfo } from "../core/exec-info.js";
+import { isFresh, planCacheLifetime } from "../core/freshness.js";
+import { decodePluginOutput } from "../core/plugin-output.js";
+import type { CredentialStore } from "../io/credential-store.js";
+import type { DebugLog } from "../io/debug-log.js";
+
+import { acquireLock, type LockOutcome } from "../io/lock.js";
+import { runPlugin } from "../io/plugin.js";
+import { warn, type Runtime } from "./runtime.js";
+import type { ServeRequest } from "./serve-credential.js";
+
+export interface RefreshContext {
+  readonly request: ServeRequest;
+  readonly key: string;
+  readonly config: CacheConfig;
+  readonly execInfo: ExecInfo | undefined;
+  readonly store: CredentialStore;
+  readonly runtime: Runtime;
+  readonly debug: DebugLog;
+}
+
+const LOCK_POLL_MS = 25;
+
+/**
+ * The miss path. Single flight: one kcc-cache per key runs the plugin while the others wait on the
+ * key's lock and then serve what it stored. The plugin's own result always reaches the caller
+ * unchanged; the cache only decides whether to keep it.
+ */
+export async function refreshCredential(context: RefreshContext): Promise<number> {
+  const { store, runtime, debug, config, key } = context;
+  const fresh = async (): Promise<CacheEntry | undefined> => {
+    const entry = await store.get(key);
+    return entry !== undefined && isFresh(entry.expiresAtMs, runtime.now(), config.refreshMarginMs)
+      ? entry
+      : undefined;
+  };
+  const waitStart = runtime.now();
+  const lock = await takeKeyLock(context, async () => (await fresh()) !== undefined);
+  if (lock.kind === "satisfied") {
+    const entry = await fresh();
+    if (entry !== undefined) {
+      debug(`hit after waiting ${formatDuration(runtime.now() - waitStart)} for another kcc-cache's refresh`);
+      runtime.stdout(entry.credential);
+      return 0;
+    }
+  }
+  if (lock.kind === "timeout") {
+    warn(
+      runtime,
+      `waited ${formatDuration(config.lockTimeoutMs)} for another kcc-cache (pid ${lock.holder?.pid ?? "unknown"}) to refresh this credential; running the plugin myself`,
+    );
+  }
+  try {
+    if (lock.kind === "acquired") {
+      // The previous holder may have stored a fresh credential just before we got the lock.
+      const entry = await fresh();
+      if (entry !== undefined) {
+        debug("hit: refreshed by another kcc-cache while this one waited for the lock");
+        runtime.stdout(entry.credential);
+        return 0;
+      }
+    }
+    return await runAndStore(context);
+  } finally {
+    if (lock.kind === "acquired") lock.release();
+  }
+}
+
+async function takeKeyLock(
+  context: RefreshContext,
+  isSatisfied: () => Promise<boolean>,
+): Promise<LockOutcome> {
+  const { store, runtime, config, key, debug } = context;
+  const name = createHash("sha256").update(key).digest("hex").slice(0, 32);
+  try {
+    mkdirSync(store.lockDirectory, { recursive: true, mode: 0o700 });
+    const outcome = await acquireLock(join(store.lockDirectory, `${name}.lock`), {
+      timeoutMs: config.lockTimeoutMs,
+      pollMs: LOCK_POLL_MS,
+      now: runtime.now,
+      isSatisfied,
+    });
+    debug(`refresh lock: ${outcome.kind}`);
+    return outcome;
+  } catch (error) {
+    // The lock only saves duplicate plugin runs; without it the credential is still served.
+    warn(runtime, `refresh lock unavailable (${describe(error)}); running the plugin without it`);
+    return { kind: "timeout", holder: undefined };
+  }
+}
+
+async function runAndStore(context: RefreshContext): Promise<number> {
+  const { request, runtime, debug, config, store, key, execInfo } = context;
+  const started = runtime.now();
+  const run = await runPlugin(request.command, request.args, runtime.env);
+  debug(`plugin exited ${run.exitCode} after ${formatDuration(runtime.now() - started)}`);
+  if (run.exitCode !== 0) {
+    // kubectl ignores stdout on failure; pass it on anyway so it sees exactly what the plugin did.
+    runtime.stdout(run.stdout);
+    return run.exitCode;
+  }
+  const decoded = await decodePluginOutput(run.stdout);
+  const validation = decoded.ok
+    ? validateExecCredential(decoded.value, execInfo?.apiVersion)
+    : { ok: false as const, reason: decoded.reason };
+  if (!validation.ok) {
+    runtime.stdout(run.stdout);
+    runtime.stderr(`kcc-cache: the plugin's output was not cached: ${validation.reason}\n`);
+    return 0;
+  }
+  const now = runtime.now();
+  const lifetime = planCacheLifetime(validation.facts.expiresAtMs, now, config);
+  if (lifetime.cacheable) {
+    debug(`store: until ${new Date(lifetime.expiresAtMs).toISOString()} (${lifetime.why})`);
+    try {
+      await store.put(
+        key,
+        {
+          credential: run.stdout,
+          expiresAtMs: lifetime.expiresAtMs,
+          expirySource: lifetime.source,
+          kind: validation.facts.kind,
+          storedAtMs: now,
+        },
+        now,
+      );
+    } catch (error) {
+      warn(runtime, `credential not cached: ${describe(error)}`);
+    }
+  } else {
+    debug(`not stored: ${lifetime.why}`);
+  }
+  runtime.stdout(run.stdout);
+  return 0;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof KccError) return error.message;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code ?? (error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,15 @@
+import type { Env } from "../core/config.js";
+import type { Platform } from "../core/cache-path.js";
+
+/** Everything a flow may know of the outside world, handed in by the entry point (tests pass their own). */
+export interface Runtime {
+  readonly env: Env;
+  readonly now: () => number;
+  readonly platform: Platform;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export function warn(runtime: Runtime, message: string): void {
+  runtime.stderr(`kcc-cache: warning: ${message}\n`);
+}

@@ -1,0 +1,50 @@
+import { buildCacheKey } from "../core/cache-key.js";
+import { readCacheConfig } from "../core/config.js";
+import { formatDuration } from "../core/duration.js";
+import { parseExecInfo } from "../core/exec-info.js";
+import { isFresh } from "../core/freshness.js";
+import { createDebugLog } from "../io/debug-log.js";
+import { openStore } from "./open-store.js";
+import type { Runtime } from "./runtime.js";
+
+export interface ServeRequest {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * kcc-cache's job: print a fresh cached credential, or refresh it through the plugin. This module is
+ * the cache-hit path, run on every kubectl call: it imports only what a hit needs, and loads the
+ * refresh machinery (plugin, locks, validation, YAML) only on a miss.
+ */
+export async function serveCredential(request: ServeRequest, runtime: Runtime): Promise<number> {
+  const config = readCacheConfig(runtime.env);
+  const debug = createDebugLog(config.debug, runtime.now(), runtime.now);
+  const execInfo = parseExecInfo(runtime.env["KUBERNETES_EXEC_INFO"]);
+  const key = buildCacheKey({
+    command: request.command,
+    args: request.args,
+    env: runtime.env,
+    cacheKeyEnvList: config.cacheKeyEnvList,
+    execInfo,
+  });
+  debug(`key: ${key}`);
+  const store = await openStore(config, runtime, debug);
+  const entry = await store.get(key);
+  const now = runtime.now();
+  if (entry !== undefined && isFresh(entry.expiresAtMs, now, config.refreshMarginMs)) {
+    debug(
+      `hit: expires ${new Date(entry.expiresAtMs).toISOString()} (${entry.expirySource}); ` +
+        `served for ${formatDuration(entry.expiresAtMs - config.refreshMarginMs - now)} more`,
+    );
+    runtime.stdout(entry.credential);
+    return 0;
+  }
+  debug(
+    entry === undefined
+      ? "miss: no entry"
+      : `miss: entry expires ${new Date(entry.expiresAtMs).toISOString()}, within the ${formatDuration(config.refreshMarginMs)} refresh margin`,
+  );
+  const { refreshCredential } = await import("./refresh-credential.js");
+  return refreshCredential({ request, key, config, execInfo, store, runtime, debug });
+}

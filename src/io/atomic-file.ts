@@ -1,0 +1,60 @@
+import {
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+  constants,
+} from "node:fs";
+import { randomBytes } from "node:crypto";
+import { basename, dirname, join } from "node:path";
+
+/**
+ * Replaces `path` so that a reader sees either the old file or the whole new one, never a part:
+ * write a temporary file in the same directory (rename is atomic only within a file system),
+ * fsync it, rename it over the target. The temporary file is created with `mode` from the start,
+ * so a secret is never readable by others, even for a moment, whatever the umask.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  try {
+    try {
+      // The umask may have removed bits from `mode`; an odd umask must not leave us unable to read it.
+      fchmodSync(fd, mode);
+      writeAll(fd, typeof data === "string" ? Buffer.from(data) : data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Already renamed or never created: nothing to clean up.
+    }
+    throw error;
+  }
+  syncDirectory(dirname(path));
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let offset = 0;
+  while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+}
+
+/** Makes the rename itself durable. Not possible on Windows, and not worth failing for. */
+function syncDirectory(directory: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(directory, constants.O_RDONLY);
+    fsyncSync(fd);
+  } catch {
+    // Best effort.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

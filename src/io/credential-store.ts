@@ -1,0 +1,16 @@
+import type { CacheEntry } from "../core/cache-entry.js";
+
+/**
+ * Where cached credentials live. Reads never throw: a store that cannot be read is a miss plus a
+ * warning, because the cache is only an optimisation. Writes may throw a StoreError, which the
+ * caller reports as a warning while still printing the credential.
+ */
+export interface CredentialStore {
+  readonly name: "file" | "keyring";
+  /** A path or a service name, for debug output and --status. */
+  readonly location: string;
+  /** Directory for per-key refresh locks (never holds secrets). */
+  readonly lockDirectory: string;
+  get(key: string): Promise<CacheEntry | undefined>;
+  put(key: string, entry: CacheEntry, nowMs: number): Promise<void>;
+}

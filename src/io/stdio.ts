@@ -1,0 +1,25 @@
+import { writeSync } from "node:fs";
+
+/**
+ * Writes straight to a file descriptor. Cheaper than waking process.stdout's stream machinery on
+ * the hit path, and synchronous, so nothing is lost when the process exits right after.
+ */
+export function writeFd(fd: 1 | 2, text: string): void {
+  const data = Buffer.from(text);
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      offset += writeSync(fd, data, offset, data.length - offset);
+    } catch (error) {
+      // A non-blocking pipe that is full: try again until the reader drains it.
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+    }
+  }
+}
+
+export const writeStdout = (text: string): void => {
+  writeFd(1, text);
+};
+export const writeStderr = (text: string): void => {
+  writeFd(2, text);
+};
