@@ -1,0 +1,123 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Sandbox } from "./sandbox.js";
+import { waitUntil } from "./wait.js";
+
+export interface FakePluginOptions {
+  /**
+   * The token printed. `{run}` becomes the run number (1, 2, …) and `{stdin}` what the plugin read on
+   * stdin (keep it JSON-safe). Default: `<name>-secret-{run}`, so every run prints a different
+   * credential and a test can tell which run a served credential came from.
+   */
+  token?: string;
+  /** ISO timestamp, or "none" to omit the field. Default: one hour from when the plugin is written. */
+  expirationTimestamp?: string;
+  /** Default: the apiVersion in KUBERNETES_EXEC_INFO, else client.authentication.k8s.io/v1beta1, as aws does. */
+  apiVersion?: string;
+  /** Exit code (default 0); stdout is printed either way. */
+  exitCode?: number;
+  /** Printed on stderr, byte for byte. */
+  stderr?: string;
+  /** Printed on stdout byte for byte instead of the generated ExecCredential. */
+  stdout?: string;
+  /** The plugin holds its run open until this file exists (after counting the run): no sleeps in tests. */
+  gate?: string;
+}
+
+export interface FakePlugin {
+  readonly name: string;
+  readonly path: string;
+  /** How many times the plugin has started (counted before it waits on its gate). */
+  runs(): number;
+  /** What run `n` (1-based) printed on stdout, byte for byte. */
+  output(n: number): string;
+  /** Resolves once the plugin has started at least `n` times. */
+  waitForRuns(n: number, timeoutMs?: number): Promise<void>;
+}
+
+export const API_V1BETA1 = "client.authentication.k8s.io/v1beta1";
+export const API_V1 = "client.authentication.k8s.io/v1";
+
+/** Whole seconds, like `aws eks get-token` prints. */
+export function isoIn(ms: number): string {
+  return new Date(Math.floor((Date.now() + ms) / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/**
+ * A counting exec plugin as a tiny /bin/sh script (a Node plugin would cost ~100 ms per run on
+ * machines with NODE_EXTRA_CA_CERTS). It lives on the sandbox's PATH, so `name` works as a bare command.
+ */
+export function writeFakePlugin(sandbox: Sandbox, name: string, options: FakePluginOptions = {}): FakePlugin {
+  const state = join(sandbox.dir, "plugins", name);
+  mkdirSync(state, { recursive: true });
+  const runsFile = join(state, "runs");
+  const lines = [
+    "#!/bin/sh",
+    `# fake exec credential plugin ${name} (kcc-cache end-to-end tests)`,
+    `state=${shq(state)}`,
+  ];
+  lines.push(`printf '%s\\n' "$$" >> "$state/runs"`, `n=$(wc -l < "$state/runs" | tr -d ' ')`);
+  if (options.gate !== undefined) {
+    // Bounded, and gives up when the sandbox is gone, so an orphaned run never outlives its test.
+    lines.push(
+      "i=0",
+      `while [ ! -e ${shq(options.gate)} ]; do`,
+      '  [ -d "$state" ] || exit 70',
+      "  i=$((i + 1)); [ $i -gt 12000 ] && exit 71",
+      "  sleep 0.01",
+      "done",
+    );
+  }
+  const token = options.token ?? `${name}-secret-{run}`;
+  if (token.includes("{stdin}")) lines.push("input=$(cat)");
+  if (options.stdout !== undefined) {
+    writeFileSync(join(state, "stdout"), options.stdout);
+    lines.push('cp "$state/stdout" "$state/out.$n"');
+  } else {
+    if (options.apiVersion !== undefined) lines.push(`api=${shq(options.apiVersion)}`);
+    else {
+      lines.push(
+        `api=$(printf '%s' "\${KUBERNETES_EXEC_INFO-}" | grep -o '"apiVersion":"[^"]*"' | head -n 1 | sed 's/^"apiVersion":"//; s/"$//')`,
+        `[ -n "$api" ] || api=${API_V1BETA1}`,
+      );
+    }
+    lines.push(`token=${tokenExpression(token)}`);
+    const expiry = options.expirationTimestamp ?? isoIn(3_600_000);
+    const status =
+      expiry === "none"
+        ? `"token":"%s"`
+        : `"expirationTimestamp":"${expiry.replace(/%/g, "%%")}","token":"%s"`;
+    lines.push(
+      `printf '{"kind":"ExecCredential","apiVersion":"%s","spec":{},"status":{${status}}}\\n' "$api" "$token" > "$state/out.$n"`,
+    );
+  }
+  lines.push('cat "$state/out.$n"');
+  if (options.stderr !== undefined) lines.push(`printf '%s' ${shq(options.stderr)} >&2`);
+  lines.push(`exit ${options.exitCode ?? 0}`, "");
+  const path = sandbox.writeScript(name, lines.join("\n"));
+  const runs = (): number =>
+    existsSync(runsFile) ? readFileSync(runsFile, "utf8").split("\n").filter(Boolean).length : 0;
+  return {
+    name,
+    path,
+    runs,
+    output: (n) => readFileSync(join(state, `out.${n}`), "utf8"),
+    waitForRuns: (n, timeoutMs) => waitUntil(() => runs() >= n, `${name} has run ${n} time(s)`, timeoutMs),
+  };
+}
+
+/** Single-quotes for /bin/sh. */
+export function shq(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+function tokenExpression(template: string): string {
+  return (
+    template
+      .split(/(\{run\}|\{stdin\})/)
+      .map((part) =>
+        part === "{run}" ? '"$n"' : part === "{stdin}" ? '"$input"' : part === "" ? "" : shq(part),
+      )
+      .join("") || "''"
+  );
+}
