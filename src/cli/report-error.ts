@@ -1,4 +1,4 @@
-import { KccError } from "../core/errors.js";
+import { isKccError } from "../core/errors.js";
 
 /**
  * The one place an error becomes text and an exit code. Known errors are one line; anything else
@@ -11,7 +11,7 @@ export function reportError(
   stderr: (text: string) => void,
   debug: boolean,
 ): number {
-  if (error instanceof KccError) {
+  if (isKccError(error)) {
     stderr(`${program}: ${error.message}\n`);
     return error.exitCode;
   }

@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
 import type { Env } from "./config.js";
 import { ENV } from "./config.js";
 import type { ClusterInfo, ExecInfo } from "./exec-info.js";
+import { sha256Hex } from "./sha256.js";
 
 export interface CacheKeyInput {
   readonly command: string;
@@ -67,5 +67,5 @@ function quote(value: string): string {
 }
 
 function digest(value: string): string {
-  return `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 16)}`;
+  return `sha256:${sha256Hex(value).slice(0, 16)}`;
 }

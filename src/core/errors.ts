@@ -13,8 +13,13 @@ export type KccErrorCode =
   | "LOCK"
   | "KUBECONFIG";
 
+// Lazy chunks (scripts/build.mjs) each carry their own copy of this module, so `instanceof` cannot
+// tell our errors apart across chunks; a registered symbol can.
+const KCC_ERROR = Symbol.for("kube-credential-cache.error");
+
 export class KccError extends Error {
   override readonly name: string = "KccError";
+  readonly [KCC_ERROR] = true;
   constructor(
     readonly code: KccErrorCode,
     message: string,
@@ -71,4 +76,11 @@ export class KubeconfigError extends KccError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("KUBECONFIG", message, 1, options);
   }
+}
+
+/** True for any KccError, whichever bundle created it. */
+export function isKccError(error: unknown): error is KccError {
+  return (
+    typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[KCC_ERROR] === true
+  );
 }

@@ -1,13 +1,13 @@
-import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CacheEntry } from "../core/cache-entry.js";
 import type { CacheConfig } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
-import { KccError } from "../core/errors.js";
+import { isKccError } from "../core/errors.js";
 import { validateExecCredential } from "../core/exec-credential.js";
 import type { ExecInfo } from "../core/exec-info.js";
 import { isFresh, planCacheLifetime } from "../core/freshness.js";
+import { sha256Hex } from "../core/sha256.js";
 import { decodePluginOutput } from "../core/plugin-output.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
@@ -79,7 +79,7 @@ async function takeKeyLock(
   isSatisfied: () => Promise<boolean>,
 ): Promise<LockOutcome> {
   const { store, runtime, config, key, debug } = context;
-  const name = createHash("sha256").update(key).digest("hex").slice(0, 32);
+  const name = sha256Hex(key).slice(0, 32);
   try {
     mkdirSync(store.lockDirectory, { recursive: true, mode: 0o700 });
     const outcome = await acquireLock(join(store.lockDirectory, `${name}.lock`), {
@@ -143,7 +143,7 @@ async function runAndStore(context: RefreshContext): Promise<number> {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof KccError) return error.message;
+  if (isKccError(error)) return error.message;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code ?? (error instanceof Error ? error.message : String(error));
 }

@@ -8,7 +8,6 @@ import {
   writeSync,
   constants,
 } from "node:fs";
-import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 
 /**
@@ -18,7 +17,9 @@ import { basename, dirname, join } from "node:path";
  * so a secret is never readable by others, even for a moment, whatever the umask.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  // O_EXCL guards uniqueness; the random part only avoids retries. (node:crypto would cost start-up time.)
+  const unique = `${process.pid}.${Math.random().toString(36).slice(2, 10)}`;
+  const temp = join(dirname(path), `.${basename(path)}.${unique}.tmp`);
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
     try {

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { CacheEntry } from "../../src/core/cache-entry.js";
+import { parseCacheDocument, serializeCacheDocument, withEntry } from "../../src/core/cache-document.js";
+
+const entry = (expiresAtMs: number, credential = "{}"): CacheEntry => ({
+  credential,
+  expiresAtMs,
+  expirySource: "plugin",
+  kind: "token",
+  storedAtMs: 0,
+});
+
+test("a document round-trips through its serialized form", () => {
+  const document = {
+    entries: new Map([
+      ["k1", entry(10)],
+      ['k"2', entry(20, "x\ny")],
+    ]),
+  };
+  const read = parseCacheDocument(serializeCacheDocument(document));
+  assert.equal(read.state, "ok");
+  assert.deepEqual(read.document.entries, document.entries);
+});
+
+test("broken files are reported, foreign and empty ones are not", () => {
+  const cases: [string, string, "ok" | "broken"][] = [
+    ["empty", "", "ok"],
+    ["truncated", '{"kcc":1,"entries":{"k":{"cre', "broken"],
+    ["garbage", "\u0000\u0001", "broken"],
+    ["an array", "[]", "broken"],
+    ["entries not an object", '{"entries":[]}', "broken"],
+    ["the Go original's file", '{"credentials":{"aws eks get-token":{"kind":"ExecCredential"}}}', "ok"],
+  ];
+  for (const [what, text, state] of cases) {
+    const read = parseCacheDocument(text);
+    assert.equal(read.state, state, what);
+    assert.equal(read.document.entries.size, 0, what);
+  }
+});
+
+test("one corrupt entry never costs the others", () => {
+  const text = JSON.stringify({
+    kcc: 1,
+    entries: { good: entry(10), bad: { credential: 1 }, alsoBad: "x", good2: entry(20) },
+  });
+  const read = parseCacheDocument(text);
+  assert.equal(read.state, "ok");
+  assert.deepEqual([...read.document.entries.keys()], ["good", "good2"]);
+  if (read.state === "ok") assert.equal(read.skipped, 2);
+});
+
+test("withEntry sets or removes one key and prunes expired entries", () => {
+  const document = {
+    entries: new Map([
+      ["old", entry(5)],
+      ["live", entry(50)],
+    ]),
+  };
+  assert.deepEqual([...withEntry(document, "new", entry(60), 10).entries.keys()], ["live", "new"]);
+  assert.deepEqual([...withEntry(document, "live", undefined, 10).entries.keys()], []);
+  assert.equal(document.entries.size, 2, "the input is not modified");
+});

@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { defaultCacheFile, type Platform } from "../../src/core/cache-path.js";
+
+test("the default cache file follows the Go original (os.UserCacheDir)", () => {
+  const cases: [string, Platform, string][] = [
+    [
+      "linux",
+      { os: "linux", homedir: "/home/u", env: {} },
+      "/home/u/.cache/kube-credential-cache/cache.json",
+    ],
+    [
+      "linux XDG",
+      { os: "linux", homedir: "/home/u", env: { XDG_CACHE_HOME: "/x" } },
+      "/x/kube-credential-cache/cache.json",
+    ],
+    [
+      "relative XDG",
+      { os: "linux", homedir: "/home/u", env: { XDG_CACHE_HOME: "rel" } },
+      "/home/u/.cache/kube-credential-cache/cache.json",
+    ],
+    [
+      "macOS",
+      { os: "darwin", homedir: "/Users/u", env: {} },
+      "/Users/u/Library/Caches/kube-credential-cache/cache.json",
+    ],
+    [
+      "Windows",
+      { os: "win32", homedir: "C:\\Users\\u", env: { LOCALAPPDATA: "C:\\Users\\u\\AppData\\Local" } },
+      "C:\\Users\\u\\AppData\\Local\\kube-credential-cache\\cache.json",
+    ],
+    [
+      "Windows without LOCALAPPDATA",
+      { os: "win32", homedir: "C:\\Users\\u", env: {} },
+      "C:\\Users\\u\\AppData\\Local\\kube-credential-cache\\cache.json",
+    ],
+  ];
+  for (const [what, platform, path] of cases) assert.equal(defaultCacheFile(platform), path, what);
+});
