@@ -3,7 +3,7 @@
 // a separate lazy bundle next to the command's, so the cache-hit path reads and compiles only the code a
 // hit runs: the refresh machinery, YAML, locks and help text load only on the paths that use them.
 import { build } from "esbuild";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -63,4 +63,7 @@ function chunkName(source) {
   return `lazy-${basename(source).replace(/\.[cm]?[jt]s$/, "")}.cjs`;
 }
 
-for (const name of commands) await bundle(`src/cli/${name}.ts`, `${name}.cjs`, true);
+for (const name of commands) {
+  await bundle(`src/cli/${name}.ts`, `${name}.cjs`, true);
+  chmodSync(`dist/${name}.cjs`, 0o755);
+}
