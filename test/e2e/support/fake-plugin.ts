@@ -22,6 +22,8 @@ export interface FakePluginOptions {
   stdout?: string;
   /** The plugin holds its run open until this file exists (after counting the run): no sleeps in tests. */
   gate?: string;
+  /** Saves each run's environment (`env -0`), read back with env(n). */
+  recordEnv?: boolean;
 }
 
 export interface FakePlugin {
@@ -31,6 +33,8 @@ export interface FakePlugin {
   runs(): number;
   /** What run `n` (1-based) printed on stdout, byte for byte. */
   output(n: number): string;
+  /** The environment run `n` saw (recordEnv only). */
+  env(n: number): Record<string, string>;
   /** Resolves once the plugin has started at least `n` times. */
   waitForRuns(n: number, timeoutMs?: number): Promise<void>;
 }
@@ -57,6 +61,7 @@ export function writeFakePlugin(sandbox: Sandbox, name: string, options: FakePlu
     `state=${shq(state)}`,
   ];
   lines.push(`printf '%s\\n' "$$" >> "$state/runs"`, `n=$(wc -l < "$state/runs" | tr -d ' ')`);
+  if (options.recordEnv === true) lines.push('env -0 > "$state/env.$n"');
   if (options.gate !== undefined) {
     // Bounded, and gives up when the sandbox is gone, so an orphaned run never outlives its test.
     lines.push(
@@ -102,6 +107,14 @@ export function writeFakePlugin(sandbox: Sandbox, name: string, options: FakePlu
     path,
     runs,
     output: (n) => readFileSync(join(state, `out.${n}`), "utf8"),
+    env: (n) => {
+      const entries = readFileSync(join(state, `env.${n}`), "utf8")
+        .split("\0")
+        .filter(Boolean);
+      return Object.fromEntries(
+        entries.map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
+      );
+    },
     waitForRuns: (n, timeoutMs) => waitUntil(() => runs() >= n, `${name} has run ${n} time(s)`, timeoutMs),
   };
 }

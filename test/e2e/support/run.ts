@@ -22,6 +22,8 @@ export interface StartedRun {
   readonly exited: Promise<{ code: number | null; signal: string | null }>;
   /** Settles when the process has exited and its output streams have closed. */
   readonly result: Promise<RunResult>;
+  /** What the process has written to stderr so far (to wait for a debug line while it runs). */
+  stderrSoFar(): string;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -67,5 +69,5 @@ export function start(command: string, args: string[], options: RunOptions): Sta
   // Callers may only await one of the two; neither must become an unhandled rejection.
   exited.catch(() => undefined);
   result.catch(() => undefined);
-  return { child, exited, result };
+  return { child, exited, result, stderrSoFar: () => Buffer.concat(stderr).toString("utf8") };
 }

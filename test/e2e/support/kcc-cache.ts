@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import type { TestContext } from "node:test";
+import { API_V1BETA1 } from "./fake-plugin.js";
+import { run, start, type RunResult, type StartedRun } from "./run.js";
+import { createSandbox, kccBin, type Sandbox } from "./sandbox.js";
+
+/** A sandbox removed when the test ends, pass or fail. */
+export function useSandbox(t: TestContext): Sandbox {
+  const sandbox = createSandbox();
+  t.after(() => {
+    sandbox.cleanup();
+  });
+  return sandbox;
+}
+
+export interface CacheCall {
+  /** Added to (or, with undefined values removed from) the sandbox's environment. */
+  env?: Record<string, string | undefined>;
+  input?: string;
+  timeoutMs?: number;
+}
+
+/** Runs the installed kcc-cache as kubectl would: `kcc-cache <plugin> [args…]`. */
+export function kccCache(sandbox: Sandbox, argv: string[], call: CacheCall = {}): Promise<RunResult> {
+  return run(kccBin("kcc-cache"), argv, options(sandbox, call));
+}
+
+export function startKccCache(sandbox: Sandbox, argv: string[], call: CacheCall = {}): StartedRun {
+  return start(kccBin("kcc-cache"), argv, options(sandbox, call));
+}
+
+function options(
+  sandbox: Sandbox,
+  call: CacheCall,
+): { env: Record<string, string>; input?: string; timeoutMs?: number } {
+  const overrides = call.env ?? {};
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...sandbox.env, ...overrides })) {
+    if (value !== undefined) env[name] = value;
+  }
+  return {
+    env,
+    ...(call.input === undefined ? {} : { input: call.input }),
+    ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+  };
+}
+
+/** KUBERNETES_EXEC_INFO as client-go writes it (compact JSON, this key order). */
+export function execInfo(
+  apiVersion: string = API_V1BETA1,
+  spec: { interactive?: boolean; cluster?: Record<string, unknown> } = {},
+): string {
+  return JSON.stringify({
+    kind: "ExecCredential",
+    apiVersion,
+    spec: {
+      ...(spec.cluster === undefined ? {} : { cluster: spec.cluster }),
+      interactive: spec.interactive ?? false,
+    },
+  });
+}
+
+/** The cluster block client-go sends with provideClusterInfo: true. */
+export function clusterInfo(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    server: "https://cluster-a.example:443",
+    "certificate-authority-data": "Q0EtQQ==",
+    config: null,
+    ...overrides,
+  };
+}
+
+export function stderrLines(result: RunResult): string[] {
+  return result.stderr.split("\n").filter((line) => line !== "");
+}
+
+/** The cache file as JSON (its layout is kcc-cache's own; tests only use it to damage or inspect it). */
+export function readCacheJson(sandbox: Sandbox): unknown {
+  return JSON.parse(readFileSync(sandbox.cacheFile, "utf8"));
+}
+
+export function assertOk(result: RunResult, what = "kcc-cache"): void {
+  if (result.code !== 0) {
+    throw new Error(`${what} exited ${result.code ?? result.signal ?? "?"}; stderr:\n${result.stderr}`);
+  }
+}
