@@ -127,7 +127,7 @@ for (const flag of ["-h", "--help"]) {
 
 test("usage: --version prints the package version", async (t) => {
   const sandbox = useSandbox(t);
-  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as {
+  const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
     version: string;
   };
   const result = await kccCache(sandbox, ["--version"]);
