@@ -77,7 +77,7 @@ export async function refreshCredential(context: RefreshContext): Promise<number
 async function takeKeyLock(
   context: RefreshContext,
   isSatisfied: () => Promise<boolean>,
-): Promise<LockOutcome> {
+): Promise<LockOutcome | { readonly kind: "unavailable" }> {
   const { store, runtime, config, key, debug } = context;
   const name = sha256Hex(key).slice(0, 32);
   try {
@@ -93,7 +93,8 @@ async function takeKeyLock(
   } catch (error) {
     // The lock only saves duplicate plugin runs; without it the credential is still served.
     warn(runtime, `refresh lock unavailable (${describe(error)}); running the plugin without it`);
-    return { kind: "timeout", holder: undefined };
+    // Not "timeout": nobody was waited for, and saying so would send the user after a phantom process.
+    return { kind: "unavailable" };
   }
 }
 

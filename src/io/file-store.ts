@@ -40,7 +40,14 @@ export function createFileStore(options: FileStoreOptions): CredentialStore & {
   readDocument(): CacheDocument;
   replaceDocument(update: (document: CacheDocument) => CacheDocument): Promise<void>;
 } {
-  const { path, warn } = options;
+  const { path } = options;
+  // The hit path and then the refresh path both read the file: report each problem once per run.
+  const warned = new Set<string>();
+  const warn = (message: string): void => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    options.warn(message);
+  };
   const readDocument = (): CacheDocument => {
     const text = readCacheText(path, warn);
     if (text === undefined) return { entries: new Map() };
