@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { test } from "node:test";
+import { writeFakePlugin } from "./support/fake-plugin.js";
+import { shq } from "./support/fake-plugin.js";
+import { assertOk, kccCache, readCacheJson, stderrLines, useSandbox } from "./support/kcc-cache.js";
+import { run } from "./support/run.js";
+import { kccBin, type Sandbox } from "./support/sandbox.js";
+
+const mode = (path: string): number => statSync(path).mode & 0o777;
+
+/** kcc-cache started from a shell whose umask lets everyone read and write everything it creates. */
+function kccCacheUnderUmask000(sandbox: Sandbox, argv: string[]): ReturnType<typeof run> {
+  const command = [kccBin("kcc-cache"), ...argv].map(shq).join(" ");
+  return run("/bin/sh", ["-c", `umask 000; exec ${command}`], { env: sandbox.env });
+}
+
+test("under umask 000 the cache directory is 0700 and the cache file 0600", async (t) => {
+  const sandbox = useSandbox(t);
+  const plugin = writeFakePlugin(sandbox, "umask-plugin");
+  assertOk(await kccCacheUnderUmask000(sandbox, [plugin.path]));
+  assert.equal(mode(sandbox.cacheFile).toString(8), "600");
+  assert.equal(mode(dirname(sandbox.cacheFile)).toString(8), "700");
+  assertOk(await kccCacheUnderUmask000(sandbox, [plugin.path, "second-key"]));
+  assert.equal(mode(sandbox.cacheFile).toString(8), "600", "still 0600 after a rewrite");
+});
+
+test("an existing cache file with looser modes is tightened to 0600", async (t) => {
+  const sandbox = useSandbox(t);
+  const plugin = writeFakePlugin(sandbox, "tighten-plugin");
+  assertOk(await kccCache(sandbox, [plugin.path]));
+  chmodSync(sandbox.cacheFile, 0o644);
+  chmodSync(dirname(sandbox.cacheFile), 0o755);
+  const hit = await kccCacheUnderUmask000(sandbox, [plugin.path]);
+  assertOk(hit);
+  assert.equal(hit.stdout, plugin.output(1), "still a hit");
+  assert.equal(mode(sandbox.cacheFile).toString(8), "600", "tightened on the hit path");
+  assertOk(await kccCacheUnderUmask000(sandbox, [plugin.path, "another-key"]));
+  assert.equal(mode(sandbox.cacheFile).toString(8), "600");
+  assert.equal(mode(dirname(sandbox.cacheFile)).toString(8), "700", "its own directory is tightened too");
+});
+
+test("KUBE_CREDENTIAL_CACHE_FILE chooses the cache file", async (t) => {
+  const sandbox = useSandbox(t);
+  const plugin = writeFakePlugin(sandbox, "custom-file");
+  const file = join(sandbox.dir, "elsewhere", "nested", "credentials.json");
+  const env = { KUBE_CREDENTIAL_CACHE_FILE: file };
+  assertOk(await kccCacheUnderUmask000({ ...sandbox, env: { ...sandbox.env, ...env } }, [plugin.path]));
+  assert.equal(mode(file).toString(8), "600");
+  assert.equal(mode(dirname(file)).toString(8), "700");
+  assertOk(await kccCache(sandbox, [plugin.path], { env }));
+  assert.equal(plugin.runs(), 1);
+});
+
+for (const [name, damage] of [
+  ["truncated", (text: string) => text.slice(0, Math.floor(text.length / 2))],
+  ["garbage", () => "\u0000\u0000garbage{{{"],
+  ["a JSON array", () => "[1,2,3]\n"],
+] as const) {
+  test(`a ${name} cache file: one stderr line about it, the credential still served, the file rebuilt`, async (t) => {
+    const sandbox = useSandbox(t);
+    const plugin = writeFakePlugin(sandbox, "broken-file");
+    assertOk(await kccCache(sandbox, [plugin.path]));
+    writeFileSync(sandbox.cacheFile, damage(readFileSync(sandbox.cacheFile, "utf8")));
+
+    const served = await kccCache(sandbox, [plugin.path]);
+    assertOk(served);
+    assert.equal(served.stdout, plugin.output(plugin.runs()), "a valid credential from the plugin");
+    const lines = stderrLines(served);
+    assert.equal(lines.length, 1, served.stderr);
+    assert.match(lines[0] ?? "", /cache file/);
+    assert.ok(lines[0]?.includes(sandbox.cacheFile), "the line names the file");
+
+    const runs = plugin.runs();
+    const after = await kccCache(sandbox, [plugin.path]);
+    assertOk(after);
+    assert.equal(after.stderr, "", "rebuilt: no more warnings");
+    assert.equal(plugin.runs(), runs, "and a hit again");
+    assert.doesNotThrow(() => readCacheJson(sandbox), "the file is valid JSON again");
+  });
+}
+
+test("a cache file with one corrupt entry keeps the other entries", async (t) => {
+  const sandbox = useSandbox(t);
+  const plugin = writeFakePlugin(sandbox, "entries");
+  assertOk(await kccCache(sandbox, [plugin.path, "key-a"]));
+  assertOk(await kccCache(sandbox, [plugin.path, "key-b"]));
+  const document = readCacheJson(sandbox) as { entries: Record<string, unknown> };
+  const keys = Object.keys(document.entries);
+  assert.equal(keys.length, 2);
+  const corrupt = keys.find((key) => key.includes("key-a"));
+  assert.ok(corrupt !== undefined);
+  document.entries[corrupt] = { credential: 42, expiresAtMs: "never" };
+  writeFileSync(sandbox.cacheFile, JSON.stringify(document));
+
+  const b = await kccCache(sandbox, [plugin.path, "key-b"]);
+  assert.equal(b.stdout, plugin.output(2), "key-b still served from the cache");
+  assert.equal(plugin.runs(), 2);
+  const a = await kccCache(sandbox, [plugin.path, "key-a"]);
+  assertOk(a);
+  assert.equal(plugin.runs(), 3, "the corrupt entry is a miss");
+  assert.equal(a.stdout, plugin.output(3));
+  assert.equal(
+    (await kccCache(sandbox, [plugin.path, "key-b"])).stdout,
+    plugin.output(2),
+    "b survived the rewrite",
+  );
+  assert.equal((await kccCache(sandbox, [plugin.path, "key-a"])).stdout, plugin.output(3));
+  assert.equal(plugin.runs(), 3);
+});
+
+test("a store that cannot be written costs a warning, never the credential", async (t) => {
+  const sandbox = useSandbox(t);
+  const plugin = writeFakePlugin(sandbox, "unwritable");
+  const blocker = join(sandbox.dir, "a-file");
+  writeFileSync(blocker, "");
+  // A path below a regular file can never be created (ENOTDIR), even as root.
+  const env = { KUBE_CREDENTIAL_CACHE_FILE: join(blocker, "sub", "cache.json") };
+  const result = await kccCache(sandbox, [plugin.path], { env });
+  assertOk(result);
+  assert.equal(result.stdout, plugin.output(1));
+  const lines = stderrLines(result);
+  assert.ok(lines.length >= 1, "the user is told the cache is not working");
+  for (const line of lines) assert.match(line, /^kcc-cache: warning: /);
+  assert.ok(!/waited/.test(result.stderr), `no phantom lock holder is blamed:\n${result.stderr}`);
+  assert.equal(new Set(lines).size, lines.length, "no warning is repeated");
+});
+
+test("a cache file that cannot be read costs a warning, never the credential", async (t) => {
+  const sandbox = useSandbox(t);
+  const plugin = writeFakePlugin(sandbox, "unreadable");
+  // A directory where the file should be: reading fails with EISDIR whatever the user's privileges.
+  mkdirSync(sandbox.cacheFile, { recursive: true });
+  const result = await kccCache(sandbox, [plugin.path]);
+  assertOk(result);
+  assert.equal(result.stdout, plugin.output(1));
+  assert.match(result.stderr, /cache/);
+});
+
+test("KUBE_CREDENTIAL_CACHE_DEBUG explains key, store, miss, hit and expiry, never the token", async (t) => {
+  const sandbox = useSandbox(t);
+  const plugin = writeFakePlugin(sandbox, "debug-plugin", { token: "SUPER-SECRET-TOKEN-{run}" });
+  const env = { KUBE_CREDENTIAL_CACHE_DEBUG: "1", AWS_PROFILE: "dev" };
+  const miss = await kccCache(sandbox, [plugin.path, "get-token"], { env });
+  const hit = await kccCache(sandbox, [plugin.path, "get-token"], { env });
+  assertOk(miss);
+  assertOk(hit);
+  assert.equal(miss.stdout, plugin.output(1), "debug output never reaches stdout");
+  assert.equal(hit.stdout, plugin.output(1));
+  for (const output of [miss.stderr, hit.stderr]) {
+    assert.ok(!output.includes("SUPER-SECRET-TOKEN"), "the token never appears on stderr");
+    assert.match(output, /key: .*get-token/);
+    assert.match(output, /store: file\b/, "the store is named");
+  }
+  assert.match(miss.stderr, /\bmiss\b/);
+  assert.match(hit.stderr, /\bhit\b/);
+  const year = new Date().getUTCFullYear().toString();
+  assert.ok(hit.stderr.includes(year), "the expiry decision shows the expiry time");
+
+  const noDebug = await kccCache(sandbox, [plugin.path, "get-token"], {
+    env: { KUBE_CREDENTIAL_CACHE_DEBUG: "0" },
+  });
+  assert.equal(noDebug.stderr, "", "0 is not a truthy value");
+});
+
+test("the cache file never holds a token readable by others, and the token never leaks into lock files", async (t) => {
+  const sandbox = useSandbox(t);
+  const plugin = writeFakePlugin(sandbox, "secret-plugin", { token: "LEAK-CHECK-{run}" });
+  assertOk(await kccCacheUnderUmask000(sandbox, [plugin.path]));
+  const { readdirSync } = await import("node:fs");
+  const dir = dirname(sandbox.cacheFile);
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (path === sandbox.cacheFile) assert.equal(mode(path) & 0o077, 0);
+    else assert.ok(!readFileSync(path, "utf8").includes("LEAK-CHECK"), `${path} holds no token`);
+  }
+});
