@@ -1,36 +1,147 @@
+import { statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { decideAfterProbe, locateSessionBus, planStore, type StoreDecision } from "../core/backend-choice.js";
 import { defaultCacheFile } from "../core/cache-path.js";
 import type { CacheConfig } from "../core/config.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
 import { createFileStore } from "../io/file-store.js";
+import type { SecretStore } from "../io/secret-store.js";
 import { warn, type Runtime } from "./runtime.js";
 
 const FILE_LOCK_TIMEOUT_MS = 5_000;
+/** A Secret Service answers in a few ms; past this it is stalled (stopped daemon, hung activation). */
+export const KEYRING_PROBE_TIMEOUT_MS = 2_000;
 
 export function cacheFilePath(config: CacheConfig, runtime: Runtime): string {
   return config.cacheFile ?? defaultCacheFile(runtime.platform);
 }
 
-/** The store the configuration asks for. */
-export function openStore(config: CacheConfig, runtime: Runtime, debug: DebugLog): Promise<CredentialStore> {
-  const path = cacheFilePath(config, runtime);
-  debug(`store: file ${path}`);
-  return Promise.resolve(
-    createFileStore({
-      path,
-      warn: (message) => {
-        warn(runtime, message);
-      },
-      lockFile: async (lockPath) => {
-        const { acquireLock } = await import("../io/lock.js");
-        const outcome = await acquireLock(lockPath, {
-          timeoutMs: FILE_LOCK_TIMEOUT_MS,
-          pollMs: 5,
-          now: runtime.now,
-          isSatisfied: () => Promise.resolve(false),
-        });
-        return outcome.kind === "acquired" ? outcome.release : undefined;
-      },
-    }),
-  );
+/**
+ * Which store serves this call (core/backend-choice.ts decides). Deciding "no secret store" costs
+ * two environment lookups and at most one stat, so the file-store hit never loads the keyring code;
+ * only a session bus that exists is asked, with a deadline, whether its Secret Service is usable.
+ */
+export async function chooseStore(config: CacheConfig, runtime: Runtime): Promise<StoreDecision> {
+  const { env } = runtime;
+  const address = env["DBUS_SESSION_BUS_ADDRESS"];
+  const runtimeDir = env["XDG_RUNTIME_DIR"];
+  const needsBus =
+    config.backend !== "file" && runtime.platform.os !== "darwin" && runtime.platform.os !== "win32";
+  const bus = needsBus
+    ? locateSessionBus({
+        address,
+        runtimeDir,
+        runtimeBusIsSocket:
+          (address === undefined || address === "") && runtimeDir !== undefined && runtimeDir !== ""
+            ? isSocket(join(runtimeDir, "bus"))
+            : false,
+      })
+    : { kind: "none" as const };
+  const plan = planStore({ backend: config.backend, os: runtime.platform.os, bus });
+  if (plan.kind !== "probe") return plan;
+  const { probeSecretService } = await import("../io/keyring-probe.js");
+  const outcome = await probeSecretService({
+    socket: plan.socket,
+    uid: process.getuid?.() ?? 0,
+    timeoutMs: KEYRING_PROBE_TIMEOUT_MS,
+    allowActivation: plan.allowActivation,
+  });
+  return decideAfterProbe(config.backend, outcome);
+}
+
+/** The store the configuration and the machine call for. */
+export async function openStore(
+  config: CacheConfig,
+  runtime: Runtime,
+  debug: DebugLog,
+): Promise<CredentialStore> {
+  const plan = await chooseStore(config, runtime);
+  debug(`store: ${plan.kind} (${plan.why})`);
+  switch (plan.kind) {
+    case "file":
+      return openFileStore(config, runtime);
+    case "keyring":
+      try {
+        return await openSecretStore(config, runtime, debug);
+      } catch (error) {
+        const why = `the secret store cannot be opened (${firstLine(error)})`;
+        warn(runtime, `${why}; the credential is not cached`);
+        return uncachedStore(config, runtime, debug, why);
+      }
+    case "uncached":
+      if (plan.warn) warn(runtime, `${plan.why}; the credential is not cached`);
+      return uncachedStore(config, runtime, debug, plan.why);
+  }
+}
+
+export function openFileStore(config: CacheConfig, runtime: Runtime): ReturnType<typeof createFileStore> {
+  return createFileStore({
+    path: cacheFilePath(config, runtime),
+    warn: (message) => {
+      warn(runtime, message);
+    },
+    lockFile: (lockPath) => lockFile(lockPath, runtime),
+  });
+}
+
+export async function openSecretStore(
+  config: CacheConfig,
+  runtime: Runtime,
+  debug: DebugLog,
+): Promise<SecretStore> {
+  const [{ loadKeyring }, { createKeyringIndex }, { createSecretStore }] = await Promise.all([
+    import("../io/keyring-addon.js"),
+    import("../io/keyring-index.js"),
+    import("../io/secret-store.js"),
+  ]);
+  const directory = dirname(cacheFilePath(config, runtime));
+  return createSecretStore({
+    keyring: loadKeyring(runtime.platform),
+    index: createKeyringIndex(join(directory, "keyring-index.json"), (path) => lockFile(path, runtime)),
+    // The same per-key refresh locks as the file store: single flight holds whichever store serves.
+    lockDirectory: join(directory, "locks"),
+    warn: (message) => {
+      warn(runtime, message);
+    },
+    debug,
+  });
+}
+
+/** A secret store that exists but cannot be used now: serve the plugin's credential, keep nothing. */
+function uncachedStore(config: CacheConfig, runtime: Runtime, debug: DebugLog, why: string): CredentialStore {
+  return {
+    name: "keyring",
+    location: "unavailable",
+    lockDirectory: join(dirname(cacheFilePath(config, runtime)), "locks"),
+    get: () => Promise.resolve(undefined),
+    put: () => {
+      debug(`not cached: ${why}`);
+      return Promise.resolve();
+    },
+  };
+}
+
+async function lockFile(lockPath: string, runtime: Runtime): Promise<(() => void) | undefined> {
+  const { acquireLock } = await import("../io/lock.js");
+  const outcome = await acquireLock(lockPath, {
+    timeoutMs: FILE_LOCK_TIMEOUT_MS,
+    pollMs: 5,
+    now: runtime.now,
+    isSatisfied: () => Promise.resolve(false),
+  });
+  return outcome.kind === "acquired" ? outcome.release : undefined;
+}
+
+function isSocket(path: string): boolean {
+  try {
+    return statSync(path).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0] ?? "error";
 }

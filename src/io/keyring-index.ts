@@ -1,0 +1,75 @@
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { isRecord } from "../core/exec-info.js";
+import { StoreError } from "../core/errors.js";
+import { writeFileAtomic } from "./atomic-file.js";
+import { ensureDirectory } from "./file-store.js";
+
+/**
+ * The keys kcc-cache has put in the OS secret store — names only, never a secret — so that --list
+ * and --clear work everywhere: Windows and macOS cannot search entries by service portably, and the
+ * Secret Service search returns every secret with its item. A file beside the cache file (0600)
+ * rather than an index entry in the keyring: updating it needs a lock, which the file already has,
+ * and reading it needs no keyring unlock. A lost index only hides entries from --list/--clear; it
+ * never changes what a hit serves.
+ */
+export interface KeyringIndex {
+  readonly path: string;
+  /** key -> number of extra parts (0 for a value stored whole). */
+  read(): Map<string, number>;
+  update(change: (keys: Map<string, number>) => void): Promise<void>;
+}
+
+export function createKeyringIndex(
+  path: string,
+  lockFile: (path: string) => Promise<(() => void) | undefined>,
+): KeyringIndex {
+  const read = (): Map<string, number> => parseIndex(readText(path));
+  return {
+    path,
+    read,
+    async update(change) {
+      ensureDirectory(dirname(path));
+      const release = await lockFile(`${path}.lock`);
+      if (release === undefined) throw new StoreError(`keyring index ${path} is locked by another process`);
+      try {
+        const keys = read();
+        change(keys);
+        writeFileAtomic(path, serializeIndex(keys), 0o600);
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+export function parseIndex(text: string | undefined): Map<string, number> {
+  const keys = new Map<string, number>();
+  if (text === undefined) return keys;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return keys; // Rebuilt by the next write; entries it named stay in the store until they expire or --clear.
+  }
+  const raw = isRecord(value) ? value["keyring"] : undefined;
+  if (!isRecord(raw)) return keys;
+  for (const [key, entry] of Object.entries(raw)) {
+    const parts = isRecord(entry) ? entry["parts"] : undefined;
+    keys.set(key, typeof parts === "number" && Number.isInteger(parts) && parts >= 0 ? parts : 0);
+  }
+  return keys;
+}
+
+function serializeIndex(keys: Map<string, number>): string {
+  const entries = Object.fromEntries([...keys].map(([key, parts]) => [key, { parts }]));
+  return `${JSON.stringify({ kcc: 1, keyring: entries }, null, 1)}\n`;
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}

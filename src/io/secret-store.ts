@@ -1,0 +1,121 @@
+import type { CacheEntry } from "../core/cache-entry.js";
+import { toCacheEntry } from "../core/cache-entry.js";
+import { StoreError } from "../core/errors.js";
+import { encodeSecret, joinParts, parseHead, partAccount } from "../core/secret-chunks.js";
+import type { CredentialStore } from "./credential-store.js";
+import type { KeyringApi } from "./keyring-addon.js";
+import { KEYRING_SERVICE } from "./keyring-addon.js";
+import type { KeyringIndex } from "./keyring-index.js";
+
+export interface SecretStoreOptions {
+  readonly keyring: KeyringApi;
+  readonly index: KeyringIndex;
+  readonly lockDirectory: string;
+  /** One stderr line for the user (the store failed); never carries a secret. */
+  readonly warn: (message: string) => void;
+  readonly debug: (message: string) => void;
+}
+
+export type SecretStore = CredentialStore & {
+  /** Keys named in the index (what --list and --clear act on). */
+  keys(): string[];
+  /** Removes the entry and its parts; true when something was removed. */
+  remove(key: string): Promise<boolean>;
+};
+
+/**
+ * Cache entries in the OS secret store: service "kube-credential-cache", account = the cache key,
+ * value = the entry's JSON, exactly what the file store keeps for that key (split into parts only
+ * where the store's size limit needs it: core/secret-chunks.ts). A value that is not ours or does
+ * not parse is a miss, and the next refresh overwrites it.
+ */
+export function createSecretStore(options: SecretStoreOptions): SecretStore {
+  const { keyring, index, warn, debug } = options;
+  const get = (key: string): CacheEntry | undefined => {
+    let head: string | undefined;
+    try {
+      head = keyring.get(key);
+      if (head === undefined) return undefined;
+      const parsed = parseHead(head);
+      let json: string | undefined;
+      if (parsed.kind === "plain") json = parsed.json;
+      else if (parsed.kind === "chunked") {
+        const parts: (string | undefined)[] = [];
+        for (let part = 1; part <= parsed.count; part += 1) parts.push(keyring.get(partAccount(key, part)));
+        json = joinParts(parsed, parts);
+      }
+      const entry = json === undefined ? undefined : toCacheEntry(parseJson(json));
+      if (entry === undefined) debug(`keyring entry for this key is not kcc-cache's or is damaged: a miss`);
+      return entry;
+    } catch (error) {
+      warn(`${keyring.description} cannot be read (${describe(error)}); continuing without cache`);
+      return undefined;
+    }
+  };
+  const remove = async (key: string): Promise<boolean> => {
+    let removed = false;
+    try {
+      const known = index.read().get(key) ?? 0;
+      const head = keyring.get(key);
+      const parsed = head === undefined ? undefined : parseHead(head);
+      const count = Math.max(known, parsed?.kind === "chunked" ? parsed.count : 0);
+      for (let part = 1; part <= count; part += 1) keyring.delete(partAccount(key, part));
+      removed = keyring.delete(key);
+    } catch (error) {
+      throw new StoreError(`${keyring.description}: cannot remove an entry (${describe(error)})`, {
+        cause: error,
+      });
+    }
+    await index.update((keys) => {
+      keys.delete(key);
+    });
+    return removed;
+  };
+  return {
+    name: "keyring",
+    location: `${keyring.description}, service ${KEYRING_SERVICE}`,
+    lockDirectory: options.lockDirectory,
+    get: (key) => Promise.resolve(get(key)),
+    async put(key, entry) {
+      const encoded = encodeSecret(JSON.stringify(entry), keyring.maxPartChars);
+      const before = index.read().get(key) ?? 0;
+      try {
+        // Parts first, head last: a reader never finds a head whose parts are not written yet.
+        encoded.parts.forEach((part, at) => {
+          keyring.set(partAccount(key, at + 1), part);
+        });
+        keyring.set(key, encoded.head);
+        for (let part = encoded.parts.length + 1; part <= before; part += 1)
+          keyring.delete(partAccount(key, part));
+      } catch (error) {
+        throw new StoreError(`${keyring.description} cannot be written (${describe(error)})`, {
+          cause: error,
+        });
+      }
+      try {
+        await index.update((keys) => {
+          keys.set(key, encoded.parts.length);
+        });
+      } catch (error) {
+        // The credential is stored and will be served; only --list/--clear may not see it.
+        warn(`keyring index ${index.path} not updated (${describe(error)})`);
+      }
+    },
+    keys: () => [...index.read().keys()].sort(),
+    remove,
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Addon errors name the D-Bus or OS failure; they never contain the secret. First line only. */
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0] ?? "error";
+}
