@@ -10,7 +10,16 @@ Options (only before the plugin):
       --version  print the version
       --         end of kcc-cache's options
 
+Managing the cache (instead of a plugin):
+  --list [--json]    one row per cached credential: store, time to expiry,
+                     token or certificate, key (never the secret)
+  --clear [KEY...]   remove those entries, or every kube-credential-cache entry
+                     in both the cache file and the OS secret store
+  --status [--json]  which store is used and why, the cache file, entry counts
+
 Environment:
+  KUBE_CREDENTIAL_CACHE_BACKEND             keyring | file | auto (default: the OS secret
+                                            store when one exists, else the file)
   KUBE_CREDENTIAL_CACHE_FILE                cache file (default: per-OS cache dir)
   KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN      refresh this long before expiry (30s)
   KUBE_CREDENTIAL_CACHE_DEFAULT_TTL         keep credentials without expiry this long (1h)
