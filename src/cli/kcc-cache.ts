@@ -20,6 +20,11 @@ export async function runCache(argv: readonly string[], runtime: Runtime): Promi
         return 0;
       case "run":
         return await serveCredential(command, runtime);
+      case "list":
+      case "status":
+      case "clear":
+        // Lazy: management code never loads on the credential path.
+        return await (await import("../flows/manage-cache.js")).manageCache(command, runtime, KCC_VERSION);
     }
   } catch (error) {
     return reportError("kcc-cache", error, runtime.stderr, isDebug(runtime.env));
