@@ -1,0 +1,111 @@
+import { type Document, type Pair, LineCounter, isMap, isScalar, isSeq, parseAllDocuments } from "yaml";
+import { KubeconfigError } from "./errors.js";
+
+/** A user entry with an `exec` mapping, located in the parsed document. */
+export interface ExecUser {
+  readonly index: number;
+  readonly name: string;
+  readonly command: string;
+}
+
+export interface ParsedKubeconfig {
+  readonly execUsers: readonly ExecUser[];
+  readonly userNames: readonly string[];
+}
+
+const KUBECONFIG_KEYS = new Set([
+  "apiVersion",
+  "kind",
+  "clusters",
+  "contexts",
+  "users",
+  "current-context",
+  "preferences",
+  "extensions",
+]);
+
+/**
+ * Parses a kubeconfig for editing (source tokens kept, so nodes know their exact text ranges) and
+ * checks the shape kcc-injector relies on. Every failure is a one-line KubeconfigError that starts
+ * with `label:line:column:` so the user can jump to it.
+ */
+export function parseKubeconfig(source: string, label: string): ParsedKubeconfig {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(source, { keepSourceTokens: true, lineCounter: lines, prettyErrors: false });
+  const where = (offset: number): string => {
+    const { line, col } = lines.linePos(offset);
+    return `${label}:${line}:${col}`;
+  };
+  const fail = (offset: number, message: string): never => {
+    throw new KubeconfigError(`${where(offset)}: ${message}`);
+  };
+  const [doc, second] = docs;
+  // An empty file (or one holding only comments) is an empty kubeconfig to kubectl: nothing to edit.
+  if (doc === undefined) return { execUsers: [], userNames: [] };
+  if (second !== undefined) fail(second.range[0], "several YAML documents: a kubeconfig is one");
+  const error = doc.errors[0];
+  if (error !== undefined) fail(error.pos[0], `not valid YAML: ${firstLine(error.message)}`);
+  return readUsers(doc, fail);
+}
+
+type Fail = (offset: number, message: string) => never;
+
+function readUsers(doc: Document.Parsed, fail: Fail): ParsedKubeconfig {
+  const root: unknown = doc.contents;
+  if (isAbsent(root)) return { execUsers: [], userNames: [] };
+  if (!isMap(root) || !root.items.some((pair) => KUBECONFIG_KEYS.has(keyOf(pair) ?? ""))) {
+    return fail(at(root), "not a kubeconfig (expected a mapping with users, clusters, contexts)");
+  }
+  const kind: unknown = root.get("kind", true);
+  if (!isAbsent(kind) && scalarValue(kind) !== "Config") {
+    fail(
+      at(kind),
+      `not a kubeconfig: kind is ${JSON.stringify(scalarValue(kind) ?? "a collection")}, not Config`,
+    );
+  }
+  const users: unknown = root.get("users", true);
+  if (isAbsent(users)) return { execUsers: [], userNames: [] };
+  if (!isSeq(users)) return fail(at(users), "not a kubeconfig: users is not a list");
+  const execUsers: ExecUser[] = [];
+  const userNames: string[] = [];
+  users.items.forEach((item: unknown, index) => {
+    if (!isMap(item)) return fail(at(item) || at(users), `users[${index}] is not a mapping`);
+    const name = scalarValue(item.get("name", true));
+    if (typeof name !== "string" || name === "") return fail(at(item), `users[${index}] has no name`);
+    userNames.push(name);
+    const who = `user ${JSON.stringify(name)}`;
+    const user: unknown = item.get("user", true);
+    if (isAbsent(user)) return undefined;
+    if (!isMap(user)) return fail(at(user), `${who}: user is not a mapping`);
+    const exec: unknown = user.get("exec", true);
+    if (isAbsent(exec)) return undefined;
+    if (!isMap(exec)) return fail(at(exec), `${who}: exec is not a mapping`);
+    const command = scalarValue(exec.get("command", true));
+    if (typeof command !== "string" || command === "") return fail(at(exec), `${who}: exec has no command`);
+    execUsers.push({ index, name, command });
+    return undefined;
+  });
+  return { execUsers, userNames };
+}
+
+/** A missing key, `key:` with nothing, `null` or `~`: kubectl reads all of them as "not set". */
+function isAbsent(node: unknown): boolean {
+  return node === undefined || node === null || (isScalar(node) && node.value === null);
+}
+
+function scalarValue(node: unknown): unknown {
+  return isScalar(node) ? node.value : undefined;
+}
+
+function at(node: unknown): number {
+  return (node as { range?: readonly number[] | null } | null)?.range?.[0] ?? 0;
+}
+
+function firstLine(message: string): string {
+  return (message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function keyOf(pair: Pair): string | undefined {
+  const key = scalarValue(pair.key);
+  return typeof key === "string" ? key : undefined;
+}
