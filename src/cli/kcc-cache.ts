@@ -35,6 +35,7 @@ const runtime: Runtime = {
   env: process.env,
   now: Date.now,
   platform: { os: process.platform, homedir: homedir(), env: process.env },
+  parentPid: process.ppid,
   stdout: writeStdout,
   stderr: writeStderr,
 };

@@ -62,6 +62,11 @@ function clusterParts(cluster: ClusterInfo): string[] {
   return parts;
 }
 
+/** A short fixed-length name for files that belong to a key (its refresh lock, its last-served marker). */
+export function keyDigest(key: string): string {
+  return sha256Hex(key).slice(0, 32);
+}
+
 function quote(value: string): string {
   return JSON.stringify(value);
 }

@@ -1,13 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CacheEntry } from "../core/cache-entry.js";
+import { keyDigest } from "../core/cache-key.js";
 import type { CacheConfig } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
 import { isKccError } from "../core/errors.js";
 import { validateExecCredential } from "../core/exec-credential.js";
 import type { ExecInfo } from "../core/exec-info.js";
 import { isFresh, planCacheLifetime } from "../core/freshness.js";
-import { sha256Hex } from "../core/sha256.js";
 import { decodePluginOutput } from "../core/plugin-output.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
@@ -15,7 +15,8 @@ import type { DebugLog } from "../io/debug-log.js";
 import { acquireLock, type LockOutcome } from "../io/lock.js";
 import { runPlugin } from "../io/plugin.js";
 import { warn, type Runtime } from "./runtime.js";
-import type { ServeRequest } from "./serve-credential.js";
+import type { CallerRecord, ServeRequest } from "./serve-credential.js";
+import { writeLastServed } from "../io/caller.js";
 
 export interface RefreshContext {
   readonly request: ServeRequest;
@@ -25,6 +26,9 @@ export interface RefreshContext {
   readonly store: CredentialStore;
   readonly runtime: Runtime;
   readonly debug: DebugLog;
+  readonly record: CallerRecord | undefined;
+  /** The cached entry the API server just rejected: never serve it again, nor anything stored before it. */
+  readonly rejected: CacheEntry | undefined;
 }
 
 const LOCK_POLL_MS = 25;
@@ -35,12 +39,17 @@ const LOCK_POLL_MS = 25;
  * unchanged; the cache only decides whether to keep it.
  */
 export async function refreshCredential(context: RefreshContext): Promise<number> {
-  const { store, runtime, debug, config, key } = context;
+  const { store, runtime, debug, config, key, rejected } = context;
   const fresh = async (): Promise<CacheEntry | undefined> => {
     const entry = await store.get(key);
-    return entry !== undefined && isFresh(entry.expiresAtMs, runtime.now(), config.refreshMarginMs)
-      ? entry
-      : undefined;
+    if (entry === undefined || !isFresh(entry.expiresAtMs, runtime.now(), config.refreshMarginMs))
+      return undefined;
+    return rejected !== undefined && entry.storedAtMs <= rejected.storedAtMs ? undefined : entry;
+  };
+  const serve = (entry: CacheEntry): number => {
+    runtime.stdout(entry.credential);
+    if (context.record !== undefined) writeLastServed(context.record.markerPath, context.record.caller);
+    return 0;
   };
   const waitStart = runtime.now();
   const lock = await takeKeyLock(context, async () => (await fresh()) !== undefined);
@@ -48,8 +57,7 @@ export async function refreshCredential(context: RefreshContext): Promise<number
     const entry = await fresh();
     if (entry !== undefined) {
       debug(`hit after waiting ${formatDuration(runtime.now() - waitStart)} for another kcc-cache's refresh`);
-      runtime.stdout(entry.credential);
-      return 0;
+      return serve(entry);
     }
   }
   if (lock.kind === "timeout") {
@@ -64,11 +72,10 @@ export async function refreshCredential(context: RefreshContext): Promise<number
       const entry = await fresh();
       if (entry !== undefined) {
         debug("hit: refreshed by another kcc-cache while this one waited for the lock");
-        runtime.stdout(entry.credential);
-        return 0;
+        return serve(entry);
       }
     }
-    return await runAndStore(context);
+    return await runAndStore(context, serve);
   } finally {
     if (lock.kind === "acquired") lock.release();
   }
@@ -79,7 +86,7 @@ async function takeKeyLock(
   isSatisfied: () => Promise<boolean>,
 ): Promise<LockOutcome | { readonly kind: "unavailable" }> {
   const { store, runtime, config, key, debug } = context;
-  const name = sha256Hex(key).slice(0, 32);
+  const name = keyDigest(key);
   try {
     mkdirSync(store.lockDirectory, { recursive: true, mode: 0o700 });
     const outcome = await acquireLock(join(store.lockDirectory, `${name}.lock`), {
@@ -98,7 +105,7 @@ async function takeKeyLock(
   }
 }
 
-async function runAndStore(context: RefreshContext): Promise<number> {
+async function runAndStore(context: RefreshContext, serve: (entry: CacheEntry) => number): Promise<number> {
   const { request, runtime, debug, config, store, key, execInfo } = context;
   const started = runtime.now();
   const run = await runPlugin(request.command, request.args, runtime.env);
@@ -119,28 +126,24 @@ async function runAndStore(context: RefreshContext): Promise<number> {
   }
   const now = runtime.now();
   const lifetime = planCacheLifetime(validation.facts.expiresAtMs, now, config);
+  const entry: CacheEntry = {
+    credential: run.stdout,
+    expiresAtMs: lifetime.cacheable ? lifetime.expiresAtMs : now,
+    expirySource: lifetime.cacheable ? lifetime.source : "plugin",
+    kind: validation.facts.kind,
+    storedAtMs: now,
+  };
   if (lifetime.cacheable) {
     debug(`store: until ${new Date(lifetime.expiresAtMs).toISOString()} (${lifetime.why})`);
     try {
-      await store.put(
-        key,
-        {
-          credential: run.stdout,
-          expiresAtMs: lifetime.expiresAtMs,
-          expirySource: lifetime.source,
-          kind: validation.facts.kind,
-          storedAtMs: now,
-        },
-        now,
-      );
+      await store.put(key, entry, now);
     } catch (error) {
       warn(runtime, `credential not cached: ${describe(error)}`);
     }
   } else {
     debug(`not stored: ${lifetime.why}`);
   }
-  runtime.stdout(run.stdout);
-  return 0;
+  return serve(entry);
 }
 
 function describe(error: unknown): string {

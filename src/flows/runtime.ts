@@ -6,6 +6,8 @@ export interface Runtime {
   readonly env: Env;
   readonly now: () => number;
   readonly platform: Platform;
+  /** The process that ran kcc-cache: kubectl, when it runs a credential plugin. */
+  readonly parentPid: number;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
 }

@@ -1,8 +1,12 @@
-import { buildCacheKey } from "../core/cache-key.js";
+import { join } from "node:path";
+import type { CacheEntry } from "../core/cache-entry.js";
+import { buildCacheKey, keyDigest } from "../core/cache-key.js";
 import { readCacheConfig } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
 import { parseExecInfo } from "../core/exec-info.js";
 import { isFresh } from "../core/freshness.js";
+import { isSameCaller, type CallerIdentity } from "../core/rejection.js";
+import { readCaller, readLastServed, writeLastServed } from "../io/caller.js";
 import { createDebugLog } from "../io/debug-log.js";
 import { openStore } from "./open-store.js";
 import type { Runtime } from "./runtime.js";
@@ -10,6 +14,12 @@ import type { Runtime } from "./runtime.js";
 export interface ServeRequest {
   readonly command: string;
   readonly args: readonly string[];
+}
+
+/** Who is asking, and where to note that they were served (see src/core/rejection.ts). */
+export interface CallerRecord {
+  readonly caller: CallerIdentity;
+  readonly markerPath: string;
 }
 
 /**
@@ -30,21 +40,37 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
   });
   debug(`key: ${key}`);
   const store = await openStore(config, runtime, debug);
+  // Only client-go sets KUBERNETES_EXEC_INFO; a script calling kcc-cache repeatedly is not retrying.
+  const caller = execInfo === undefined ? undefined : readCaller(runtime.parentPid);
+  const record =
+    caller === undefined
+      ? undefined
+      : { caller, markerPath: join(store.lockDirectory, `${keyDigest(key)}.served`) };
   const entry = await store.get(key);
   const now = runtime.now();
+  let rejected: CacheEntry | undefined;
   if (entry !== undefined && isFresh(entry.expiresAtMs, now, config.refreshMarginMs)) {
+    if (record === undefined || !isSameCaller(readLastServed(record.markerPath), record.caller)) {
+      debug(
+        `hit: expires ${new Date(entry.expiresAtMs).toISOString()} (${entry.expirySource}); ` +
+          `served for ${formatDuration(entry.expiresAtMs - config.refreshMarginMs - now)} more`,
+      );
+      runtime.stdout(entry.credential);
+      if (record !== undefined) writeLastServed(record.markerPath, record.caller);
+      return 0;
+    }
+    rejected = entry;
     debug(
-      `hit: expires ${new Date(entry.expiresAtMs).toISOString()} (${entry.expirySource}); ` +
-        `served for ${formatDuration(entry.expiresAtMs - config.refreshMarginMs - now)} more`,
+      `rejected: the same process (pid ${record.caller.pid}) asked again while its credential is valid, ` +
+        "which client-go does after a 401; refreshing",
     );
-    runtime.stdout(entry.credential);
-    return 0;
+  } else {
+    debug(
+      entry === undefined
+        ? "miss: no entry"
+        : `miss: entry expires ${new Date(entry.expiresAtMs).toISOString()}, within the ${formatDuration(config.refreshMarginMs)} refresh margin`,
+    );
   }
-  debug(
-    entry === undefined
-      ? "miss: no entry"
-      : `miss: entry expires ${new Date(entry.expiresAtMs).toISOString()}, within the ${formatDuration(config.refreshMarginMs)} refresh margin`,
-  );
   const { refreshCredential } = await import("./refresh-credential.js");
-  return refreshCredential({ request, key, config, execInfo, store, runtime, debug });
+  return refreshCredential({ request, key, config, execInfo, store, runtime, debug, record, rejected });
 }
