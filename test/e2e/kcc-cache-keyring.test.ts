@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { test } from "node:test";
+import { API_V1BETA1, writeFakePlugin } from "./support/fake-plugin.js";
+import { assertOk, execInfo, kccCache } from "./support/kcc-cache.js";
+import { createSandbox } from "./support/sandbox.js";
+import { requireSecretServiceTools, useSecretService } from "./support/secret-service.js";
+
+const DEBUG = { KUBE_CREDENTIAL_CACHE_DEBUG: "1" };
+
+/** Every regular file under `root` that contains `needle` (the fake plugin's own records excluded). */
+function filesContaining(root: string, needle: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(root, { recursive: true, encoding: "utf8" })) {
+    if (name.startsWith("plugins/") || name.startsWith("bin/")) continue;
+    const path = join(root, name);
+    let text: string;
+    try {
+      text = readFileSync(path, "latin1");
+    } catch {
+      continue; // directories, sockets
+    }
+    if (text.includes(needle)) found.push(relative(root, path));
+  }
+  return found;
+}
+
+test("keyring mode: a hit is served from the Secret Service and no credential byte reaches the disk", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const plugin = writeFakePlugin(world.sandbox, "keyring-plugin");
+  const env = {
+    ...world.env,
+    ...DEBUG,
+    KUBE_CREDENTIAL_CACHE_BACKEND: "keyring",
+    KUBERNETES_EXEC_INFO: execInfo(),
+  };
+  const miss = await kccCache(world.sandbox, ["keyring-plugin"], { env });
+  assertOk(miss);
+  assert.equal(miss.stdout, plugin.output(1));
+  const hit = await kccCache(world.sandbox, ["keyring-plugin"], { env });
+  assertOk(hit);
+  assert.equal(hit.stdout, plugin.output(1), "the same bytes the plugin printed");
+  assert.equal(plugin.runs(), 1, "the second call is a hit");
+  assert.match(hit.stderr, /store: keyring/);
+  assert.match(hit.stderr, /hit: /);
+
+  assert.deepEqual(
+    filesContaining(world.sandbox.dir, "keyring-plugin-secret-1"),
+    [],
+    "no plaintext copy anywhere",
+  );
+  assert.equal(existsSync(world.sandbox.cacheFile), false, "the plaintext cache file is never created");
+  assert.doesNotMatch(
+    miss.stderr + hit.stderr,
+    /keyring-plugin-secret/,
+    "debug output never shows the token",
+  );
+
+  const found = world.search();
+  assert.match(found, /attribute\.service = kube-credential-cache/);
+  const account = `api=${JSON.stringify(API_V1BETA1)} exec=["keyring-plugin"]`;
+  assert.ok(found.includes(`attribute.username = ${account}`), `account is the cache key:\n${found}`);
+});
+
+test("auto mode picks the Secret Service when one runs", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const plugin = writeFakePlugin(world.sandbox, "auto-plugin");
+  const env = { ...world.env, ...DEBUG };
+  assertOk(await kccCache(world.sandbox, ["auto-plugin"], { env }));
+  const hit = await kccCache(world.sandbox, ["auto-plugin"], { env });
+  assertOk(hit);
+  assert.equal(plugin.runs(), 1);
+  assert.match(hit.stderr, /store: keyring \(Secret Service \(auto/);
+  assert.equal(existsSync(world.sandbox.cacheFile), false);
+  assert.match(world.search(), /attribute\.username = exec=\["auto-plugin"\]/);
+});
+
+test("auto mode picks the file when there is no secret store at all", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const busOnly = await useSecretService(t, { keyring: false });
+  const sandbox = createSandbox();
+  t.after(() => {
+    sandbox.cleanup();
+  });
+  const cases: [string, Record<string, string | undefined>, RegExp][] = [
+    ["no D-Bus session", { DBUS_SESSION_BUS_ADDRESS: undefined }, /store: file \(no D-Bus session bus/],
+    [
+      "a bus address that refuses connections",
+      { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(sandbox.dir, "no-such-socket")}` },
+      /store: file \(the D-Bus session bus does not accept connections/,
+    ],
+    [
+      "a bus without a Secret Service",
+      { DBUS_SESSION_BUS_ADDRESS: busOnly.busAddress },
+      /store: file \(no Secret Service on the session bus/,
+    ],
+  ];
+  for (const [name, busEnv, expected] of cases) {
+    const plugin = writeFakePlugin(sandbox, `file-${cases.findIndex((c) => c[0] === name)}`);
+    const env = { ...DEBUG, KUBE_CREDENTIAL_CACHE_BACKEND: undefined, ...busEnv };
+    const miss = await kccCache(sandbox, [plugin.path], { env });
+    assertOk(miss);
+    assert.match(miss.stderr, expected, name);
+    const hit = await kccCache(sandbox, [plugin.path], { env });
+    assert.equal(hit.stdout, plugin.output(1), name);
+    assert.equal(plugin.runs(), 1, `${name}: served from the file`);
+  }
+  assert.match(readFileSync(sandbox.cacheFile, "utf8"), /file-2-secret-1/, "the file store holds them");
+});
+
+test("a locked keyring is neither waited for nor bypassed into the plaintext file", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  world.lock();
+  const plugin = writeFakePlugin(world.sandbox, "locked-plugin");
+  const env = { ...world.env, ...DEBUG };
+  for (const run of [1, 2]) {
+    const result = await kccCache(world.sandbox, ["locked-plugin"], { env, timeoutMs: 20_000 });
+    assertOk(result);
+    assert.equal(result.stdout, plugin.output(run), "the plugin's credential, served uncached");
+    assert.match(result.stderr, /store: uncached .*locked/);
+  }
+  assert.equal(plugin.runs(), 2, "nothing was cached");
+  assert.equal(existsSync(world.sandbox.cacheFile), false);
+  assert.deepEqual(filesContaining(world.sandbox.dir, "locked-plugin-secret-"), []);
+});
+
+test("a Secret Service that does not answer (stopped daemon) does not hang kcc-cache", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const plugin = writeFakePlugin(world.sandbox, "frozen-plugin");
+  const env = { ...world.env, ...DEBUG };
+  world.freeze();
+  try {
+    const started = Date.now();
+    const result = await kccCache(world.sandbox, ["frozen-plugin"], { env, timeoutMs: 30_000 });
+    const elapsed = Date.now() - started;
+    assertOk(result);
+    assert.equal(result.stdout, plugin.output(1));
+    assert.match(result.stderr, /store: uncached .*timeout/);
+    assert.ok(elapsed < 15_000, `bounded: took ${elapsed} ms`);
+  } finally {
+    world.thaw();
+  }
+  assert.equal(existsSync(world.sandbox.cacheFile), false);
+  assert.deepEqual(filesContaining(world.sandbox.dir, "frozen-plugin-secret-"), []);
+});
+
+test("keyring forced without any D-Bus session: a warning, and the credential is served uncached", async (t) => {
+  const sandbox = createSandbox();
+  t.after(() => {
+    sandbox.cleanup();
+  });
+  const plugin = writeFakePlugin(sandbox, "forced-plugin");
+  const env = { KUBE_CREDENTIAL_CACHE_BACKEND: "keyring", DBUS_SESSION_BUS_ADDRESS: undefined };
+  const result = await kccCache(sandbox, [plugin.path], { env });
+  assertOk(result);
+  assert.equal(result.stdout, plugin.output(1));
+  assert.match(result.stderr, /warning: KUBE_CREDENTIAL_CACHE_BACKEND=keyring but no D-Bus session bus/);
+  assert.equal(existsSync(sandbox.cacheFile), false);
+});
+
+test("an 8 KB client-certificate credential round-trips through the keyring", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  // Incompressible PEM-like bodies: the worst case for any size limit.
+  const pem = (label: string, bytes: number): string => {
+    const body = Buffer.from(Array.from({ length: bytes }, (_, i) => (i * 7919 + 13) % 251)).toString(
+      "base64",
+    );
+    return `-----BEGIN ${label}-----\n${body.replace(/(.{64})/g, "$1\n")}\n-----END ${label}-----\n`;
+  };
+  const credential = {
+    kind: "ExecCredential",
+    apiVersion: API_V1BETA1,
+    status: {
+      clientCertificateData: pem("CERTIFICATE", 3000),
+      clientKeyData: pem("RSA PRIVATE KEY", 3000),
+      expirationTimestamp: new Date(Date.now() + 3_600_000).toISOString(),
+    },
+  };
+  const stdout = `${JSON.stringify(credential, null, 2)}\n`;
+  assert.ok(stdout.length > 8_000, `credential is ${stdout.length} bytes`);
+  const plugin = writeFakePlugin(world.sandbox, "cert-plugin", { stdout });
+  const env = { ...world.env, KUBE_CREDENTIAL_CACHE_BACKEND: "keyring" };
+  assertOk(await kccCache(world.sandbox, ["cert-plugin"], { env }));
+  const hit = await kccCache(world.sandbox, ["cert-plugin"], { env });
+  assertOk(hit);
+  assert.equal(plugin.runs(), 1);
+  assert.equal(hit.stdout, stdout, "byte for byte");
+});

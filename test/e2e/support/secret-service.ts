@@ -1,0 +1,197 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { TestContext } from "node:test";
+import { createSandbox, type Sandbox } from "./sandbox.js";
+import { waitUntil } from "./wait.js";
+
+/**
+ * A private D-Bus session bus and, optionally, an unlocked gnome-keyring on it, inside a sandbox:
+ * the developer's own keyring is never touched. The bus has no service directories, so nothing is
+ * D-Bus-activated behind the test's back (a bus "with no secret service" really has none). Every
+ * process started here is stopped when the test ends, before the sandbox is removed.
+ */
+export interface SecretServiceWorld {
+  readonly sandbox: Sandbox;
+  /** DBUS_SESSION_BUS_ADDRESS of the private bus. */
+  readonly busAddress: string;
+  /** Overrides for kccCache(): the private bus, and KUBE_CREDENTIAL_CACHE_BACKEND unset (auto). */
+  readonly env: Record<string, string | undefined>;
+  /** Locks the default collection (as a screen lock would); unlocking would need a prompt. */
+  lock(): void;
+  /** SIGSTOP / SIGCONT the keyring daemon: a Secret Service that exists but does not answer. */
+  freeze(): void;
+  thaw(): void;
+  /** `secret-tool search --all service kube-credential-cache`: labels and attributes, never the secrets. */
+  search(): string;
+}
+
+const TOOLS = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon", "secret-tool"];
+const KEYRING_PASSWORD = "kcc-test-keyring-password";
+
+/**
+ * Whether this machine can run the keyring tests. Where it cannot, the test is skipped with the
+ * reason — except under CI (CI=true), where a missing secret store is a failure: .ci/run installs it.
+ */
+export function requireSecretServiceTools(t: TestContext): boolean {
+  const missing = TOOLS.filter((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0);
+  if (missing.length === 0) return true;
+  const reason = `SKIPPED: no secret store to test against (missing ${missing.join(", ")}; apt-get install gnome-keyring libsecret-tools dbus dbus-x11)`;
+  if (process.env["CI"] === "true") throw new Error(`${reason} — CI must provide it (.ci/run installs it)`);
+  console.log(reason);
+  t.skip(reason);
+  return false;
+}
+
+/** A sandbox with a private session bus; `keyring: true` also starts an unlocked gnome-keyring. */
+export async function useSecretService(
+  t: TestContext,
+  options: { keyring: boolean } = { keyring: true },
+): Promise<SecretServiceWorld> {
+  const sandbox = createSandbox();
+  const children: ChildProcess[] = [];
+  t.after(async () => {
+    for (const child of children.reverse()) await stop(child);
+    sandbox.cleanup();
+  });
+  const runtimeDir = sandbox.env["XDG_RUNTIME_DIR"] ?? join(sandbox.dir, "run");
+  const busDir = join(sandbox.dir, "bus");
+  mkdirSync(busDir, { mode: 0o700 });
+  const config = join(busDir, "session.conf");
+  writeFileSync(
+    config,
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=${join(busDir, "socket")}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`,
+  );
+  const bus = spawn("dbus-daemon", [`--config-file=${config}`, "--nofork", "--print-address=1"], {
+    env: { ...sandbox.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(bus);
+  const busAddress = await firstLine(bus);
+  const env: Record<string, string> = { ...sandbox.env, DBUS_SESSION_BUS_ADDRESS: busAddress };
+  delete env["KUBE_CREDENTIAL_CACHE_BACKEND"];
+  const overrides = { DBUS_SESSION_BUS_ADDRESS: busAddress, KUBE_CREDENTIAL_CACHE_BACKEND: undefined };
+
+  let daemon: ChildProcess | undefined;
+  if (options.keyring) {
+    daemon = spawn("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], {
+      env: { ...env, XDG_RUNTIME_DIR: runtimeDir },
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    children.push(daemon);
+    daemon.stdin?.end(KEYRING_PASSWORD);
+    await waitUntil(
+      () => hasOwner(busAddress, "org.freedesktop.secrets"),
+      "gnome-keyring owns org.freedesktop.secrets",
+    );
+    // The login collection is created on first use with the unlock password; make it exist now.
+    await waitUntil(() => defaultCollection(busAddress) !== "/", "gnome-keyring has a default collection");
+  }
+
+  const signal = (name: NodeJS.Signals): void => {
+    if (daemon?.pid === undefined) throw new Error("no keyring daemon in this world");
+    process.kill(daemon.pid, name);
+  };
+  return {
+    sandbox,
+    busAddress,
+    env: overrides,
+    lock() {
+      const collection = defaultCollection(busAddress);
+      dbusSend(busAddress, [
+        "--dest=org.freedesktop.secrets",
+        "/org/freedesktop/secrets",
+        "org.freedesktop.Secret.Service.Lock",
+        `array:objpath:${collection}`,
+      ]);
+    },
+    freeze() {
+      signal("SIGSTOP");
+    },
+    thaw() {
+      signal("SIGCONT");
+    },
+    search() {
+      const result = spawnSync("secret-tool", ["search", "--all", "service", "kube-credential-cache"], {
+        env,
+        encoding: "utf8",
+        timeout: 10_000,
+      });
+      // secret-tool prints attributes on stderr and the secret on stdout; keep the secret out of test output.
+      return `${result.stdout}\n${result.stderr}`
+        .split("\n")
+        .filter((line) => line !== "" && !line.startsWith("secret = "))
+        .join("\n");
+    },
+  };
+}
+
+function dbusSend(address: string, args: string[]): string {
+  const result = spawnSync("dbus-send", ["--session", "--print-reply", ...args], {
+    env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", DBUS_SESSION_BUS_ADDRESS: address },
+    encoding: "utf8",
+    timeout: 10_000,
+  });
+  return result.status === 0 ? result.stdout : "";
+}
+
+function hasOwner(address: string, name: string): boolean {
+  return dbusSend(address, [
+    "--dest=org.freedesktop.DBus",
+    "/org/freedesktop/DBus",
+    "org.freedesktop.DBus.NameHasOwner",
+    `string:${name}`,
+  ]).includes("boolean true");
+}
+
+function defaultCollection(address: string): string {
+  const reply = dbusSend(address, [
+    "--dest=org.freedesktop.secrets",
+    "/org/freedesktop/secrets",
+    "org.freedesktop.Secret.Service.ReadAlias",
+    "string:default",
+  ]);
+  return /object path "([^"]*)"/.exec(reply)?.[1] ?? "/";
+}
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      text += chunk.toString("utf8");
+      const end = text.indexOf("\n");
+      if (end >= 0) resolve(text.slice(0, end).trim());
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      reject(new Error(`dbus-daemon exited (${code ?? "signal"}) before printing its address`));
+    });
+  });
+}
+
+/** SIGCONT first (a frozen daemon cannot act on SIGTERM), then SIGTERM, SIGKILL if it lingers. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      resolve();
+    }),
+  );
+  child.kill("SIGCONT");
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
