@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { test } from "node:test";
+import { writeFakePlugin } from "./support/fake-plugin.js";
+import { assertOk, kccCache, useSandbox } from "./support/kcc-cache.js";
+import type { Sandbox } from "./support/sandbox.js";
+import { requireSecretServiceTools, useSecretService } from "./support/secret-service.js";
+
+interface JsonRow {
+  key: string;
+  store: string;
+  type: string | null;
+  expiresAt: string | null;
+  expiresInSeconds: number | null;
+}
+
+async function listJson(sandbox: Sandbox, env: Record<string, string | undefined> = {}): Promise<JsonRow[]> {
+  const result = await kccCache(sandbox, ["--list", "--json"], { env });
+  assertOk(result);
+  return JSON.parse(result.stdout) as JsonRow[];
+}
+
+test("file store: --list, --status and --clear on an empty cache", async (t) => {
+  const sandbox = useSandbox(t);
+  const list = await kccCache(sandbox, ["--list"]);
+  assertOk(list);
+  assert.equal(list.stdout, "no cached credentials\n");
+  assert.deepEqual(await listJson(sandbox), []);
+  const status = await kccCache(sandbox, ["--status"]);
+  assertOk(status);
+  assert.match(status.stdout, /^kcc-cache \d+\.\d+\.\d+/);
+  assert.match(status.stdout, /store: +file — KUBE_CREDENTIAL_CACHE_BACKEND=file/);
+  assert.ok(status.stdout.includes(`${sandbox.cacheFile} (missing, 0 entries)`), status.stdout);
+  const clear = await kccCache(sandbox, ["--clear"]);
+  assertOk(clear);
+  assert.match(clear.stdout, /0 entries removed/);
+});
+
+test("file store: --list shows key, store, expiry and kind but never the token; --clear removes by key", async (t) => {
+  const sandbox = useSandbox(t);
+  const one = writeFakePlugin(sandbox, "list-one");
+  const two = writeFakePlugin(sandbox, "list-two", { expirationTimestamp: "2099-01-01T00:00:00Z" });
+  assertOk(await kccCache(sandbox, ["list-one"]));
+  assertOk(await kccCache(sandbox, ["list-two"]));
+  const rows = await listJson(sandbox);
+  assert.deepEqual(
+    rows.map((row) => [row.key, row.store, row.type, row.expiresAt]),
+    [
+      ['exec=["list-one"]', "file", "token", rows[0]?.expiresAt ?? null],
+      ['exec=["list-two"]', "file", "token", "2099-01-01T00:00:00.000Z"],
+    ],
+  );
+  const inAnHour = rows[0]?.expiresInSeconds ?? 0;
+  assert.ok(inAnHour > 3000 && inAnHour <= 3600, `about an hour left: ${inAnHour}`);
+  const text = await kccCache(sandbox, ["--list"]);
+  assert.match(text.stdout, /^STORE +EXPIRES IN +TYPE +KEY$/m);
+  assert.match(text.stdout, /^file +\d+m\d+s +token +exec=\["list-one"\]$/m);
+  assert.doesNotMatch(text.stdout, /secret/, "no token in --list");
+
+  const clear = await kccCache(sandbox, ["--clear", 'exec=["list-one"]', 'exec=["unknown"]']);
+  assertOk(clear);
+  assert.match(clear.stdout, /removed \(file\): exec=\["list-one"\]/);
+  assert.match(clear.stderr, /not cached: exec=\["unknown"\]/);
+  assert.deepEqual(
+    (await listJson(sandbox)).map((row) => row.key),
+    ['exec=["list-two"]'],
+  );
+  assertOk(await kccCache(sandbox, ["list-one"]));
+  assert.equal(one.runs(), 2, "a cleared entry is refreshed");
+  assertOk(await kccCache(sandbox, ["--clear"]));
+  assert.deepEqual(await listJson(sandbox), []);
+  assertOk(await kccCache(sandbox, ["list-two"]));
+  assert.equal(two.runs(), 2);
+});
+
+test("file store: a corrupt cache file is reported by --status, listed as empty and cleared", async (t) => {
+  const sandbox = useSandbox(t);
+  mkdirSync(dirname(sandbox.cacheFile), { recursive: true, mode: 0o700 });
+  writeFileSync(sandbox.cacheFile, "{not json", { mode: 0o600 });
+  const status = await kccCache(sandbox, ["--status", "--json"]);
+  assertOk(status);
+  const report = JSON.parse(status.stdout) as { store: string; file: { state: string; entries: number } };
+  assert.equal(report.store, "file");
+  assert.deepEqual([report.file.state, report.file.entries], ["broken", 0]);
+  const list = await kccCache(sandbox, ["--list"]);
+  assertOk(list);
+  assert.equal(list.stdout, "no cached credentials\n");
+  assert.match(list.stderr, /broken/);
+  assertOk(await kccCache(sandbox, ["--clear"]));
+  assert.deepEqual(JSON.parse(readFileSync(sandbox.cacheFile, "utf8")), { kcc: 1, entries: {} });
+});
+
+test("management options: usage errors", async (t) => {
+  const sandbox = useSandbox(t);
+  for (const argv of [
+    ["--list", "extra"],
+    ["--status", "--yaml"],
+  ]) {
+    const result = await kccCache(sandbox, argv);
+    assert.equal(result.code, 2, argv.join(" "));
+  }
+});
+
+test("keyring store: --list, --status and --clear see the Secret Service entries", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const env = world.env;
+  const status = await kccCache(world.sandbox, ["--status"], { env });
+  assertOk(status);
+  assert.match(status.stdout, /store: +keyring — Secret Service \(auto/);
+  assert.match(
+    status.stdout,
+    /keyring: +Secret Service \(D-Bus\), service kube-credential-cache \(0 entries\)/,
+  );
+  assert.equal((await kccCache(world.sandbox, ["--list"], { env })).stdout, "no cached credentials\n");
+
+  const plugin = writeFakePlugin(world.sandbox, "ring-plugin");
+  assertOk(await kccCache(world.sandbox, ["ring-plugin"], { env }));
+  // One entry in the file too, through the forced file backend: --list shows both stores.
+  assertOk(
+    await kccCache(world.sandbox, ["ring-plugin", "file-arg"], {
+      env: { KUBE_CREDENTIAL_CACHE_BACKEND: "file" },
+    }),
+  );
+  const rows = await listJson(world.sandbox, env);
+  assert.deepEqual(
+    rows.map((row) => [row.store, row.key, row.type]),
+    [
+      ["file", 'exec=["ring-plugin","file-arg"]', "token"],
+      ["keyring", 'exec=["ring-plugin"]', "token"],
+    ],
+  );
+  const text = await kccCache(world.sandbox, ["--list"], { env });
+  assert.doesNotMatch(text.stdout, /ring-plugin-secret/);
+  assert.match((await kccCache(world.sandbox, ["--status"], { env })).stdout, /\(1 entry\)/);
+
+  const clear = await kccCache(world.sandbox, ["--clear"], { env });
+  assertOk(clear);
+  assert.match(clear.stdout, /2 entries removed/);
+  assert.doesNotMatch(world.search(), /attribute\.username/, "gone from the Secret Service");
+  assert.deepEqual(await listJson(world.sandbox, env), []);
+  assertOk(await kccCache(world.sandbox, ["ring-plugin"], { env }));
+  assert.equal(plugin.runs(), 3, "cleared entries are refreshed");
+});
+
+test("keyring store: a damaged entry is a miss and is overwritten", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const env = world.env;
+  const plugin = writeFakePlugin(world.sandbox, "damaged-plugin");
+  assertOk(await kccCache(world.sandbox, ["damaged-plugin"], { env }));
+  const { spawnSync } = await import("node:child_process");
+  const stored = spawnSync(
+    "secret-tool",
+    ["store", "--label=damaged", "service", "kube-credential-cache", "username", 'exec=["damaged-plugin"]'],
+    { env: { ...world.sandbox.env, DBUS_SESSION_BUS_ADDRESS: world.busAddress }, input: "not an entry" },
+  );
+  assert.equal(stored.status, 0);
+  const list = await listJson(world.sandbox, env);
+  assert.deepEqual(
+    list.map((row) => [row.key, row.type]),
+    [['exec=["damaged-plugin"]', null]],
+  );
+  const miss = await kccCache(world.sandbox, ["damaged-plugin"], { env });
+  assertOk(miss);
+  assert.equal(miss.stdout, plugin.output(2));
+  const hit = await kccCache(world.sandbox, ["damaged-plugin"], { env });
+  assert.equal(hit.stdout, plugin.output(2), "the overwritten entry is served");
+  assert.equal(plugin.runs(), 2);
+});
