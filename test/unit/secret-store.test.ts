@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test, type TestContext } from "node:test";
+import type { CacheEntry } from "../../src/core/cache-entry.js";
+import { WINDOWS_MAX_PART_CHARS } from "../../src/core/secret-chunks.js";
+import type { KeyringApi } from "../../src/io/keyring-addon.js";
+import { createKeyringIndex } from "../../src/io/keyring-index.js";
+import { createSecretStore } from "../../src/io/secret-store.js";
+
+/** An in-memory store with Windows Credential Manager's limit: 2,560 bytes of UTF-16 per secret. */
+function windowsLikeKeyring(): KeyringApi & { values: Map<string, string> } {
+  const values = new Map<string, string>();
+  return {
+    values,
+    description: "fake Credential Manager",
+    maxPartChars: WINDOWS_MAX_PART_CHARS,
+    get: (account) => values.get(account),
+    set: (account, value) => {
+      if (value.length * 2 > 2_560)
+        throw new Error("The stub received bad data (CRED_MAX_CREDENTIAL_BLOB_SIZE)");
+      values.set(account, value);
+    },
+    delete: (account) => values.delete(account),
+  };
+}
+
+function setup(t: TestContext) {
+  const dir = mkdtempSync(join(tmpdir(), "kcc-secret-store-"));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const keyring = windowsLikeKeyring();
+  const warnings: string[] = [];
+  const index = createKeyringIndex(join(dir, "keyring-index.json"), () => Promise.resolve(() => undefined));
+  const store = createSecretStore({
+    keyring,
+    index,
+    lockDirectory: join(dir, "locks"),
+    warn: (message) => warnings.push(message),
+    debug: () => undefined,
+  });
+  return { dir, keyring, store, warnings, indexPath: index.path };
+}
+
+const entry = (credential: string): CacheEntry => ({
+  credential,
+  expiresAtMs: 2_000_000_000_000,
+  expirySource: "plugin",
+  kind: "certificate",
+  storedAtMs: 1_000,
+});
+
+test("an 8 KB certificate credential round-trips under a 2,560-byte limit, and shrinking drops old parts", async (t) => {
+  const { keyring, store, indexPath } = setup(t);
+  const big = entry(
+    JSON.stringify({
+      status: {
+        clientCertificateData: randomBytes(3_000).toString("base64"),
+        clientKeyData: randomBytes(3_000).toString("base64"),
+      },
+    }),
+  );
+  await store.put("k", big, 0);
+  assert.ok(keyring.values.size > 2, "split into parts");
+  assert.deepEqual(await store.get("k"), big);
+  assert.doesNotMatch(readFileSync(indexPath, "utf8"), /clientKeyData/, "the index holds keys only");
+
+  const small = entry("{}");
+  await store.put("k", small, 0);
+  assert.deepEqual([...keyring.values.keys()], ["k"], "no stale parts left");
+  assert.deepEqual(await store.get("k"), small);
+  assert.deepEqual(store.keys(), ["k"]);
+  assert.equal(await store.remove("k"), true);
+  assert.equal(keyring.values.size, 0);
+  assert.deepEqual(store.keys(), []);
+});
+
+test("foreign, damaged or torn values are a miss", async (t) => {
+  const { keyring, store } = setup(t);
+  for (const value of ["hunter2", "{not json", '{"credential":""}']) {
+    keyring.values.set("k", value);
+    assert.equal(await store.get("k"), undefined, value);
+  }
+  await store.put("k", entry(randomBytes(6_000).toString("base64")), 0);
+  keyring.values.set("k#2", keyring.values.get("k#1") ?? "");
+  assert.equal(await store.get("k"), undefined, "a part from elsewhere");
+});
+
+test("a store that fails to read is a miss with a warning that never carries the secret", async (t) => {
+  const { keyring, store, warnings } = setup(t);
+  keyring.get = () => {
+    throw new Error("Platform failure: org.freedesktop.DBus.Error.NoReply");
+  };
+  assert.equal(await store.get("k"), undefined);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0] ?? "", /cannot be read \(Platform failure/);
+});
