@@ -1,8 +1,8 @@
 // `npm run bench`: one hyperfine run comparing, as ratios, a kcc-cache hit (file store) with the
 // plugin run directly (`aws eks get-token`, fake keys, offline) and with Node's empty start-up.
 // Ratios within one run are what to compare: absolute times on shared machines are noisy.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -41,12 +41,26 @@ const cases = [
   ["aws eks get-token (no cache)", `${plugin}; :`],
 ];
 
+// The keyring hit, against a private D-Bus session and an unlocked gnome-keyring (when installed).
+const keyring = startKeyring();
+if (keyring !== undefined) {
+  env.DBUS_SESSION_BUS_ADDRESS = keyring.address;
+  cases.push(["kcc-cache hit (keyring)", `KUBE_CREDENTIAL_CACHE_BACKEND=keyring node ${kcc} ${plugin}; :`]);
+}
+
 try {
   if (spawnSync("hyperfine", ["--version"]).error) {
     console.error("bench: hyperfine is not installed (Debian: apt-get install hyperfine)");
     process.exit(1);
   }
   execFileSync("node", [kcc, ...plugin.split(" ")], { env, stdio: ["ignore", "ignore", "inherit"] }); // fill the cache
+  if (keyring !== undefined) {
+    const keyringEnv = { ...env, KUBE_CREDENTIAL_CACHE_BACKEND: "keyring" };
+    execFileSync("node", [kcc, ...plugin.split(" ")], {
+      env: keyringEnv,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
   const json = join(dir, "bench.json");
   const args = ["--warmup", "3", "--runs", runs, "--export-json", json];
   for (const [name, command] of cases) args.push("-n", name, command);
@@ -67,5 +81,69 @@ try {
     `hit vs empty start-up: +${(hit - mean(cases[0][0])).toFixed(1)} ms (${(hit / mean(cases[0][0])).toFixed(2)}x)`,
   );
 } finally {
+  keyring?.stop();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** dbus-daemon + gnome-keyring-daemon for this run only (stopped in `finally`), or undefined if missing. */
+function startKeyring() {
+  const tools = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon"];
+  if (tools.some((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0)) {
+    console.error("bench: no gnome-keyring/dbus here; skipping the keyring hit");
+    return undefined;
+  }
+  const runtimeDir = join(dir, "run");
+  mkdirSync(runtimeDir, { mode: 0o700 });
+  const config = join(dir, "bus.conf");
+  // The same private session bus as test/e2e/support/secret-service.ts (gnome-keyring needs this policy).
+  writeFileSync(
+    config,
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path=${join(dir, "bus")}</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>
+`,
+  );
+  const bus = spawn("dbus-daemon", [`--config-file=${config}`, "--nofork"], { stdio: "ignore" });
+  const address = `unix:path=${join(dir, "bus")}`;
+  const daemonEnv = { ...env, XDG_RUNTIME_DIR: runtimeDir, DBUS_SESSION_BUS_ADDRESS: address };
+  const owned = () =>
+    spawnSync(
+      "dbus-send",
+      [
+        "--session",
+        "--print-reply",
+        "--dest=org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        "org.freedesktop.DBus.NameHasOwner",
+        "string:org.freedesktop.secrets",
+      ],
+      { env: daemonEnv, encoding: "utf8" },
+    ).stdout?.includes("boolean true");
+  // The unlock password comes from a file: a pipe would not be flushed while this loop waits synchronously.
+  const password = join(dir, "keyring-password");
+  writeFileSync(password, "kcc-bench-password", { mode: 0o600 });
+  const daemon = spawn("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], {
+    env: daemonEnv,
+    stdio: [openSync(password, "r"), "ignore", "ignore"],
+  });
+  const deadline = Date.now() + 10_000;
+  while (!owned()) {
+    if (Date.now() > deadline) {
+      daemon.kill("SIGTERM");
+      bus.kill("SIGTERM");
+      console.error("bench: gnome-keyring did not start; skipping the keyring hit");
+      return undefined;
+    }
+    spawnSync("sleep", ["0.05"]);
+  }
+  env.XDG_RUNTIME_DIR = runtimeDir;
+  return {
+    address,
+    stop() {
+      daemon.kill("SIGTERM");
+      bus.kill("SIGTERM");
+    },
+  };
 }
