@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import { API_V1BETA1, writeFakePlugin } from "./support/fake-plugin.js";
-import { assertOk, execInfo, kccCache } from "./support/kcc-cache.js";
+import { assertOk, execInfo, kccCache, startKccCache } from "./support/kcc-cache.js";
+import { waitUntil } from "./support/wait.js";
 import { createSandbox } from "./support/sandbox.js";
 import { requireSecretServiceTools, useSecretService } from "./support/secret-service.js";
 
@@ -191,4 +192,25 @@ test("an 8 KB client-certificate credential round-trips through the keyring", as
   assertOk(hit);
   assert.equal(plugin.runs(), 1);
   assert.equal(hit.stdout, stdout, "byte for byte");
+});
+
+test("single flight holds for the keyring: parallel cold calls run the plugin once", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const gate = join(world.sandbox.dir, "gate");
+  const plugin = writeFakePlugin(world.sandbox, "flight-plugin", { gate });
+  const env = { ...world.env, ...DEBUG, KUBE_CREDENTIAL_CACHE_BACKEND: "keyring" };
+  const calls = Array.from({ length: 6 }, () => startKccCache(world.sandbox, ["flight-plugin"], { env }));
+  t.after(() => {
+    for (const call of calls) if (call.child.exitCode === null) call.child.kill("SIGKILL");
+  });
+  await waitUntil(() => calls.every((call) => /\bmiss\b/.test(call.stderrSoFar())), "all calls have missed");
+  await plugin.waitForRuns(1);
+  writeFileSync(gate, "");
+  const results = await Promise.all(calls.map((call) => call.result));
+  for (const result of results) {
+    assertOk(result);
+    assert.equal(result.stdout, plugin.output(1));
+  }
+  assert.equal(plugin.runs(), 1, "the others waited on the key's lock and served what the first stored");
 });
