@@ -57,7 +57,8 @@ export async function openStore(
   debug: DebugLog,
 ): Promise<CredentialStore> {
   const plan = await chooseStore(config, runtime);
-  debug(`store: ${plan.kind} (${plan.why})`);
+  const where = plan.kind === "file" ? ` ${cacheFilePath(config, runtime)}` : "";
+  debug(`store: ${plan.kind}${where} (${plan.why})`);
   switch (plan.kind) {
     case "file":
       return openFileStore(config, runtime);
