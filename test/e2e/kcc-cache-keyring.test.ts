@@ -87,16 +87,20 @@ test("auto mode picks the file when there is no secret store at all", async (t) 
     sandbox.cleanup();
   });
   const cases: [string, Record<string, string | undefined>, RegExp][] = [
-    ["no D-Bus session", { DBUS_SESSION_BUS_ADDRESS: undefined }, /store: file \(no D-Bus session bus/],
+    [
+      "no D-Bus session",
+      { DBUS_SESSION_BUS_ADDRESS: undefined },
+      /store: file \S+cache\.json \(no D-Bus session bus/,
+    ],
     [
       "a bus address that refuses connections",
       { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(sandbox.dir, "no-such-socket")}` },
-      /store: file \(the D-Bus session bus does not accept connections/,
+      /store: file \S+cache\.json \(the D-Bus session bus does not accept connections/,
     ],
     [
       "a bus without a Secret Service",
       { DBUS_SESSION_BUS_ADDRESS: busOnly.busAddress },
-      /store: file \(no Secret Service on the session bus/,
+      /store: file \S+cache\.json \(no Secret Service on the session bus/,
     ],
   ];
   for (const [name, busEnv, expected] of cases) {

@@ -151,7 +151,7 @@ test("KUBE_CREDENTIAL_CACHE_DEBUG explains key, store, miss, hit and expiry, nev
   for (const output of [miss.stderr, hit.stderr]) {
     assert.ok(!output.includes("SUPER-SECRET-TOKEN"), "the token never appears on stderr");
     assert.match(output, /key: .*get-token/);
-    assert.match(output, /store: file\b/, "the store is named");
+    assert.match(output, /store: file \S+cache\.json/, "the store and its file are named");
   }
   assert.match(miss.stderr, /\bmiss\b/);
   assert.match(hit.stderr, /\bhit\b/);
