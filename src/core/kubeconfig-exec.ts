@@ -79,3 +79,14 @@ function scalarValue(node: unknown): unknown {
 export function sourceOf(source: string, node: ParsedNode): string {
   return source.slice(node.range[0], node.range[1]);
 }
+
+/** The exec command as a string ("" when it is not a plain string scalar). */
+export function commandOf(entry: ExecEntry): string {
+  const value = entry.command.value;
+  return isScalar(value) && typeof value.value === "string" ? value.value : "";
+}
+
+/** True for the injection command, or any path whose base name is kcc-cache (issue 3: idempotent). */
+export function goesThroughCache(command: string, injectionCommand: string): boolean {
+  return command === injectionCommand || /^kcc-cache(\.exe)?$/i.test(command.split(/[\\/]/).pop() ?? "");
+}
