@@ -71,12 +71,27 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     });
     return removed;
   };
+  // As the file store prunes on write: without it, every key ever used would stay in the keyring
+  // (and in --list) forever. Runs only after a refresh, so its few reads cost nothing on a hit.
+  const pruneExpired = async (written: string, nowMs: number): Promise<void> => {
+    for (const key of index.read().keys()) {
+      if (key === written) continue;
+      const existing = get(key);
+      if (existing !== undefined && existing.expiresAtMs > nowMs) continue;
+      try {
+        await remove(key);
+        debug(`pruned an expired or missing keyring entry`);
+      } catch (error) {
+        debug(`could not prune a keyring entry (${describe(error)})`);
+      }
+    }
+  };
   return {
     name: "keyring",
     location: `${keyring.description}, service ${KEYRING_SERVICE}`,
     lockDirectory: options.lockDirectory,
     get: (key) => Promise.resolve(get(key)),
-    async put(key, entry) {
+    async put(key, entry, nowMs) {
       const encoded = encodeSecret(JSON.stringify(entry), keyring.maxPartChars);
       const before = index.read().get(key) ?? 0;
       try {
@@ -100,6 +115,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
         // The credential is stored and will be served; only --list/--clear may not see it.
         warn(`keyring index ${index.path} not updated (${describe(error)})`);
       }
+      await pruneExpired(key, nowMs);
     },
     keys: () => [...index.read().keys()].sort(),
     remove,

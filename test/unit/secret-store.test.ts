@@ -98,3 +98,17 @@ test("a store that fails to read is a miss with a warning that never carries the
   assert.equal(warnings.length, 1);
   assert.match(warnings[0] ?? "", /cannot be read \(Platform failure/);
 });
+
+test("a write prunes other keys whose credentials have expired, or that are gone from the store", async (t) => {
+  const { keyring, store } = setup(t);
+  const expiringAt = (expiresAtMs: number): CacheEntry => ({ ...entry("{}"), expiresAtMs });
+  await store.put("expired", expiringAt(5_000), 1_000);
+  await store.put("live", expiringAt(50_000), 1_000);
+  await store.put("deleted-by-hand", expiringAt(50_000), 1_000);
+  keyring.values.delete("deleted-by-hand");
+  assert.deepEqual(store.keys(), ["deleted-by-hand", "expired", "live"], "nothing expired yet at 1,000");
+
+  await store.put("new", expiringAt(90_000), 10_000);
+  assert.deepEqual(store.keys(), ["live", "new"]);
+  assert.deepEqual([...keyring.values.keys()].sort(), ["live", "new"]);
+});
