@@ -49,11 +49,47 @@ export async function useSecretService(
   options: { keyring: boolean } = { keyring: true },
 ): Promise<SecretServiceWorld> {
   const sandbox = createSandbox();
-  const children: ChildProcess[] = [];
+  let world: RunningSecretService;
+  try {
+    world = await startSecretService(sandbox, options);
+  } catch (error) {
+    sandbox.cleanup();
+    throw error;
+  }
   t.after(async () => {
-    for (const child of children.reverse()) await stop(child);
+    await world.stop();
     sandbox.cleanup();
   });
+  return world;
+}
+
+export interface RunningSecretService extends SecretServiceWorld {
+  /** Stops the keyring daemon and the bus (the sandbox is the caller's to remove). */
+  stop(): Promise<void>;
+}
+
+/** The same world for callers outside a test (npm run bench); they call stop() themselves. */
+export async function startSecretService(
+  sandbox: Sandbox,
+  options: { keyring: boolean } = { keyring: true },
+): Promise<RunningSecretService> {
+  const children: ChildProcess[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const child of children.reverse()) await stop(child);
+  };
+  try {
+    return { ...(await startIn(sandbox, options, children)), stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function startIn(
+  sandbox: Sandbox,
+  options: { keyring: boolean },
+  children: ChildProcess[],
+): Promise<SecretServiceWorld> {
   const runtimeDir = sandbox.env["XDG_RUNTIME_DIR"] ?? join(sandbox.dir, "run");
   const busDir = join(sandbox.dir, "bus");
   mkdirSync(busDir, { mode: 0o700 });
