@@ -52,13 +52,15 @@ export async function refreshCredential(context: RefreshContext): Promise<number
     return 0;
   };
   const waitStart = runtime.now();
-  const lock = await takeKeyLock(context, async () => (await fresh()) !== undefined);
-  if (lock.kind === "satisfied") {
-    const entry = await fresh();
-    if (entry !== undefined) {
-      debug(`hit after waiting ${formatDuration(runtime.now() - waitStart)} for another kcc-cache's refresh`);
-      return serve(entry);
-    }
+  // Keep what the waiting check found: reading the store again would cost another round trip.
+  let refreshedMeanwhile: CacheEntry | undefined;
+  const lock = await takeKeyLock(context, async () => {
+    refreshedMeanwhile = await fresh();
+    return refreshedMeanwhile !== undefined;
+  });
+  if (lock.kind === "satisfied" && refreshedMeanwhile !== undefined) {
+    debug(`hit after waiting ${formatDuration(runtime.now() - waitStart)} for another kcc-cache's refresh`);
+    return serve(refreshedMeanwhile);
   }
   if (lock.kind === "timeout") {
     warn(
