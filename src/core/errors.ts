@@ -78,6 +78,22 @@ export class KubeconfigError extends KccError {
   }
 }
 
+/**
+ * The first line of an error's message, for a warning: library errors say there what failed (the
+ * keyring addon's name the D-Bus or OS failure, never the secret). Never a stack.
+ */
+export function errorFirstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split("\n")[0] ?? "error";
+}
+
+/** Our own message, else a system error's code (EACCES, ECONNREFUSED), else the message. */
+export function errorSummary(error: unknown): string {
+  if (isKccError(error)) return error.message;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code ?? (error instanceof Error ? error.message : String(error));
+}
+
 /** True for any KccError, whichever bundle created it. */
 export function isKccError(error: unknown): error is KccError {
   return (

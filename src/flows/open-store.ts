@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { decideAfterProbe, locateSessionBus, planStore, type StoreDecision } from "../core/backend-choice.js";
 import { defaultCacheFile } from "../core/cache-path.js";
 import type { CacheConfig } from "../core/config.js";
+import { errorFirstLine } from "../core/errors.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
 import { createFileStore } from "../io/file-store.js";
@@ -66,7 +67,7 @@ export async function openStore(
       try {
         return await openSecretStore(config, runtime, debug);
       } catch (error) {
-        const why = `the secret store cannot be opened (${firstLine(error)})`;
+        const why = `the secret store cannot be opened (${errorFirstLine(error)})`;
         warn(runtime, `${why}; the credential is not cached`);
         return uncachedStore(config, runtime, debug, why);
       }
@@ -140,9 +141,4 @@ function isSocket(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n")[0] ?? "error";
 }

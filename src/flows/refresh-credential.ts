@@ -4,7 +4,7 @@ import type { CacheEntry } from "../core/cache-entry.js";
 import { keyDigest } from "../core/cache-key.js";
 import type { CacheConfig } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
-import { isKccError } from "../core/errors.js";
+import { errorSummary } from "../core/errors.js";
 import { validateExecCredential } from "../core/exec-credential.js";
 import type { ExecInfo } from "../core/exec-info.js";
 import { isFresh, planCacheLifetime } from "../core/freshness.js";
@@ -101,7 +101,7 @@ async function takeKeyLock(
     return outcome;
   } catch (error) {
     // The lock only saves duplicate plugin runs; without it the credential is still served.
-    warn(runtime, `refresh lock unavailable (${describe(error)}); running the plugin without it`);
+    warn(runtime, `refresh lock unavailable (${errorSummary(error)}); running the plugin without it`);
     // Not "timeout": nobody was waited for, and saying so would send the user after a phantom process.
     return { kind: "unavailable" };
   }
@@ -140,16 +140,10 @@ async function runAndStore(context: RefreshContext, serve: (entry: CacheEntry) =
     try {
       await store.put(key, entry, now);
     } catch (error) {
-      warn(runtime, `credential not cached: ${describe(error)}`);
+      warn(runtime, `credential not cached: ${errorSummary(error)}`);
     }
   } else {
     debug(`not stored: ${lifetime.why}`);
   }
   return serve(entry);
-}
-
-function describe(error: unknown): string {
-  if (isKccError(error)) return error.message;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code ?? (error instanceof Error ? error.message : String(error));
 }

@@ -1,4 +1,5 @@
 import type { ProbeOutcome } from "../core/backend-choice.js";
+import { errorSummary } from "../core/errors.js";
 import { openDbus, type DbusConnection } from "./keyring-dbus.js";
 
 const SECRETS = "org.freedesktop.secrets";
@@ -32,7 +33,7 @@ export async function probeSecretService(options: ProbeOptions): Promise<ProbeOu
     try {
       connection = await openDbus(options.socket, options.uid);
     } catch (error) {
-      return { state: "no-bus", detail: describe(error) };
+      return { state: "no-bus", detail: errorSummary(error) };
     }
     // Connected only after the deadline: nobody is waiting for this answer any more.
     if (finished) connection.close();
@@ -76,7 +77,7 @@ export async function probeSecretService(options: ProbeOptions): Promise<ProbeOu
   };
   try {
     return await Promise.race([
-      ask().catch((error: unknown) => ({ state: "error" as const, detail: describe(error) })),
+      ask().catch((error: unknown) => ({ state: "error" as const, detail: errorSummary(error) })),
       deadline,
     ]);
   } finally {
@@ -84,10 +85,4 @@ export async function probeSecretService(options: ProbeOptions): Promise<ProbeOu
     clearTimeout(timer);
     connection?.close();
   }
-}
-
-function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code !== undefined) return code;
-  return error instanceof Error ? error.message : String(error);
 }

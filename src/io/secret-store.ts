@@ -1,6 +1,6 @@
 import type { CacheEntry } from "../core/cache-entry.js";
 import { toCacheEntry } from "../core/cache-entry.js";
-import { StoreError } from "../core/errors.js";
+import { StoreError, errorFirstLine } from "../core/errors.js";
 import { encodeSecret, joinParts, parseHead, partAccount } from "../core/secret-chunks.js";
 import type { CredentialStore } from "./credential-store.js";
 import type { KeyringApi } from "./keyring-addon.js";
@@ -48,7 +48,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       if (entry === undefined) debug(`keyring entry for this key is not kcc-cache's or is damaged: a miss`);
       return entry;
     } catch (error) {
-      warn(`${keyring.description} cannot be read (${describe(error)}); continuing without cache`);
+      warn(`${keyring.description} cannot be read (${errorFirstLine(error)}); continuing without cache`);
       return undefined;
     }
   };
@@ -62,7 +62,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       for (let part = 1; part <= count; part += 1) keyring.delete(partAccount(key, part));
       removed = keyring.delete(key);
     } catch (error) {
-      throw new StoreError(`${keyring.description}: cannot remove an entry (${describe(error)})`, {
+      throw new StoreError(`${keyring.description}: cannot remove an entry (${errorFirstLine(error)})`, {
         cause: error,
       });
     }
@@ -82,7 +82,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
         await remove(key);
         debug(`pruned an expired or missing keyring entry`);
       } catch (error) {
-        debug(`could not prune a keyring entry (${describe(error)})`);
+        debug(`could not prune a keyring entry (${errorFirstLine(error)})`);
       }
     }
   };
@@ -103,7 +103,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
         for (let part = encoded.parts.length + 1; part <= before; part += 1)
           keyring.delete(partAccount(key, part));
       } catch (error) {
-        throw new StoreError(`${keyring.description} cannot be written (${describe(error)})`, {
+        throw new StoreError(`${keyring.description} cannot be written (${errorFirstLine(error)})`, {
           cause: error,
         });
       }
@@ -113,7 +113,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
         });
       } catch (error) {
         // The credential is stored and will be served; only --list/--clear may not see it.
-        warn(`keyring index ${index.path} not updated (${describe(error)})`);
+        warn(`keyring index ${index.path} not updated (${errorFirstLine(error)})`);
       }
       await pruneExpired(key, nowMs);
     },
@@ -128,10 +128,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** Addon errors name the D-Bus or OS failure; they never contain the secret. First line only. */
-function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n")[0] ?? "error";
 }
