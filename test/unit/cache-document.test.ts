@@ -23,18 +23,23 @@ test("a document round-trips through its serialized form", () => {
   assert.deepEqual(read.document.entries, document.entries);
 });
 
-test("broken files are reported, foreign and empty ones are not", () => {
-  const cases: [string, string, "ok" | "broken"][] = [
+test("parsing says what the text is: ours, a damaged copy of ours, or foreign", () => {
+  const cases: [string, string, "ok" | "broken" | "foreign", boolean?][] = [
     ["empty", "", "ok"],
-    ["truncated", '{"kcc":1,"entries":{"k":{"cre', "broken"],
-    ["garbage", "\u0000\u0001", "broken"],
-    ["an array", "[]", "broken"],
-    ["entries not an object", '{"entries":[]}', "broken"],
-    ["the Go original's file", '{"credentials":{"aws eks get-token":{"kind":"ExecCredential"}}}', "ok"],
+    ["whitespace", " \n", "ok"],
+    ["ours without entries", '{"kcc":1}', "ok"],
+    ["truncated", '{"kcc":1,"entries":{"k":{"cre', "broken", true],
+    ["entries not an object", '{"kcc":1,"entries":[]}', "broken", true],
+    ["garbage", "\u0000\u0001", "broken", false],
+    ["an array", "[]", "broken", false],
+    ["entries without our marker", '{"entries":{}}', "foreign"],
+    ["the Go original's file", '{"credentials":{"aws eks get-token":{"kind":"ExecCredential"}}}', "foreign"],
+    ["another program's JSON", '{"auths":{}}', "foreign"],
   ];
-  for (const [what, text, state] of cases) {
+  for (const [what, text, state, ours] of cases) {
     const read = parseCacheDocument(text);
     assert.equal(read.state, state, what);
+    if (ours !== undefined) assert.equal(read.state === "broken" && read.ours, ours, what);
     assert.equal(read.document.entries.size, 0, what);
   }
 });

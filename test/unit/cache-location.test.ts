@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseCacheDocument, serializeCacheDocument } from "../../src/core/cache-document.js";
+import {
+  judgeCacheContent,
+  resolveCacheLocation,
+  type CacheLocation,
+} from "../../src/core/cache-location.js";
+import type { Platform } from "../../src/core/cache-path.js";
+import { isKccError } from "../../src/core/errors.js";
+
+const LINUX: Platform = { os: "linux", homedir: "/home/u", env: {} };
+const WINDOWS: Platform = { os: "win32", homedir: "C:\\Users\\u", env: { LOCALAPPDATA: "C:\\L" } };
+
+test("resolveCacheLocation: default or absolute setting; directory and locks beside the file", () => {
+  const cases: [string, string | undefined, Platform, Partial<CacheLocation>][] = [
+    [
+      "default",
+      undefined,
+      LINUX,
+      {
+        file: "/home/u/.cache/kube-credential-cache/cache.json",
+        directory: "/home/u/.cache/kube-credential-cache",
+        locks: "/home/u/.cache/kube-credential-cache/locks",
+        isDefault: true,
+        name: "the cache file /home/u/.cache/kube-credential-cache/cache.json",
+      },
+    ],
+    [
+      "the default path set explicitly",
+      "/home/u/.cache/kube-credential-cache/cache.json",
+      LINUX,
+      {
+        isDefault: true,
+        name: 'KUBE_CREDENTIAL_CACHE_FILE="/home/u/.cache/kube-credential-cache/cache.json"',
+      },
+    ],
+    ["custom", "/srv/c.json", LINUX, { directory: "/srv", locks: "/srv/locks", isDefault: false }],
+    ["in the root directory", "/c.json", LINUX, { directory: "/", locks: "/locks" }],
+    [
+      "Windows default",
+      undefined,
+      WINDOWS,
+      { directory: "C:\\L\\kube-credential-cache", locks: "C:\\L\\kube-credential-cache\\locks" },
+    ],
+    ["Windows drive root", "D:\\c.json", WINDOWS, { directory: "D:\\", locks: "D:\\locks" }],
+    ["Windows forward slashes", "D:/x/c.json", WINDOWS, { directory: "D:/x" }],
+  ];
+  for (const [what, setting, platform, expected] of cases) {
+    const location = resolveCacheLocation(setting, platform);
+    for (const [field, value] of Object.entries(expected))
+      assert.equal(location[field as keyof CacheLocation], value, `${what}: ${field}`);
+  }
+});
+
+test("resolveCacheLocation: a relative path is a configuration error naming the variable", () => {
+  for (const [setting, platform] of [
+    ["cache.json", LINUX],
+    ["./c/cache.json", LINUX],
+    ["~/.cache/c.json", LINUX],
+    ["C:\\x\\c.json", LINUX],
+    ["x\\c.json", WINDOWS],
+    ["/x/c.json", WINDOWS],
+  ] as const) {
+    assert.throws(
+      () => resolveCacheLocation(setting, platform),
+      (error: unknown) =>
+        isKccError(error) && error.exitCode === 2 && error.message.includes("KUBE_CREDENTIAL_CACHE_FILE"),
+      setting,
+    );
+  }
+});
+
+test("judgeCacheContent: anything at the default path is ours; elsewhere only our own format", () => {
+  const ours = serializeCacheDocument({ entries: new Map() });
+  const cases: [string, string, boolean, "use" | "refuse", boolean][] = [
+    // what, text, at the default path, verdict, with a warning
+    ["ours", ours, false, "use", false],
+    ["empty", "", false, "use", false],
+    ["ours, truncated", ours.slice(0, 12), false, "use", true],
+    ["ours compact, truncated", '{"kcc":1,"entries":{"k', false, "use", true],
+    ["the Go original's, default path", '{"credentials":{}}', true, "use", false],
+    ["the Go original's, elsewhere", '{"credentials":{}}', false, "refuse", false],
+    ["other JSON, default path", '{"auths":{}}', true, "use", true],
+    ["other JSON, elsewhere", '{"auths":{}}', false, "refuse", false],
+    ["a kubeconfig, elsewhere", "apiVersion: v1\nkind: Config\n", false, "refuse", false],
+    ["garbage, default path", "\u0000{{", true, "use", true],
+    ["a JSON array, elsewhere", "[1]", false, "refuse", false],
+    ["kcc 2 (a newer format), elsewhere", '{"kcc":2}', false, "refuse", false],
+  ];
+  for (const [what, text, isDefault, kind, warns] of cases) {
+    const location = { ...resolveCacheLocation(isDefault ? undefined : "/x/c.json", LINUX) };
+    const verdict = judgeCacheContent(parseCacheDocument(text), location);
+    assert.equal(verdict.kind, kind, what);
+    assert.equal(verdict.kind === "use" && verdict.warning !== undefined, warns, what);
+    if (verdict.kind === "use") assert.equal(verdict.document.entries.size, 0, what);
+  }
+});
+
+test("a warning about a broken file never quotes what the file holds", () => {
+  const secret = "tok-3f9a-secret";
+  const location = resolveCacheLocation(undefined, LINUX);
+  for (const text of [`{"kcc":1,"entries":{"k":{"credential":"${secret}`, `${secret}\nline two`]) {
+    const verdict = judgeCacheContent(parseCacheDocument(text), location);
+    assert.ok(verdict.kind === "use" && verdict.warning !== undefined);
+    assert.ok(!verdict.warning.includes(secret), verdict.warning);
+    assert.ok(!verdict.warning.includes("\n"), "one line");
+  }
+});
