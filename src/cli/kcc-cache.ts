@@ -36,6 +36,7 @@ const runtime: Runtime = {
   now: Date.now,
   platform: { os: process.platform, homedir: homedir(), env: process.env },
   parentPid: process.ppid,
+  uid: process.getuid?.(),
   stdout: writeStdout,
   stderr: writeStderr,
 };

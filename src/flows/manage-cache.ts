@@ -1,12 +1,20 @@
-import { readFileSync } from "node:fs";
 import type { StoreDecision } from "../core/backend-choice.js";
 import type { CacheEntry } from "../core/cache-entry.js";
-import { EMPTY_DOCUMENT, parseCacheDocument } from "../core/cache-document.js";
-import { ENV, readCacheConfig, type CacheConfig } from "../core/config.js";
+import { EMPTY_DOCUMENT } from "../core/cache-document.js";
+import { ENV, readCacheConfig } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
-import { createDebugLog } from "../io/debug-log.js";
+import { leftoverTempFiles } from "../io/atomic-file.js";
+import { createDebugLog, type DebugLog } from "../io/debug-log.js";
+import type { FileStore } from "../io/file-store.js";
 import type { SecretStore } from "../io/secret-store.js";
-import { cacheFilePath, chooseStore, openFileStore, openSecretStore } from "./open-store.js";
+import {
+  cacheLocation,
+  checkCacheLocation,
+  chooseStore,
+  openFileStore,
+  openSecretStore,
+  type LocationState,
+} from "./open-store.js";
 import { warn, type Runtime } from "./runtime.js";
 
 export type ManageCommand =
@@ -32,28 +40,31 @@ export async function manageCache(
 ): Promise<number> {
   const config = readCacheConfig(runtime.env);
   const debug = createDebugLog(config.debug, runtime.now(), runtime.now);
-  const decision = await chooseStore(config, runtime);
+  const place = checkCacheLocation(cacheLocation(config, runtime), runtime.uid);
+  const decision: StoreDecision =
+    place.kind === "ok"
+      ? await chooseStore(config, runtime)
+      : { kind: "uncached", why: place.why, warn: false };
   const keyring = decision.kind === "keyring" ? await openSecretStore(config, runtime, debug) : undefined;
+  const file = readFileState(openFileStore(config, runtime, debug), place);
   switch (command.kind) {
     case "list":
-      return list(command.json, config, runtime, keyring);
+      return list(command.json, file, runtime, keyring);
     case "status":
-      return status(command.json, config, runtime, decision, keyring, version);
+      return status(command.json, config.backend, file, runtime, decision, keyring, version);
     case "clear":
-      return clear(command.keys, config, runtime, decision, keyring);
+      return clear(command.keys, file, runtime, decision, keyring, debug);
   }
 }
 
 async function list(
   json: boolean,
-  config: CacheConfig,
+  file: FileState,
   runtime: Runtime,
   keyring: SecretStore | undefined,
 ): Promise<number> {
   const rows: Row[] = [];
-  const file = readFileState(cacheFilePath(config, runtime));
-  if (file.state === "broken")
-    warn(runtime, `cache file ${file.path} is broken (${file.why}); listing it as empty`);
+  if (file.why !== undefined) warn(runtime, `${file.why}; listing no entries from it`);
   for (const [key, entry] of file.entries) rows.push({ key, store: "file", entry });
   for (const key of keyring?.keys() ?? [])
     rows.push({ key, store: "keyring", entry: await keyring?.get(key) });
@@ -92,25 +103,28 @@ async function list(
 
 async function clear(
   keys: readonly string[],
-  config: CacheConfig,
+  file: FileState,
   runtime: Runtime,
   decision: StoreDecision,
   keyring: SecretStore | undefined,
+  debug: DebugLog,
 ): Promise<number> {
-  const fileStore = openFileStore(config, runtime);
-  const file = readFileState(fileStore.location);
   const wanted = new Set(keys);
   let removed = 0;
-  if (file.state !== "missing") {
+  if (file.state === "untrusted" || file.state === "off") {
+    if (file.why !== undefined) warn(runtime, `${file.why}; the cache file was not changed`);
+  } else if (file.state !== "missing" || file.leftovers > 0) {
     const doomed = [...file.entries.keys()].filter((key) => wanted.size === 0 || wanted.has(key));
-    // A broken file is cleared by rewriting it empty; a healthy one loses only the named keys.
-    if (doomed.length > 0 || (wanted.size === 0 && file.state === "broken")) {
-      await fileStore.replaceDocument((document) => {
+    // A broken file is cleared by rewriting it empty; a healthy one loses only the named keys. Every
+    // rewrite also removes leftover temporary copies (they hold tokens).
+    if (doomed.length > 0 || (wanted.size === 0 && (file.state === "broken" || file.leftovers > 0))) {
+      await file.store.replaceDocument((document) => {
         if (wanted.size === 0) return EMPTY_DOCUMENT;
         const entries = new Map(document.entries);
         for (const key of doomed) entries.delete(key);
         return { entries };
       });
+      debug(`cache file rewritten`);
     }
     for (const key of doomed) {
       runtime.stdout(`removed (file): ${key}\n`);
@@ -127,7 +141,7 @@ async function clear(
         removed += 1;
       }
     }
-  } else if (decision.kind === "uncached") {
+  } else if (decision.kind === "uncached" && file.state !== "off" && file.state !== "untrusted") {
     warn(runtime, `keyring entries were not removed: ${decision.why}`);
   }
   for (const key of wanted) runtime.stderr(`kcc-cache: not cached: ${key}\n`);
@@ -137,17 +151,17 @@ async function clear(
 
 function status(
   json: boolean,
-  config: CacheConfig,
+  backend: string,
+  file: FileState,
   runtime: Runtime,
   decision: StoreDecision,
   keyring: SecretStore | undefined,
   version: string,
 ): number {
-  const file = readFileState(cacheFilePath(config, runtime));
   const backendSetting = runtime.env[ENV.backend];
   const report = {
     version,
-    backend: config.backend,
+    backend,
     backendSource: backendSetting === undefined || backendSetting === "" ? "default" : ENV.backend,
     store: decision.kind,
     why: decision.why,
@@ -155,7 +169,8 @@ function status(
       path: file.path,
       state: file.state,
       entries: file.entries.size,
-      ...(file.state === "broken" ? { problem: file.why } : {}),
+      leftoverTempFiles: file.leftovers,
+      ...(file.why === undefined ? {} : { problem: file.why }),
     },
     keyring: keyring === undefined ? null : { location: keyring.location, entries: keyring.keys().length },
   };
@@ -163,11 +178,15 @@ function status(
     runtime.stdout(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   }
+  const leftovers =
+    file.leftovers === 0
+      ? ""
+      : `, ${file.leftovers} leftover temporary ${file.leftovers === 1 ? "copy" : "copies"} holding credentials: removed by the next write or --clear`;
   const lines = [
     `kcc-cache ${version}`,
-    `backend:  ${config.backend} (${report.backendSource === "default" ? `${ENV.backend} unset` : `${ENV.backend}=${backendSetting ?? ""}`})`,
+    `backend:  ${backend} (${report.backendSource === "default" ? `${ENV.backend} unset` : `${ENV.backend}=${backendSetting ?? ""}`})`,
     `store:    ${decision.kind === "uncached" ? "none (credentials are not cached)" : decision.kind} — ${decision.why}`,
-    `file:     ${file.path} (${file.state === "broken" ? `broken: ${file.why}` : file.state}, ${file.entries.size} ${file.entries.size === 1 ? "entry" : "entries"})`,
+    `file:     ${file.path} (${file.why === undefined ? file.state : `${file.state}: ${file.why}`}, ${file.entries.size} ${file.entries.size === 1 ? "entry" : "entries"}${leftovers})`,
     keyring === undefined
       ? "keyring:  not in use"
       : `keyring:  ${keyring.location} (${report.keyring?.entries ?? 0} ${report.keyring?.entries === 1 ? "entry" : "entries"})`,
@@ -176,31 +195,36 @@ function status(
   return 0;
 }
 
-type FileState =
-  | {
-      readonly path: string;
-      readonly state: "missing" | "ok" | "unreadable";
-      readonly entries: ReadonlyMap<string, CacheEntry>;
-    }
-  | {
-      readonly path: string;
-      readonly state: "broken";
-      readonly why: string;
-      readonly entries: ReadonlyMap<string, CacheEntry>;
-    };
+/** The cache file as the file store judges it (the same rules as a hit), for the reports. */
+interface FileState {
+  readonly store: FileStore;
+  readonly path: string;
+  readonly state: "missing" | "ok" | "broken" | "untrusted" | "off";
+  readonly why: string | undefined;
+  readonly entries: ReadonlyMap<string, CacheEntry>;
+  /** Temporary copies a killed writer left (they hold tokens). */
+  readonly leftovers: number;
+}
 
-function readFileState(path: string): FileState {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-    return { path, state: missing ? "missing" : "unreadable", entries: new Map() };
+function readFileState(store: FileStore, place: LocationState): FileState {
+  const common = { store, path: store.location, leftovers: leftoverTempFiles(store.location).length };
+  if (place.kind !== "ok")
+    return {
+      ...common,
+      state: place.kind === "off" ? "off" : "untrusted",
+      why: place.why,
+      entries: new Map(),
+    };
+  const read = store.read();
+  switch (read.kind) {
+    case "distrust":
+      return { ...common, state: "untrusted", why: read.why, entries: new Map() };
+    case "broken":
+      return { ...common, state: "broken", why: read.why, entries: read.document.entries };
+    case "missing":
+    case "ok":
+      return { ...common, state: read.kind, why: undefined, entries: read.document.entries };
   }
-  const read = parseCacheDocument(text);
-  return read.state === "broken"
-    ? { path, state: "broken", why: read.why.replace(/\s+/g, " ").trim(), entries: read.document.entries }
-    : { path, state: "ok", entries: read.document.entries };
 }
 
 function expiresIn(entry: CacheEntry | undefined, now: number): string {

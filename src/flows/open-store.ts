@@ -1,12 +1,14 @@
-import { statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { chmodSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
 import { decideAfterProbe, locateSessionBus, planStore, type StoreDecision } from "../core/backend-choice.js";
-import { defaultCacheFile } from "../core/cache-path.js";
+import { refusalMessage, resolveCacheLocation, type CacheLocation } from "../core/cache-location.js";
 import type { CacheConfig } from "../core/config.js";
-import { errorFirstLine } from "../core/errors.js";
+import { ConfigError, errorFirstLine } from "../core/errors.js";
+import { judgeCacheFile, judgeDirectory } from "../core/private-path.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
-import { createFileStore } from "../io/file-store.js";
+import { createFileStore, type FileStore } from "../io/file-store.js";
+import { inspectDirectory, inspectEntry } from "../io/private-path.js";
 import type { SecretStore } from "../io/secret-store.js";
 import { warn, type Runtime } from "./runtime.js";
 
@@ -14,8 +16,44 @@ const FILE_LOCK_TIMEOUT_MS = 5_000;
 /** A Secret Service answers in a few ms; past this it is stalled (stopped daemon, hung activation). */
 export const KEYRING_PROBE_TIMEOUT_MS = 2_000;
 
+export function cacheLocation(config: CacheConfig, runtime: Runtime): CacheLocation {
+  return resolveCacheLocation(config.cacheFile, runtime.platform);
+}
+
 export function cacheFilePath(config: CacheConfig, runtime: Runtime): string {
-  return config.cacheFile ?? defaultCacheFile(runtime.platform);
+  return cacheLocation(config, runtime).file;
+}
+
+export type LocationState =
+  | { readonly kind: "ok" }
+  /** The null device: the user turned caching off. */
+  | { readonly kind: "off"; readonly why: string }
+  /** Another user could have planted what is there: nothing is read, written or locked there. */
+  | { readonly kind: "distrust"; readonly why: string };
+
+/**
+ * Checks the cache path and the directories kcc-cache keeps files in, before any store uses them
+ * (docs/cache-location.md). Something that is not a cache at all throws a ConfigError; whether the
+ * cache file itself is the user's own is the file store's to judge, as only it reads the file.
+ * A few stats: cheap enough for every hit.
+ */
+export function checkCacheLocation(location: CacheLocation, uid: number | undefined): LocationState {
+  const entry = judgeCacheFile(inspectEntry(location.file), uid);
+  if (entry.kind === "off")
+    return { kind: "off", why: `${location.name} is the null device: caching is off` };
+  if (entry.kind === "refuse") throw new ConfigError(refusalMessage(location, entry.why));
+  const dedicated = basename(location.directory) === "kube-credential-cache";
+  for (const [what, directory] of [
+    ["cache directory", location.directory],
+    ["lock directory", location.locks],
+  ] as const) {
+    const verdict = judgeDirectory(inspectDirectory(directory), uid, dedicated);
+    if (verdict.kind === "distrust") return { kind: "distrust", why: `${what} ${directory} ${verdict.why}` };
+    // Nothing can exist below a directory that does not.
+    if (verdict.kind === "absent") break;
+    if (verdict.kind === "use" && verdict.tighten) tightenQuietly(directory);
+  }
+  return { kind: "ok" };
 }
 
 /**
@@ -44,7 +82,7 @@ export async function chooseStore(config: CacheConfig, runtime: Runtime): Promis
   const { probeSecretService } = await import("../io/keyring-probe.js");
   const outcome = await probeSecretService({
     socket: plan.socket,
-    uid: process.getuid?.() ?? 0,
+    uid: runtime.uid ?? 0,
     timeoutMs: KEYRING_PROBE_TIMEOUT_MS,
     allowActivation: plan.allowActivation,
   });
@@ -57,32 +95,41 @@ export async function openStore(
   runtime: Runtime,
   debug: DebugLog,
 ): Promise<CredentialStore> {
+  const location = cacheLocation(config, runtime);
+  const state = checkCacheLocation(location, runtime.uid);
+  if (state.kind !== "ok") {
+    debug(`store: none (${state.why})`);
+    if (state.kind === "distrust") warn(runtime, `${state.why}; credentials are not cached`);
+    return uncachedStore(undefined, debug, state.why);
+  }
   const plan = await chooseStore(config, runtime);
-  const where = plan.kind === "file" ? ` ${cacheFilePath(config, runtime)}` : "";
+  const where = plan.kind === "file" ? ` ${location.file}` : "";
   debug(`store: ${plan.kind}${where} (${plan.why})`);
   switch (plan.kind) {
     case "file":
-      return openFileStore(config, runtime);
+      return openFileStore(config, runtime, debug);
     case "keyring":
       try {
         return await openSecretStore(config, runtime, debug);
       } catch (error) {
         const why = `the secret store cannot be opened (${errorFirstLine(error)})`;
         warn(runtime, `${why}; the credential is not cached`);
-        return uncachedStore(config, runtime, debug, why);
+        return uncachedStore(location.locks, debug, why);
       }
     case "uncached":
       if (plan.warn) warn(runtime, `${plan.why}; the credential is not cached`);
-      return uncachedStore(config, runtime, debug, plan.why);
+      return uncachedStore(location.locks, debug, plan.why);
   }
 }
 
-export function openFileStore(config: CacheConfig, runtime: Runtime): ReturnType<typeof createFileStore> {
+export function openFileStore(config: CacheConfig, runtime: Runtime, debug: DebugLog): FileStore {
   return createFileStore({
-    path: cacheFilePath(config, runtime),
+    location: cacheLocation(config, runtime),
+    uid: runtime.uid,
     warn: (message) => {
       warn(runtime, message);
     },
+    debug,
     lockFile: (lockPath) => lockFile(lockPath, runtime),
   });
 }
@@ -97,12 +144,14 @@ export async function openSecretStore(
     import("../io/keyring-index.js"),
     import("../io/secret-store.js"),
   ]);
-  const directory = dirname(cacheFilePath(config, runtime));
+  const location = cacheLocation(config, runtime);
   return createSecretStore({
     keyring: loadKeyring(runtime.platform),
-    index: createKeyringIndex(join(directory, "keyring-index.json"), (path) => lockFile(path, runtime)),
+    index: createKeyringIndex(join(location.directory, "keyring-index.json"), (path) =>
+      lockFile(path, runtime),
+    ),
     // The same per-key refresh locks as the file store: single flight holds whichever store serves.
-    lockDirectory: join(directory, "locks"),
+    lockDirectory: location.locks,
     warn: (message) => {
       warn(runtime, message);
     },
@@ -110,12 +159,15 @@ export async function openSecretStore(
   });
 }
 
-/** A secret store that exists but cannot be used now: serve the plugin's credential, keep nothing. */
-function uncachedStore(config: CacheConfig, runtime: Runtime, debug: DebugLog, why: string): CredentialStore {
+/**
+ * A store that cannot be used now: serve the plugin's credential, keep nothing. Refreshes still take
+ * the per-key lock where the lock directory can be trusted (`lockDirectory`).
+ */
+function uncachedStore(lockDirectory: string | undefined, debug: DebugLog, why: string): CredentialStore {
   return {
     name: "keyring",
     location: "unavailable",
-    lockDirectory: join(dirname(cacheFilePath(config, runtime)), "locks"),
+    lockDirectory,
     get: () => Promise.resolve(undefined),
     put: () => {
       debug(`not cached: ${why}`);
@@ -133,6 +185,14 @@ async function lockFile(lockPath: string, runtime: Runtime): Promise<(() => void
     isSatisfied: () => Promise.resolve(false),
   });
   return outcome.kind === "acquired" ? outcome.release : undefined;
+}
+
+function tightenQuietly(directory: string): void {
+  try {
+    chmodSync(directory, 0o700);
+  } catch {
+    // Not ours to change after all: --status shows the modes.
+  }
 }
 
 function isSocket(path: string): boolean {

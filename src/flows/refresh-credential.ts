@@ -89,9 +89,12 @@ async function takeKeyLock(
 ): Promise<LockOutcome | { readonly kind: "unavailable" }> {
   const { store, runtime, config, key, debug } = context;
   const name = keyDigest(key);
+  const directory = store.lockDirectory;
+  // No trustworthy directory for locks (already reported): refresh without single flight.
+  if (directory === undefined) return { kind: "unavailable" };
   try {
-    mkdirSync(store.lockDirectory, { recursive: true, mode: 0o700 });
-    const outcome = await acquireLock(join(store.lockDirectory, `${name}.lock`), {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const outcome = await acquireLock(join(directory, `${name}.lock`), {
       timeoutMs: config.lockTimeoutMs,
       pollMs: LOCK_POLL_MS,
       now: runtime.now,

@@ -8,6 +8,8 @@ export interface Runtime {
   readonly platform: Platform;
   /** The process that ran kcc-cache: kubectl, when it runs a credential plugin. */
   readonly parentPid: number;
+  /** The user kcc-cache runs as (undefined where the OS has no uids): whose files it may trust. */
+  readonly uid: number | undefined;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
 }

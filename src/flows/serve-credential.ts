@@ -43,7 +43,7 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
   // Only client-go sets KUBERNETES_EXEC_INFO; a script calling kcc-cache repeatedly is not retrying.
   const caller = execInfo === undefined ? undefined : readCaller(runtime.parentPid);
   const record =
-    caller === undefined
+    caller === undefined || store.lockDirectory === undefined
       ? undefined
       : { caller, markerPath: join(store.lockDirectory, `${keyDigest(key)}.served`) };
   const entry = await store.get(key);

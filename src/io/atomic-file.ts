@@ -3,6 +3,7 @@ import {
   fchmodSync,
   fsyncSync,
   openSync,
+  readdirSync,
   renameSync,
   unlinkSync,
   writeSync,
@@ -58,4 +59,34 @@ function syncDirectory(directory: string): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * Temporary files writeFileAtomic left behind for `path` (a writer killed between create and rename).
+ * They hold a whole copy of what was being written, tokens included, so they are counted by --status
+ * and removed by the next writer, which holds the lock that every writer of `path` takes.
+ */
+export function leftoverTempFiles(path: string): string[] {
+  const prefix = `.${basename(path)}.`;
+  try {
+    return readdirSync(dirname(path))
+      .filter((name) => name.startsWith(prefix) && name.endsWith(".tmp"))
+      .map((name) => join(dirname(path), name));
+  } catch {
+    return [];
+  }
+}
+
+/** Call only while holding the lock all writers of `path` take: then no temp file is in use. */
+export function removeLeftoverTempFiles(path: string): number {
+  let removed = 0;
+  for (const temp of leftoverTempFiles(path)) {
+    try {
+      unlinkSync(temp);
+      removed += 1;
+    } catch {
+      // Gone already, or not ours to remove: --status keeps counting it.
+    }
+  }
+  return removed;
 }

@@ -1,6 +1,7 @@
-import { readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readlinkSync, writeSync } from "node:fs";
 import { parseCallerIdentity, type CallerIdentity } from "../core/rejection.js";
 import { processStartTime } from "./process-identity.js";
+import { NO_FOLLOW_READ, NO_FOLLOW_WRITE } from "./private-path.js";
 
 /**
  * The process that ran kcc-cache (kubectl), where the OS tells cheaply: Linux's /proc. Elsewhere
@@ -18,17 +19,31 @@ export function readCaller(ppid: number): CallerIdentity | undefined {
 
 /** Who was last given the credential for a key. Holds no secret: PID, start time and a path. */
 export function readLastServed(markerPath: string): CallerIdentity | undefined {
+  let fd: number | undefined;
   try {
-    return parseCallerIdentity(readFileSync(markerPath, "utf8"));
+    // A link or a FIFO in the marker's place is never followed or waited on.
+    fd = openSync(markerPath, NO_FOLLOW_READ);
+    return parseCallerIdentity(readFileSync(fd, "utf8"));
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
+/**
+ * Written on every hit, so not atomically (an fsync would cost the hit milliseconds): a torn marker
+ * only reads as "nobody", which is what a missing one says. Never through a link: a planted one
+ * would make the user overwrite a file of their own.
+ */
 export function writeLastServed(markerPath: string, caller: CallerIdentity): void {
+  let fd: number | undefined;
   try {
-    writeFileSync(markerPath, JSON.stringify(caller), { mode: 0o600 });
+    fd = openSync(markerPath, NO_FOLLOW_WRITE, 0o600);
+    writeSync(fd, JSON.stringify(caller));
   } catch {
     // Only an aid to recognise a rejected credential; the credential is served regardless.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -9,8 +9,11 @@ export interface CredentialStore {
   readonly name: "file" | "keyring";
   /** A path or a service name, for debug output and --status. */
   readonly location: string;
-  /** Directory for per-key refresh locks (never holds secrets). */
-  readonly lockDirectory: string;
+  /**
+   * Directory for per-key refresh locks and last-served markers (never secrets); undefined where no
+   * trustworthy directory exists, and then nothing is locked or marked.
+   */
+  readonly lockDirectory: string | undefined;
   get(key: string): Promise<CacheEntry | undefined>;
   put(key: string, entry: CacheEntry, nowMs: number): Promise<void>;
 }

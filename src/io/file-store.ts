@@ -1,46 +1,58 @@
-import {
-  chmodSync,
-  closeSync,
-  fchmodSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, fchmodSync, mkdirSync, readFileSync } from "node:fs";
 import type { CacheEntry } from "../core/cache-entry.js";
 import {
+  EMPTY_DOCUMENT,
   parseCacheDocument,
   serializeCacheDocument,
   withEntry,
   type CacheDocument,
 } from "../core/cache-document.js";
-import { StoreError } from "../core/errors.js";
-import { writeFileAtomic } from "./atomic-file.js";
+import { judgeCacheContent, refusalMessage, type CacheLocation } from "../core/cache-location.js";
+import { ConfigError, StoreError, isKccError } from "../core/errors.js";
+import { judgeCacheFile } from "../core/private-path.js";
+import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-file.js";
 import type { CredentialStore } from "./credential-store.js";
+import { openRegularFile } from "./private-path.js";
 
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 
 export interface FileStoreOptions {
-  readonly path: string;
-  /** One stderr line for the user (a broken or unreadable cache file). */
+  readonly location: CacheLocation;
+  /** The current uid (undefined where the OS has none): a cache file must be the user's own. */
+  readonly uid: number | undefined;
+  /** One stderr line for the user (a broken, untrustworthy or unreadable cache file). */
   readonly warn: (message: string) => void;
+  readonly debug: (message: string) => void;
   /** Waits for the short-lived lock that serialises read-modify-write of the file. */
   readonly lockFile: (path: string) => Promise<(() => void) | undefined>;
 }
 
 /**
+ * What the cache file gave: its entries (none when it is missing; none, and a one-line `why`, when it
+ * is damaged and will be rebuilt), or why it must not be used at all.
+ */
+export type FileRead =
+  | { readonly kind: "missing" | "ok"; readonly document: CacheDocument }
+  | { readonly kind: "broken"; readonly document: CacheDocument; readonly why: string }
+  | { readonly kind: "distrust"; readonly why: string };
+
+export type FileStore = CredentialStore & {
+  read(): FileRead;
+  replaceDocument(update: (document: CacheDocument) => CacheDocument): Promise<void>;
+};
+
+/**
  * All credentials in one JSON file, protected by file modes only (0600 file, 0700 directory).
  * Readers take no lock: every write replaces the file atomically. Writers hold `<file>.lock` for
  * the few milliseconds of read-modify-write so that two refreshes of different keys keep both.
+ * A path that is not provably a kcc-cache file is never changed (docs/cache-location.md): a
+ * ConfigError for what is not a cache at all, a warning and no caching for what another user could
+ * have planted.
  */
-export function createFileStore(options: FileStoreOptions): CredentialStore & {
-  readDocument(): CacheDocument;
-  replaceDocument(update: (document: CacheDocument) => CacheDocument): Promise<void>;
-} {
-  const { path } = options;
+export function createFileStore(options: FileStoreOptions): FileStore {
+  const { location } = options;
+  const path = location.file;
   // The hit path and then the refresh path both read the file: report each problem once per run.
   const warned = new Set<string>();
   const warn = (message: string): void => {
@@ -48,21 +60,24 @@ export function createFileStore(options: FileStoreOptions): CredentialStore & {
     warned.add(message);
     options.warn(message);
   };
-  const readDocument = (): CacheDocument => {
-    const text = readCacheText(path, warn);
-    if (text === undefined) return { entries: new Map() };
-    const read = parseCacheDocument(text);
-    if (read.state === "broken") warn(`cache file ${path} is broken (${read.why}); it will be rebuilt`);
-    return read.document;
+  let distrusted: string | undefined;
+  const read = (): FileRead => {
+    const result = readCacheFile(location, options.uid);
+    if (result.kind === "distrust") distrusted = result.why;
+    return result;
   };
   const replaceDocument = async (update: (document: CacheDocument) => CacheDocument): Promise<void> => {
-    ensureDirectory(dirname(path));
+    ensureDirectory(location.directory);
     const release = await options.lockFile(`${path}.lock`);
     if (release === undefined)
       throw new StoreError(`cache file ${path} is locked by another process; not updated`);
     try {
-      const current = parseCacheDocument(readCacheText(path, () => undefined) ?? "").document;
-      writeFileAtomic(path, serializeCacheDocument(update(current)), FILE_MODE);
+      // Judged again under the lock: what is replaced is what was judged.
+      const current = readCacheFile(location, options.uid);
+      if (current.kind === "distrust") throw new StoreError(`${current.why}; not updated`);
+      const removed = removeLeftoverTempFiles(path);
+      if (removed > 0) options.debug(`removed ${removed} leftover temporary cache file(s)`);
+      writeFileAtomic(path, serializeCacheDocument(update(current.document)), FILE_MODE);
     } finally {
       release();
     }
@@ -70,61 +85,79 @@ export function createFileStore(options: FileStoreOptions): CredentialStore & {
   return {
     name: "file",
     location: path,
-    lockDirectory: join(dirname(path), "locks"),
-    get: (key) => Promise.resolve(readDocument().entries.get(key)),
-    put: (key: string, entry: CacheEntry, nowMs: number) =>
-      replaceDocument((document) => withEntry(document, key, entry, nowMs)),
-    readDocument,
+    lockDirectory: location.locks,
+    get: (key) => {
+      const result = read();
+      if (result.kind === "distrust") {
+        warn(`${result.why}; credentials are not cached`);
+        return Promise.resolve(undefined);
+      }
+      if (result.kind === "broken") warn(result.why);
+      return Promise.resolve(result.document.entries.get(key));
+    },
+    put: (key: string, entry: CacheEntry, nowMs: number) => {
+      // Already said once; a second line about the same file would only repeat it.
+      if (distrusted !== undefined) {
+        options.debug(`not stored: ${distrusted}`);
+        return Promise.resolve();
+      }
+      return replaceDocument((document) => withEntry(document, key, entry, nowMs));
+    },
+    read,
     replaceDocument,
   };
 }
 
-/** Reads the file, tightening loose modes on the way (one fstat, cheap enough for every hit). */
-function readCacheText(path: string, warn: (message: string) => void): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT")
-      warn(`cache file ${path} cannot be read (${code ?? "error"}); continuing without cache`);
-    return undefined;
+function readCacheFile(location: CacheLocation, uid: number | undefined): FileRead {
+  const path = location.file;
+  const opened = openRegularFile(path);
+  const verdict = judgeCacheFile(opened.facts, uid);
+  switch (verdict.kind) {
+    case "absent":
+    case "off":
+      return { kind: "missing", document: EMPTY_DOCUMENT };
+    case "refuse":
+      throw new ConfigError(refusalMessage(location, verdict.why));
+    case "distrust":
+      return { kind: "distrust", why: `cache file ${path} ${verdict.why}` };
+    case "use":
+      break;
   }
+  const { fd } = opened;
+  if (fd === undefined) return { kind: "missing", document: EMPTY_DOCUMENT };
+  let text: string;
   try {
-    if ((fstatSync(fd).mode & 0o077) !== 0)
-      tightenQuietly(() => {
-        fchmodSync(fd, FILE_MODE);
-      });
-    return readFileSync(fd, "utf8");
+    text = readFileSync(fd, "utf8");
+    const content = judgeCacheContent(parseCacheDocument(text), location);
+    if (content.kind === "refuse") throw new ConfigError(refusalMessage(location, content.why));
+    // Readable by others is a leak that already happened, not a tampering risk: close it now (but
+    // only on a file that is ours: a file of the user's own stays as it was).
+    if (verdict.tighten) tightenQuietly(fd);
+    return content.warning === undefined
+      ? { kind: "ok", document: content.document }
+      : { kind: "broken", document: content.document, why: content.warning };
   } catch (error) {
-    warn(
-      `cache file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}); continuing without cache`,
-    );
-    return undefined;
+    if (isKccError(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    return { kind: "distrust", why: `cache file ${path} cannot be read (${code})` };
   } finally {
     closeSync(fd);
   }
 }
 
-/** Creates a private (0700) directory; tightens it when it is kcc-cache's own. */
+/** Creates a private (0700) directory and its parents. Whether an existing one is trusted is decided before. */
 export function ensureDirectory(directory: string): void {
   try {
     mkdirSync(directory, { recursive: true, mode: DIR_MODE });
-    // Tighten our own directory, but never a shared one the user pointed KUBE_CREDENTIAL_CACHE_FILE into.
-    if (basename(directory) === "kube-credential-cache" && (statSync(directory).mode & 0o077) !== 0) {
-      tightenQuietly(() => {
-        chmodSync(directory, DIR_MODE);
-      });
-    }
   } catch (error) {
     throw new StoreError(`cache directory ${directory} cannot be created`, { cause: error });
   }
 }
 
-function tightenQuietly(change: () => void): void {
+function tightenQuietly(fd: number): void {
   try {
-    change();
+    fchmodSync(fd, FILE_MODE);
   } catch {
-    // Not our file to change (another owner): the modes are reported by --status instead.
+    // A file system without modes (FAT, some network shares): nothing to tighten there.
   }
 }

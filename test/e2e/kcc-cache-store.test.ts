@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { writeFakePlugin } from "./support/fake-plugin.js";
@@ -125,17 +125,6 @@ test("a store that cannot be written costs a warning, never the credential", asy
   for (const line of lines) assert.match(line, /^kcc-cache: warning: /);
   assert.ok(!/waited/.test(result.stderr), `no phantom lock holder is blamed:\n${result.stderr}`);
   assert.equal(new Set(lines).size, lines.length, "no warning is repeated");
-});
-
-test("a cache file that cannot be read costs a warning, never the credential", async (t) => {
-  const sandbox = useSandbox(t);
-  const plugin = writeFakePlugin(sandbox, "unreadable");
-  // A directory where the file should be: reading fails with EISDIR whatever the user's privileges.
-  mkdirSync(sandbox.cacheFile, { recursive: true });
-  const result = await kccCache(sandbox, [plugin.path]);
-  assertOk(result);
-  assert.equal(result.stdout, plugin.output(1));
-  assert.match(result.stderr, /cache/);
 });
 
 test("KUBE_CREDENTIAL_CACHE_DEBUG explains key, store, miss, hit and expiry, never the token", async (t) => {
