@@ -90,7 +90,7 @@ function keyEnvironment(env: Env, configured: readonly string[]): Record<string,
 }
 
 /**
- * The spec.cluster fields that can change which credential a plugin prints (PROTOCOL.md). Large
+ * The spec.cluster fields that can change which credential a plugin prints (docs/cache-key.md). Large
  * values (CA bundle, the exec extension's config) are digested to keep the key readable;
  * disable-compression is left out because it cannot change the credential.
  */

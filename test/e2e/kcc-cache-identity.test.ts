@@ -218,6 +218,8 @@ async function secretsStayOutOfKeys(
   assertOk(json);
   assert.equal((JSON.parse(json.stdout) as unknown[]).length, 4, "four entries");
   const stores = inspect();
+  // The keys were written somewhere the scan below reads (the cache file, or the keyring's index).
+  assert.notDeepEqual(filesContaining(sandbox.dir, "sha256:"), [], "the stored keys are on disk");
   for (const secret of [...secrets, ...others]) {
     for (const [where, text] of [
       ["--list", list.stdout],
