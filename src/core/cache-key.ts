@@ -1,6 +1,8 @@
 import type { Env } from "./config.js";
 import { ENV } from "./config.js";
 import type { ClusterInfo, ExecInfo } from "./exec-info.js";
+import { IDENTITY_VARIABLES } from "./identity-variables.js";
+import { flagName, isSecretName } from "./secret-name.js";
 import { sha256Hex } from "./sha256.js";
 
 export interface CacheKeyInput {
@@ -12,15 +14,20 @@ export interface CacheKeyInput {
 }
 
 /**
- * Everything that decides whose credential a plugin returns, as one human-readable line:
+ * Everything that decides whose credential a plugin returns, as one human-readable line
+ * (docs/cache-key.md):
  *
  *   user="alice" server="https://eks.example" api="client.authentication.k8s.io/v1"
- *   exec=["aws","eks","get-token"] env={"AWS_PROFILE":"dev"}
+ *   exec=["aws","eks","get-token","--cluster-name","prod"]
+ *   env={"AWS_PROFILE":"dev","AWS_SECRET_ACCESS_KEY":"sha256:…","HOME":"/home/alice"}
  *
  * Every value is JSON-quoted, so `["a b"]` and `["a","b"]` (or a value containing `" server=`)
  * can never produce the same key. The Go original keyed on user+server alone when it could, and so
  * served one AWS profile's token for another on the same cluster; this key keeps the command line
- * and the environment even when the cluster is known.
+ * and the environment even when the cluster is known. The environment is every set variable of the
+ * built-in identity list and of the configured list, sorted by name so that the same environment
+ * always gives the same key. Secret values (by their flag or variable name) appear only as digests,
+ * because the key is shown by --list and the debug log and stored in clear as a keyring account name.
  */
 export function buildCacheKey(input: CacheKeyInput): string {
   const parts: string[] = [];
@@ -29,20 +36,61 @@ export function buildCacheKey(input: CacheKeyInput): string {
   if (user !== undefined && user !== "") parts.push(`user=${quote(user)}`);
   if (cluster?.server !== undefined) parts.push(`server=${quote(cluster.server)}`);
   if (input.execInfo?.apiVersion !== undefined) parts.push(`api=${quote(input.execInfo.apiVersion)}`);
-  parts.push(`exec=${JSON.stringify([input.command, ...input.args])}`);
+  parts.push(`exec=${JSON.stringify([input.command, ...maskSecretArgs(input.args)])}`);
 
-  const env: Record<string, string> = {};
-  for (const name of input.cacheKeyEnvList) {
-    const value = input.env[name];
-    if (value !== undefined && name !== ENV.user) env[name] = value;
-  }
+  const env = keyEnvironment(input.env, input.cacheKeyEnvList);
   if (Object.keys(env).length > 0) parts.push(`env=${JSON.stringify(env)}`);
   if (cluster !== undefined) parts.push(...clusterParts(cluster));
   return parts.join(" ");
 }
 
 /**
- * The spec.cluster fields that can change which credential a plugin prints (PROTOCOL.md). Large
+ * The arguments with the value of every secret-looking flag digested: `--client-secret=s3cr3t`
+ * becomes `--client-secret=sha256:…`, and `--password s3cr3t` becomes `--password`, `sha256:…`.
+ * A flag written without `=` may be a switch followed by an unrelated argument; that argument is
+ * digested all the same, since a secret can start with a dash and guessing wrong would print it.
+ */
+export function maskSecretArgs(args: readonly string[]): string[] {
+  const masked: string[] = [];
+  let valueIsSecret = false;
+  for (const arg of args) {
+    if (valueIsSecret) {
+      masked.push(digest(arg));
+      valueIsSecret = false;
+      continue;
+    }
+    const name = flagName(arg);
+    if (name === undefined || !isSecretName(name)) {
+      masked.push(arg);
+      continue;
+    }
+    const equals = arg.indexOf("=");
+    if (equals === -1) {
+      masked.push(arg);
+      valueIsSecret = true;
+    } else {
+      masked.push(`${arg.slice(0, equals + 1)}${digest(arg.slice(equals + 1))}`);
+    }
+  }
+  return masked;
+}
+
+/** The set variables of both lists (the user one apart: it has its own field), by name, secrets digested. */
+function keyEnvironment(env: Env, configured: readonly string[]): Record<string, string> {
+  const names = [...new Set([...IDENTITY_VARIABLES, ...configured])].sort();
+  // No prototype: a configured name such as __proto__ is then just a name.
+  const picked = Object.create(null) as Record<string, string>;
+  for (const name of names) {
+    const value = env[name];
+    // typeof, not !== undefined: a listed name such as __proto__ must not pick up an inherited object.
+    if (typeof value !== "string" || name === ENV.user) continue;
+    picked[name] = isSecretName(name) ? digest(value) : value;
+  }
+  return picked;
+}
+
+/**
+ * The spec.cluster fields that can change which credential a plugin prints (docs/cache-key.md). Large
  * values (CA bundle, the exec extension's config) are digested to keep the key readable;
  * disable-compression is left out because it cannot change the credential.
  */

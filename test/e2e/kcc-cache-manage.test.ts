@@ -15,6 +15,23 @@ interface JsonRow {
   expiresInSeconds: number | null;
 }
 
+/**
+ * The cache key kcc-cache gives `exec` run in a sandbox: the sandbox sets HOME and the AWS files, which
+ * select an identity and so are always in the key (docs/cache-key.md).
+ */
+function sandboxKey(sandbox: Sandbox, exec: string[]): string {
+  const env = {
+    AWS_CONFIG_FILE: sandbox.env["AWS_CONFIG_FILE"],
+    AWS_SHARED_CREDENTIALS_FILE: sandbox.env["AWS_SHARED_CREDENTIALS_FILE"],
+    HOME: sandbox.home,
+  };
+  return `exec=${JSON.stringify(exec)} env=${JSON.stringify(env)}`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 async function listJson(sandbox: Sandbox, env: Record<string, string | undefined> = {}): Promise<JsonRow[]> {
   const result = await kccCache(sandbox, ["--list", "--json"], { env });
   assertOk(result);
@@ -47,24 +64,30 @@ test("file store: --list shows key, store, expiry and kind but never the token; 
   assert.deepEqual(
     rows.map((row) => [row.key, row.store, row.type, row.expiresAt]),
     [
-      ['exec=["list-one"]', "file", "token", rows[0]?.expiresAt ?? null],
-      ['exec=["list-two"]', "file", "token", "2099-01-01T00:00:00.000Z"],
+      [sandboxKey(sandbox, ["list-one"]), "file", "token", rows[0]?.expiresAt ?? null],
+      [sandboxKey(sandbox, ["list-two"]), "file", "token", "2099-01-01T00:00:00.000Z"],
     ],
   );
   const inAnHour = rows[0]?.expiresInSeconds ?? 0;
   assert.ok(inAnHour > 3000 && inAnHour <= 3600, `about an hour left: ${inAnHour}`);
   const text = await kccCache(sandbox, ["--list"]);
   assert.match(text.stdout, /^STORE +EXPIRES IN +TYPE +KEY$/m);
-  assert.match(text.stdout, /^file +\d+m\d+s +token +exec=\["list-one"\]$/m);
+  assert.match(
+    text.stdout,
+    new RegExp(`^file +\\d+m\\d+s +token +${escapeRegExp(sandboxKey(sandbox, ["list-one"]))}$`, "m"),
+  );
   assert.doesNotMatch(text.stdout, /secret/, "no token in --list");
 
-  const clear = await kccCache(sandbox, ["--clear", 'exec=["list-one"]', 'exec=["unknown"]']);
+  const clear = await kccCache(sandbox, ["--clear", sandboxKey(sandbox, ["list-one"]), 'exec=["unknown"]']);
   assertOk(clear);
-  assert.match(clear.stdout, /removed \(file\): exec=\["list-one"\]/);
+  assert.ok(
+    clear.stdout.split("\n").includes(`removed (file): ${sandboxKey(sandbox, ["list-one"])}`),
+    clear.stdout,
+  );
   assert.match(clear.stderr, /not cached: exec=\["unknown"\]/);
   assert.deepEqual(
     (await listJson(sandbox)).map((row) => row.key),
-    ['exec=["list-two"]'],
+    [sandboxKey(sandbox, ["list-two"])],
   );
   assertOk(await kccCache(sandbox, ["list-one"]));
   assert.equal(one.runs(), 2, "a cleared entry is refreshed");
@@ -127,8 +150,8 @@ test("keyring store: --list, --status and --clear see the Secret Service entries
   assert.deepEqual(
     rows.map((row) => [row.store, row.key, row.type]),
     [
-      ["file", 'exec=["ring-plugin","file-arg"]', "token"],
-      ["keyring", 'exec=["ring-plugin"]', "token"],
+      ["file", sandboxKey(world.sandbox, ["ring-plugin", "file-arg"]), "token"],
+      ["keyring", sandboxKey(world.sandbox, ["ring-plugin"]), "token"],
     ],
   );
   const text = await kccCache(world.sandbox, ["--list"], { env });
@@ -153,14 +176,21 @@ test("keyring store: a damaged entry is a miss and is overwritten", async (t) =>
   const { spawnSync } = await import("node:child_process");
   const stored = spawnSync(
     "secret-tool",
-    ["store", "--label=damaged", "service", "kube-credential-cache", "username", 'exec=["damaged-plugin"]'],
+    [
+      "store",
+      "--label=damaged",
+      "service",
+      "kube-credential-cache",
+      "username",
+      sandboxKey(world.sandbox, ["damaged-plugin"]),
+    ],
     { env: { ...world.sandbox.env, DBUS_SESSION_BUS_ADDRESS: world.busAddress }, input: "not an entry" },
   );
   assert.equal(stored.status, 0);
   const list = await listJson(world.sandbox, env);
   assert.deepEqual(
     list.map((row) => [row.key, row.type]),
-    [['exec=["damaged-plugin"]', null]],
+    [[sandboxKey(world.sandbox, ["damaged-plugin"]), null]],
   );
   const miss = await kccCache(world.sandbox, ["damaged-plugin"], { env });
   assertOk(miss);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildCacheKey, type CacheKeyInput } from "../../src/core/cache-key.js";
+import { buildCacheKey, maskSecretArgs, type CacheKeyInput } from "../../src/core/cache-key.js";
 import { DEFAULT_CACHEKEY_ENV_LIST } from "../../src/core/config.js";
+import { IDENTITY_VARIABLES } from "../../src/core/identity-variables.js";
 import { parseExecInfo } from "../../src/core/exec-info.js";
 
 const V1BETA1 = "client.authentication.k8s.io/v1beta1";
@@ -51,6 +52,25 @@ test("every ingredient that decides whose credential it is separates entries", (
     ["AWS_PROFILE set vs unset", { env: {} }, { env: { AWS_PROFILE: "dev" } }],
     ["AWS_REGION", { env: { AWS_REGION: "us-east-1" } }, { env: { AWS_REGION: "eu-west-1" } }],
     ["AWS_VAULT", { env: { AWS_VAULT: "a" } }, { env: { AWS_VAULT: "b" } }],
+    ...IDENTITY_VARIABLES.map((name): [string, Partial<CacheKeyInput>, Partial<CacheKeyInput>] => [
+      `built-in ${name}`,
+      { env: { [name]: "one" } },
+      { env: { [name]: "two" } },
+    ]),
+    [
+      "a built-in variable even with a custom list",
+      { cacheKeyEnvList: ["TENANT"], env: { AWS_DEFAULT_PROFILE: "alice" } },
+      { cacheKeyEnvList: ["TENANT"], env: { AWS_DEFAULT_PROFILE: "bob" } },
+    ],
+    ["a variable set empty vs unset", { env: {} }, { env: { AWS_DEFAULT_PROFILE: "" } }],
+    [
+      "two secret variables",
+      { env: { AWS_SECRET_ACCESS_KEY: "s1" } },
+      { env: { AWS_SECRET_ACCESS_KEY: "s2" } },
+    ],
+    ["two secret flag values", { args: ["--token=s1"] }, { args: ["--token=s2"] }],
+    ["two separate secret values", { args: ["--token", "s1"] }, { args: ["--token", "s2"] }],
+    ["a secret flag's value and a readable one", { args: ["--token=x"] }, { args: ["--tokens=x"] }],
     ["user", { env: { KUBE_CREDENTIAL_CACHE_USER: "a" } }, { env: { KUBE_CREDENTIAL_CACHE_USER: "b" } }],
     [
       "a custom env list",
@@ -100,7 +120,7 @@ test("every ingredient that decides whose credential it is separates entries", (
 
 test("what cannot change the credential does not split the cache", () => {
   const same: [string, Partial<CacheKeyInput>, Partial<CacheKeyInput>][] = [
-    ["a variable outside the list", { env: { HOME: "/a" } }, { env: { HOME: "/b" } }],
+    ["a variable outside both lists", { env: { EDITOR: "vi" } }, { env: { EDITOR: "emacs" } }],
     [
       "spec.interactive",
       { execInfo: parseExecInfo(execInfo({ server: "https://a" }, V1BETA1, false)) },
@@ -132,4 +152,124 @@ test("large cluster values are digested, not copied into the key", () => {
 test("KUBERNETES_EXEC_INFO that is not client-go's JSON is ignored", () => {
   for (const raw of [undefined, "", "not json", "[]", "42"])
     assert.equal(parseExecInfo(raw), undefined, String(raw));
+});
+
+const D = /^sha256:[0-9a-f]{16}$/;
+
+test("secret flag values become digests; everything else stays as written", () => {
+  // [args, the masked args with each digest shown as D]
+  const cases: [string[], string[]][] = [
+    [
+      ["get-token", "--cluster-name", "prod"],
+      ["get-token", "--cluster-name", "prod"],
+    ],
+    [["--oidc-client-secret=s3cr3t"], ["--oidc-client-secret=D"]],
+    [
+      ["--oidc-client-secret", "s3cr3t", "--x"],
+      ["--oidc-client-secret", "D", "--x"],
+    ],
+    [["--token=abc"], ["--token=D"]],
+    [
+      ["--token", "abc"],
+      ["--token", "D"],
+    ],
+    [["--token"], ["--token"]],
+    [["--token="], ["--token=D"]],
+    [["--token=a=b"], ["--token=D"]],
+    [
+      ["-password", "abc"],
+      ["-password", "D"],
+    ],
+    [
+      ["--client-secret", "-starts-with-dash"],
+      ["--client-secret", "D"],
+    ],
+    [
+      ["--token", "--token", "x"],
+      ["--token", "D", "x"],
+    ],
+    [["--token-cache-dir=/tmp/c"], ["--token-cache-dir=/tmp/c"]],
+    [
+      ["--token-cache-dir", "/tmp/c"],
+      ["--token-cache-dir", "/tmp/c"],
+    ],
+    [
+      ["--password-file", "/p"],
+      ["--password-file", "/p"],
+    ],
+    [
+      ["get-token", "token", "secret"],
+      ["get-token", "token", "secret"],
+    ],
+    [
+      ["--", "x"],
+      ["--", "x"],
+    ],
+    [
+      ["-", "x"],
+      ["-", "x"],
+    ],
+  ];
+  for (const [args, expected] of cases) {
+    const shown = maskSecretArgs(args).map((arg) => arg.replace(/sha256:[0-9a-f]{16}$/, "D"));
+    assert.deepEqual(shown, expected, args.join(" "));
+  }
+});
+
+test("the key holds secret values only as digests, paths and names readably", () => {
+  const k = key({
+    args: ["get-token", "--oidc-client-secret=top-s3cr3t", "--password", "pa55"],
+    cacheKeyEnvList: [...DEFAULT_CACHEKEY_ENV_LIST, "MY_API_TOKEN"],
+    env: {
+      AWS_SECRET_ACCESS_KEY: "aws-s3cr3t",
+      MY_API_TOKEN: "api-s3cr3t",
+      AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/token",
+      AWS_PROFILE: "dev",
+    },
+  });
+  for (const secret of ["top-s3cr3t", "pa55", "aws-s3cr3t", "api-s3cr3t"])
+    assert.ok(!k.includes(secret), secret);
+  const exec = JSON.parse(/exec=(\[.*?\]) env=/.exec(k)?.[1] ?? "null") as string[];
+  const env = JSON.parse(/env=(\{.*\})$/.exec(k)?.[1] ?? "null") as Record<string, string>;
+  assert.match(exec[2] ?? "", /^--oidc-client-secret=sha256:[0-9a-f]{16}$/);
+  assert.match(exec[4] ?? "", D);
+  assert.match(env["AWS_SECRET_ACCESS_KEY"] ?? "", D);
+  assert.match(env["MY_API_TOKEN"] ?? "", D);
+  assert.equal(env["AWS_WEB_IDENTITY_TOKEN_FILE"], "/var/run/token");
+  assert.equal(env["AWS_PROFILE"], "dev");
+});
+
+test("the environment is the union of both lists, set variables only, sorted by name", () => {
+  const k = key({
+    cacheKeyEnvList: ["TENANT", "AWS_PROFILE", "KUBE_CREDENTIAL_CACHE_USER"],
+    env: {
+      TENANT: "t",
+      HOME: "/h",
+      AWS_DEFAULT_PROFILE: "p",
+      AWS_PROFILE: "q",
+      EDITOR: "vi",
+      CLOUDSDK_CONFIG: "/g",
+    },
+  });
+  assert.equal(
+    k,
+    'exec=["aws","eks","get-token","--cluster-name","prod"] ' +
+      'env={"AWS_DEFAULT_PROFILE":"p","AWS_PROFILE":"q","CLOUDSDK_CONFIG":"/g","HOME":"/h","TENANT":"t"}',
+  );
+});
+
+test("the same environment gives the same key, whatever the order of variables and list", () => {
+  const env = { AWS_PROFILE: "a", HOME: "/h", TENANT: "t", AWS_SECRET_ACCESS_KEY: "s" };
+  const reordered = { TENANT: "t", AWS_SECRET_ACCESS_KEY: "s", HOME: "/h", AWS_PROFILE: "a" };
+  assert.equal(
+    key({ env, cacheKeyEnvList: ["TENANT", "AWS_PROFILE"] }),
+    key({ env: reordered, cacheKeyEnvList: ["AWS_PROFILE", "TENANT"] }),
+  );
+});
+
+test("a configured variable named __proto__ is keyed like any other", () => {
+  const list = ["__proto__"];
+  const own = Object.fromEntries([["__proto__", "a"]]) as Record<string, string>;
+  assert.notEqual(key({ cacheKeyEnvList: list, env: own }), key({ cacheKeyEnvList: list }));
+  assert.doesNotMatch(key({ cacheKeyEnvList: list }), /env=/, "an unset __proto__ is not in the key");
 });

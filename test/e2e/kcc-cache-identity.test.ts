@@ -1,0 +1,247 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, join, relative } from "node:path";
+import { test, type TestContext } from "node:test";
+import { shq, writeFakePlugin } from "./support/fake-plugin.js";
+import { assertOk, kccCache, useSandbox } from "./support/kcc-cache.js";
+import type { Sandbox } from "./support/sandbox.js";
+import { requireSecretServiceTools, useSecretService } from "./support/secret-service.js";
+
+/**
+ * The cache key must see every variable that selects an identity (docs/cache-key.md): here the real
+ * `aws eks get-token` picks alice's or bob's keys, and the token it prints says which one signed it.
+ */
+
+const ALICE = "AKIAALICE0000EXAMPLE";
+const BOB = "AKIABOB00000EXAMPLE0";
+const GET_TOKEN = ["aws", "eks", "get-token", "--cluster-name", "x", "--region", "us-east-1"];
+
+/** The real `aws` on PATH, or undefined after skipping (a failure under CI). */
+function requireAws(t: TestContext): string | undefined {
+  for (const dir of (process.env["PATH"] ?? "").split(delimiter)) {
+    const candidate = join(dir, "aws");
+    if (dir !== "" && existsSync(candidate)) return candidate;
+  }
+  const reason = "SKIPPED: the AWS CLI (`aws`) is not on PATH; install it to run this test";
+  if (process.env["CI"] === "true") throw new Error(`${reason} — CI must provide it`);
+  console.log(reason);
+  t.skip(reason);
+  return undefined;
+}
+
+interface AwsWorld {
+  readonly sandbox: Sandbox;
+  /** How many times the real aws ran. */
+  runs(): number;
+  /** Writes a credentials file in the sandbox with these profiles → access key ids; returns its path. */
+  credentials(name: string, profiles: Record<string, string>): string;
+}
+
+function useAwsWorld(t: TestContext): AwsWorld | undefined {
+  const real = requireAws(t);
+  if (real === undefined) return undefined;
+  const sandbox = useSandbox(t);
+  const counter = join(sandbox.dir, "aws-runs");
+  sandbox.writeScript("aws", `#!/bin/sh\necho run >> ${shq(counter)}\nexec ${shq(real)} "$@"\n`);
+  const credentials = (name: string, profiles: Record<string, string>): string => {
+    const path = join(sandbox.home, ".aws", name);
+    const text = Object.entries(profiles)
+      .map(([profile, id]) => `[${profile}]\naws_access_key_id = ${id}\naws_secret_access_key = fake-${id}\n`)
+      .join("");
+    writeFileSync(path, text, { mode: 0o600 });
+    return path;
+  };
+  // The sandbox's own credentials file, now with alice and bob besides its default.
+  credentials("credentials", { default: "AKIADEFAULT0EXAMPLE0", alice: ALICE, bob: BOB });
+  return {
+    sandbox,
+    runs: () => (existsSync(counter) ? readFileSync(counter, "utf8").split("\n").filter(Boolean).length : 0),
+    credentials,
+  };
+}
+
+/** Which access key signed an EKS token: `k8s-aws-v1.` + base64url of a presigned STS URL. */
+function signer(stdout: string): string {
+  const token = (JSON.parse(stdout) as { status: { token: string } }).status.token;
+  assert.match(token, /^k8s-aws-v1\./);
+  const url = new URL(Buffer.from(token.slice("k8s-aws-v1.".length), "base64url").toString("utf8"));
+  const credential = url.searchParams.get("X-Amz-Credential") ?? "";
+  return credential.split("/")[0] ?? "";
+}
+
+/**
+ * alice, then bob, then alice again through kcc-cache: bob must get a token signed by bob's key (a
+ * second aws run), and alice's second call must be a hit serving her first token (the cache still works).
+ */
+async function aliceBobAlice(
+  world: AwsWorld,
+  alice: Record<string, string | undefined>,
+  bob: Record<string, string | undefined>,
+): Promise<void> {
+  const call = async (env: Record<string, string | undefined>): Promise<string> => {
+    const result = await kccCache(world.sandbox, GET_TOKEN, { env });
+    assertOk(result);
+    return result.stdout;
+  };
+  const first = await call(alice);
+  assert.equal(signer(first), ALICE, "alice's first token is alice's");
+  const second = await call(bob);
+  assert.equal(signer(second), BOB, "bob is served a token signed by bob's key, not alice's");
+  assert.equal(world.runs(), 2, "bob's call ran aws");
+  const third = await call(alice);
+  assert.equal(third, first, "alice again is a hit on her own entry");
+  assert.equal(world.runs(), 2, "no aws run for alice's second call");
+}
+
+test("AWS_DEFAULT_PROFILE alice then bob: bob gets bob's token", async (t) => {
+  const world = useAwsWorld(t);
+  if (world === undefined) return;
+  await aliceBobAlice(world, { AWS_DEFAULT_PROFILE: "alice" }, { AWS_DEFAULT_PROFILE: "bob" });
+});
+
+test("AWS_PROFILE alice then bob: bob gets bob's token", async (t) => {
+  const world = useAwsWorld(t);
+  if (world === undefined) return;
+  await aliceBobAlice(world, { AWS_PROFILE: "alice" }, { AWS_PROFILE: "bob" });
+});
+
+test("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY alice then bob: bob gets bob's token", async (t) => {
+  const world = useAwsWorld(t);
+  if (world === undefined) return;
+  await aliceBobAlice(
+    world,
+    { AWS_ACCESS_KEY_ID: ALICE, AWS_SECRET_ACCESS_KEY: "alice-secret-key" },
+    { AWS_ACCESS_KEY_ID: BOB, AWS_SECRET_ACCESS_KEY: "bob-secret-key" },
+  );
+});
+
+test("AWS_SHARED_CREDENTIALS_FILE alice's file then bob's: bob gets bob's token", async (t) => {
+  const world = useAwsWorld(t);
+  if (world === undefined) return;
+  const aliceFile = world.credentials("alice-credentials", { default: ALICE });
+  const bobFile = world.credentials("bob-credentials", { default: BOB });
+  await aliceBobAlice(
+    world,
+    { AWS_SHARED_CREDENTIALS_FILE: aliceFile },
+    { AWS_SHARED_CREDENTIALS_FILE: bobFile },
+  );
+});
+
+test("AWS_CONFIG_FILE alice's profile then bob's: bob gets bob's token", async (t) => {
+  const world = useAwsWorld(t);
+  if (world === undefined) return;
+  // The same profile name in two config files, each sourcing a different credentials profile.
+  const config = (name: string, source: string): string => {
+    const path = join(world.sandbox.home, ".aws", name);
+    writeFileSync(
+      path,
+      `[profile team]\nregion = us-east-1\ncredential_process = sh -c 'printf "%s" "$0"' ${shq(
+        JSON.stringify({ Version: 1, AccessKeyId: source, SecretAccessKey: `fake-${source}` }),
+      )}\n`,
+    );
+    return path;
+  };
+  const aliceConfig = config("alice-config", ALICE);
+  const bobConfig = config("bob-config", BOB);
+  await aliceBobAlice(
+    world,
+    { AWS_PROFILE: "team", AWS_CONFIG_FILE: aliceConfig },
+    { AWS_PROFILE: "team", AWS_CONFIG_FILE: bobConfig },
+  );
+});
+
+/** Every regular file under `root` that contains `needle`, the fake plugin's own records excluded. */
+function filesContaining(root: string, needle: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(root, { recursive: true, encoding: "utf8" })) {
+    if (name.startsWith("plugins/") || name.startsWith("bin/")) continue;
+    const path = join(root, name);
+    let text: string;
+    try {
+      text = readFileSync(path, "latin1");
+    } catch {
+      continue; // directories, sockets
+    }
+    if (text.includes(needle)) found.push(relative(root, path));
+  }
+  return found;
+}
+
+/** Unique per run, so a match can only come from this test. */
+function uniqueSecret(what: string): string {
+  return `${what}-${process.pid}-${Math.random().toString(36).slice(2)}`;
+}
+
+async function secretsStayOutOfKeys(
+  sandbox: Sandbox,
+  env: Record<string, string | undefined>,
+  inspect: () => string,
+): Promise<void> {
+  const plugin = writeFakePlugin(sandbox, "secret-arg-plugin");
+  const secrets = [uniqueSecret("oidc"), uniqueSecret("api"), uniqueSecret("aws")];
+  const call = (oidc: string, api: string, aws: string) =>
+    kccCache(sandbox, ["secret-arg-plugin", "get-token", `--oidc-client-secret=${oidc}`, "--password", api], {
+      env: {
+        ...env,
+        KUBE_CREDENTIAL_CACHE_DEBUG: "1",
+        KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST: "KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,MY_API_TOKEN",
+        MY_API_TOKEN: api,
+        AWS_SECRET_ACCESS_KEY: aws,
+      },
+    });
+  const [oidc, api, aws] = secrets as [string, string, string];
+  let debugOutput = "";
+  const miss = await call(oidc, api, aws);
+  assertOk(miss);
+  const hit = await call(oidc, api, aws);
+  assertOk(hit);
+  debugOutput += miss.stderr + hit.stderr;
+  assert.equal(hit.stdout, miss.stdout);
+  assert.equal(plugin.runs(), 1, "the digested key is stable: the second call is a hit");
+  assert.match(miss.stderr, /\bkey: .*sha256:[0-9a-f]{16}/, "the debug key shows digests");
+
+  // A different secret of each kind is a different identity: its own entry, its own plugin run.
+  const others = [uniqueSecret("oidc2"), uniqueSecret("api2"), uniqueSecret("aws2")];
+  for (const [index, other] of others.entries()) {
+    const changed = [oidc, api, aws];
+    changed[index] = other;
+    const result = await call(...(changed as [string, string, string]));
+    assertOk(result);
+    debugOutput += result.stderr;
+    assert.equal(result.stdout, plugin.output(index + 2), `a new secret (${index}) gets its own credential`);
+  }
+  assert.equal(plugin.runs(), 4);
+
+  const list = await kccCache(sandbox, ["--list"], { env });
+  const json = await kccCache(sandbox, ["--list", "--json"], { env });
+  assertOk(list);
+  assertOk(json);
+  assert.equal((JSON.parse(json.stdout) as unknown[]).length, 4, "four entries");
+  const stores = inspect();
+  // The keys were written somewhere the scan below reads (the cache file, or the keyring's index).
+  assert.notDeepEqual(filesContaining(sandbox.dir, "sha256:"), [], "the stored keys are on disk");
+  for (const secret of [...secrets, ...others]) {
+    for (const [where, text] of [
+      ["--list", list.stdout],
+      ["--list --json", json.stdout],
+      ["the debug output", debugOutput],
+      ["the store's listing", stores],
+    ] as const) {
+      assert.ok(!text.includes(secret), `${secret} must not appear in ${where}`);
+    }
+    assert.deepEqual(filesContaining(sandbox.dir, secret), [], `${secret} is in no file`);
+  }
+}
+
+test("file store: secret flags and variables appear in no key, list, debug line or file", async (t) => {
+  const sandbox = useSandbox(t);
+  await secretsStayOutOfKeys(sandbox, {}, () => "");
+});
+
+test("keyring store: secret flags and variables appear in no key, account name, index or file", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  await secretsStayOutOfKeys(world.sandbox, { ...world.env, KUBE_CREDENTIAL_CACHE_BACKEND: "keyring" }, () =>
+    world.search(),
+  );
+});
