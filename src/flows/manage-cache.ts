@@ -6,7 +6,14 @@ import { ENV, readCacheConfig, type CacheConfig } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
 import { createDebugLog } from "../io/debug-log.js";
 import type { SecretStore } from "../io/secret-store.js";
-import { cacheFilePath, chooseStore, openFileStore, openSecretStore } from "./open-store.js";
+import {
+  cacheFilePath,
+  chooseStore,
+  keyringIndexPath,
+  openFileStore,
+  openSecretStore,
+  usedSecretStoreBefore,
+} from "./open-store.js";
 import { warn, type Runtime } from "./runtime.js";
 
 export type ManageCommand =
@@ -145,6 +152,8 @@ function status(
 ): number {
   const file = readFileState(cacheFilePath(config, runtime));
   const backendSetting = runtime.env[ENV.backend];
+  // The memory that keeps a gone secret store's credentials out of the plaintext file (auto mode).
+  const usedBefore = usedSecretStoreBefore(config, runtime);
   const report = {
     version,
     backend: config.backend,
@@ -158,6 +167,8 @@ function status(
       ...(file.state === "broken" ? { problem: file.why } : {}),
     },
     keyring: keyring === undefined ? null : { location: keyring.location, entries: keyring.keys().length },
+    secretStoreUsedBefore: usedBefore,
+    keyringIndex: keyringIndexPath(config, runtime),
   };
   if (json) {
     runtime.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -171,6 +182,9 @@ function status(
     keyring === undefined
       ? "keyring:  not in use"
       : `keyring:  ${keyring.location} (${report.keyring?.entries ?? 0} ${report.keyring?.entries === 1 ? "entry" : "entries"})`,
+    usedBefore
+      ? `history:  this cache has kept credentials in a secret store (${report.keyringIndex} exists): when none is usable, auto mode serves uncached instead of using the file`
+      : "history:  this cache has never kept credentials in a secret store",
   ];
   runtime.stdout(`${lines.join("\n")}\n`);
   return 0;
