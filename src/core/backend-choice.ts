@@ -1,15 +1,21 @@
 import type { BackendChoice } from "./config.js";
 
 /**
- * Which credential store serves this call, decided from facts the edge gathers cheaply (the OS, two
- * environment variables, one stat) and, on Linux, from a bounded D-Bus probe. The plaintext file is
- * chosen only when no secret store exists at all; a store that exists but cannot answer now (locked,
- * stalled) means "serve uncached": its secrets must not silently land in the plaintext file.
+ * Which credential store serves this call. One pure function decides from facts the edge gathers,
+ * and names the next fact it needs when it cannot decide yet: the bus address is always known, a
+ * bounded D-Bus probe is asked for only where a session bus exists, and whether this cache has used
+ * a secret store before (one stat) only where the answer would otherwise be the plaintext file.
+ *
+ * The rules: the plaintext file only when no secret store exists AND none was ever used for this
+ * cache (or the user chose the file); a store that exists but cannot answer now (locked, stalled)
+ * means "serve uncached", and so does a store that was in use and has gone: its secrets must not
+ * silently land in the plaintext file.
  */
 export type BusLocation =
   | { readonly kind: "socket"; readonly path: string }
   | { readonly kind: "none" }
-  | { readonly kind: "unsupported"; readonly address: string };
+  /** An address set to something the probe cannot connect to: no usable session bus. */
+  | { readonly kind: "unusable"; readonly address: string; readonly why: string };
 
 export interface BusFacts {
   /** DBUS_SESSION_BUS_ADDRESS. */
@@ -20,7 +26,14 @@ export interface BusFacts {
   readonly runtimeBusIsSocket: boolean;
 }
 
-/** The socket libdbus would use: the first unix: entry of the address, else $XDG_RUNTIME_DIR/bus. */
+/**
+ * The socket libdbus would use: the first connectable unix: entry of the address, else
+ * $XDG_RUNTIME_DIR/bus. Any other address is unusable here: `disabled:` (containers say "no bus"
+ * this way), garbage, listen-only unix: forms (tmpdir=, dir=, runtime=), and transports the bounded
+ * probe cannot authenticate on (tcp: and nonce-tcp: need a cookie handshake, autolaunch: and
+ * unixexec: start processes). Handing those to the native addon instead costs an unbounded,
+ * uninterruptible call per read and write, so they count as "no session bus".
+ */
 export function locateSessionBus(facts: BusFacts): BusLocation {
   const { address, runtimeDir } = facts;
   if (address === undefined || address === "") {
@@ -28,9 +41,13 @@ export function locateSessionBus(facts: BusFacts): BusLocation {
       ? { kind: "socket", path: `${runtimeDir}/bus` }
       : { kind: "none" };
   }
+  const transports: string[] = [];
   for (const entry of address.split(";")) {
     const colon = entry.indexOf(":");
-    if (colon < 0 || entry.slice(0, colon) !== "unix") continue;
+    if (colon < 0) continue;
+    const transport = entry.slice(0, colon);
+    transports.push(transport === "" ? "(empty)" : transport);
+    if (transport !== "unix") continue;
     const params = new Map<string, string>();
     for (const pair of entry.slice(colon + 1).split(",")) {
       const equals = pair.indexOf("=");
@@ -42,7 +59,16 @@ export function locateSessionBus(facts: BusFacts): BusLocation {
     // Linux abstract sockets: Node reaches them with a leading NUL.
     if (abstract !== undefined && abstract !== "") return { kind: "socket", path: `\0${abstract}` };
   }
-  return { kind: "unsupported", address };
+  return { kind: "unusable", address, why: unusableWhy(transports) };
+}
+
+function unusableWhy(transports: readonly string[]): string {
+  if (transports.length === 0) return "not a D-Bus address";
+  if (transports.length === 1 && transports[0] === "disabled") return "the session bus is disabled";
+  const kinds = [...new Set(transports)].join(", ");
+  return transports.includes("unix")
+    ? `no unix: entry with a path= or abstract= socket (${kinds})`
+    : `no transport kcc-cache can reach with a deadline (${kinds}; only unix: sockets)`;
 }
 
 export interface StoreFacts {
@@ -50,39 +76,25 @@ export interface StoreFacts {
   readonly os: NodeJS.Platform;
   /** Only consulted where the store is the Secret Service (Linux, BSDs). */
   readonly bus: BusLocation;
+  /** What the Secret Service answered (or did not) in time; undefined until probed. */
+  readonly probe?: ProbeOutcome | undefined;
+  /**
+   * Whether credentials for this cache have lived in a secret store before (its keys index exists);
+   * undefined until gathered.
+   */
+  readonly usedSecretStore?: boolean | undefined;
 }
 
-export type StorePlan =
+export type StoreDecision =
   | { readonly kind: "file"; readonly why: string }
   | { readonly kind: "keyring"; readonly why: string }
-  | { readonly kind: "probe"; readonly socket: string; readonly allowActivation: boolean }
   | { readonly kind: "uncached"; readonly why: string; readonly warn: boolean };
 
-/** A decision that needs no further probing. */
-export type StoreDecision = Exclude<StorePlan, { readonly kind: "probe" }>;
-
-/** The first, cheap decision: often final; on Linux with a session bus, "probe it". */
-export function planStore(facts: StoreFacts): StorePlan {
-  const { backend, os, bus } = facts;
-  if (backend === "file") return { kind: "file", why: "KUBE_CREDENTIAL_CACHE_BACKEND=file" };
-  const forced = backend === "keyring";
-  if (os === "darwin") return { kind: "keyring", why: `macOS Keychain (${forced ? "forced" : "auto"})` };
-  if (os === "win32")
-    return { kind: "keyring", why: `Windows Credential Manager (${forced ? "forced" : "auto"})` };
-  switch (bus.kind) {
-    case "none": {
-      const why = "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset and no $XDG_RUNTIME_DIR/bus)";
-      return forced
-        ? { kind: "uncached", why: `KUBE_CREDENTIAL_CACHE_BACKEND=keyring but ${why}`, warn: true }
-        : { kind: "file", why };
-    }
-    case "unsupported":
-      // tcp:/launchd: buses are rare; the addon handles them, without our bounded probe.
-      return { kind: "keyring", why: `Secret Service on a non-unix bus (${bus.address}), not probed` };
-    case "socket":
-      return { kind: "probe", socket: bus.path, allowActivation: forced };
-  }
-}
+/** A decision, or the fact still needed to make one. */
+export type StorePlan =
+  | StoreDecision
+  | { readonly kind: "probe"; readonly socket: string; readonly allowActivation: boolean }
+  | { readonly kind: "check-history" };
 
 export type ProbeState = "ready" | "locked" | "no-collection" | "timeout" | "no-bus" | "no-service" | "error";
 export interface ProbeOutcome {
@@ -90,32 +102,57 @@ export interface ProbeOutcome {
   readonly detail: string;
 }
 
-/** The second decision, from what the Secret Service answered (or did not) in time. */
-export function decideAfterProbe(backend: BackendChoice, outcome: ProbeOutcome): StoreDecision {
+/** How to leave the "uncached" state on purpose, said wherever kcc-cache refuses the file. */
+export const CHOOSE_FILE_HINT = "set KUBE_CREDENTIAL_CACHE_BACKEND=file to cache in the plaintext file";
+
+export function planStore(facts: StoreFacts): StorePlan {
+  const { backend, os, bus, probe } = facts;
+  if (backend === "file") return { kind: "file", why: "KUBE_CREDENTIAL_CACHE_BACKEND=file" };
   const forced = backend === "keyring";
-  switch (outcome.state) {
-    case "ready":
-      return { kind: "keyring", why: `Secret Service (${forced ? "forced" : "auto"}: ${outcome.detail})` };
-    case "no-bus":
-    case "no-service": {
-      const why =
-        outcome.state === "no-bus"
-          ? `the D-Bus session bus does not accept connections (${outcome.detail})`
-          : `no Secret Service on the session bus (${outcome.detail})`;
-      return forced
-        ? { kind: "uncached", why: `KUBE_CREDENTIAL_CACHE_BACKEND=keyring but ${why}`, warn: true }
-        : { kind: "file", why };
+  const mode = forced ? "forced" : "auto";
+  if (os === "darwin") return { kind: "keyring", why: `macOS Keychain (${mode})` };
+  if (os === "win32") return { kind: "keyring", why: `Windows Credential Manager (${mode})` };
+  let missing: string;
+  switch (bus.kind) {
+    case "none":
+      missing = "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset and no $XDG_RUNTIME_DIR/bus)";
+      break;
+    case "unusable":
+      missing = `no usable D-Bus session bus (DBUS_SESSION_BUS_ADDRESS=${bus.address}: ${bus.why})`;
+      break;
+    case "socket": {
+      if (probe === undefined) return { kind: "probe", socket: bus.path, allowActivation: forced };
+      switch (probe.state) {
+        case "ready":
+          return { kind: "keyring", why: `Secret Service (${mode}: ${probe.detail})` };
+        case "no-bus":
+          missing = `the D-Bus session bus does not accept connections (${probe.detail})`;
+          break;
+        case "no-service":
+          missing = `no Secret Service on the session bus (${probe.detail})`;
+          break;
+        case "locked":
+        case "no-collection":
+        case "timeout":
+        case "error":
+          return {
+            kind: "uncached",
+            why: `the Secret Service exists but cannot be used now (${probe.state}: ${probe.detail}); not caching rather than writing the secret to the plaintext file`,
+            warn: false,
+          };
+      }
     }
-    case "locked":
-    case "no-collection":
-    case "timeout":
-    case "error":
-      return {
-        kind: "uncached",
-        why: `the Secret Service exists but cannot be used now (${outcome.state}: ${outcome.detail}); not caching rather than writing the secret to the plaintext file`,
-        warn: false,
-      };
   }
+  if (forced)
+    return { kind: "uncached", why: `KUBE_CREDENTIAL_CACHE_BACKEND=keyring but ${missing}`, warn: true };
+  if (facts.usedSecretStore === undefined) return { kind: "check-history" };
+  return facts.usedSecretStore
+    ? {
+        kind: "uncached",
+        why: `${missing}, and this cache kept its credentials in a secret store before; not writing them to the plaintext file (${CHOOSE_FILE_HINT})`,
+        warn: true,
+      }
+    : { kind: "file", why: missing };
 }
 
 function unescapeAddressValue(value: string): string {

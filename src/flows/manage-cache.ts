@@ -11,8 +11,10 @@ import {
   cacheLocation,
   checkCacheLocation,
   chooseStore,
+  keyringIndexPath,
   openFileStore,
   openSecretStore,
+  usedSecretStoreBefore,
   type LocationState,
 } from "./open-store.js";
 import { warn, type Runtime } from "./runtime.js";
@@ -51,7 +53,11 @@ export async function manageCache(
     case "list":
       return list(command.json, file, runtime, keyring);
     case "status":
-      return status(command.json, config.backend, file, runtime, decision, keyring, version);
+      return status(command.json, config.backend, file, runtime, decision, keyring, version, {
+        // The memory that keeps a gone secret store's credentials out of the plaintext file (auto mode).
+        usedBefore: usedSecretStoreBefore(config, runtime),
+        index: keyringIndexPath(config, runtime),
+      });
     case "clear":
       return clear(command.keys, file, runtime, decision, keyring, debug);
   }
@@ -157,6 +163,7 @@ function status(
   decision: StoreDecision,
   keyring: SecretStore | undefined,
   version: string,
+  history: { readonly usedBefore: boolean; readonly index: string },
 ): number {
   const backendSetting = runtime.env[ENV.backend];
   const report = {
@@ -173,6 +180,8 @@ function status(
       ...(file.why === undefined ? {} : { problem: file.why }),
     },
     keyring: keyring === undefined ? null : { location: keyring.location, entries: keyring.keys().length },
+    secretStoreUsedBefore: history.usedBefore,
+    keyringIndex: history.index,
   };
   if (json) {
     runtime.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -190,6 +199,9 @@ function status(
     keyring === undefined
       ? "keyring:  not in use"
       : `keyring:  ${keyring.location} (${report.keyring?.entries ?? 0} ${report.keyring?.entries === 1 ? "entry" : "entries"})`,
+    history.usedBefore
+      ? `history:  this cache has kept credentials in a secret store (${history.index} exists): when none is usable, auto mode serves uncached instead of using the file`
+      : "history:  this cache has never kept credentials in a secret store",
   ];
   runtime.stdout(`${lines.join("\n")}\n`);
   return 0;

@@ -1,6 +1,13 @@
 import { chmodSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { decideAfterProbe, locateSessionBus, planStore, type StoreDecision } from "../core/backend-choice.js";
+import {
+  locateSessionBus,
+  planStore,
+  type ProbeOutcome,
+  type StoreDecision,
+  type StoreFacts,
+  type StorePlan,
+} from "../core/backend-choice.js";
 import { refusalMessage, resolveCacheLocation, type CacheLocation } from "../core/cache-location.js";
 import type { CacheConfig } from "../core/config.js";
 import { ConfigError, errorFirstLine } from "../core/errors.js";
@@ -58,10 +65,20 @@ export function checkCacheLocation(location: CacheLocation, uid: number | undefi
 
 /**
  * Which store serves this call (core/backend-choice.ts decides). Deciding "no secret store" costs
- * two environment lookups and at most one stat, so the file-store hit never loads the keyring code;
+ * two environment lookups and at most two stats, so the file-store hit never loads the keyring code;
  * only a session bus that exists is asked, with a deadline, whether its Secret Service is usable.
  */
 export async function chooseStore(config: CacheConfig, runtime: Runtime): Promise<StoreDecision> {
+  return (await settleStore(config, runtime)).decision;
+}
+
+interface SettledStore {
+  readonly decision: StoreDecision;
+  /** Asks the Secret Service again, as the first time (only where a probe chose it). */
+  readonly probeAgain: (() => Promise<StoreDecision>) | undefined;
+}
+
+async function settleStore(config: CacheConfig, runtime: Runtime): Promise<SettledStore> {
   const { env } = runtime;
   const address = env["DBUS_SESSION_BUS_ADDRESS"];
   const runtimeDir = env["XDG_RUNTIME_DIR"];
@@ -77,16 +94,66 @@ export async function chooseStore(config: CacheConfig, runtime: Runtime): Promis
             : false,
       })
     : { kind: "none" as const };
-  const plan = planStore({ backend: config.backend, os: runtime.platform.os, bus });
-  if (plan.kind !== "probe") return plan;
+  let facts: StoreFacts = { backend: config.backend, os: runtime.platform.os, bus };
+  let probeAgain: SettledStore["probeAgain"];
+  for (;;) {
+    const plan = planStore(facts);
+    switch (plan.kind) {
+      case "probe": {
+        const probe = await probeBus(plan.socket, plan.allowActivation, runtime.uid ?? 0);
+        // Before a write, the same facts with a fresh answer; the store is in use by then, so a
+        // Secret Service that has gone means "do not write", never "write the file".
+        const base = { ...facts, usedSecretStore: true };
+        probeAgain = async () =>
+          settle(
+            planStore({
+              ...base,
+              probe: await probeBus(plan.socket, plan.allowActivation, runtime.uid ?? 0),
+            }),
+          );
+        facts = { ...facts, probe };
+        continue;
+      }
+      case "check-history":
+        facts = { ...facts, usedSecretStore: usedSecretStoreBefore(config, runtime) };
+        continue;
+      default:
+        return { decision: plan, probeAgain: plan.kind === "keyring" ? probeAgain : undefined };
+    }
+  }
+}
+
+async function probeBus(socket: string, allowActivation: boolean, uid: number): Promise<ProbeOutcome> {
   const { probeSecretService } = await import("../io/keyring-probe.js");
-  const outcome = await probeSecretService({
-    socket: plan.socket,
-    uid: runtime.uid ?? 0,
+  return probeSecretService({
+    socket,
+    uid,
     timeoutMs: KEYRING_PROBE_TIMEOUT_MS,
-    allowActivation: plan.allowActivation,
+    allowActivation,
   });
-  return decideAfterProbe(config.backend, outcome);
+}
+
+/** planStore with every fact it asks for already given always decides; this narrows the type. */
+function settle(plan: StorePlan): StoreDecision {
+  if (plan.kind === "probe" || plan.kind === "check-history")
+    throw new Error(`store plan unsettled: ${plan.kind}`);
+  return plan;
+}
+
+/**
+ * The keys index is written by every successful secret-store write and only ever rewritten (never
+ * removed) afterwards, so its existence is the cache's memory of having used a secret store.
+ */
+export function usedSecretStoreBefore(config: CacheConfig, runtime: Runtime): boolean {
+  try {
+    return statSync(keyringIndexPath(config, runtime)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function keyringIndexPath(config: CacheConfig, runtime: Runtime): string {
+  return join(cacheLocation(config, runtime).directory, "keyring-index.json");
 }
 
 /** The store the configuration and the machine call for. */
@@ -102,7 +169,7 @@ export async function openStore(
     if (state.kind === "distrust") warn(runtime, `${state.why}; credentials are not cached`);
     return uncachedStore(undefined, debug, state.why);
   }
-  const plan = await chooseStore(config, runtime);
+  const { decision: plan, probeAgain } = await settleStore(config, runtime);
   const where = plan.kind === "file" ? ` ${location.file}` : "";
   debug(`store: ${plan.kind}${where} (${plan.why})`);
   switch (plan.kind) {
@@ -110,7 +177,7 @@ export async function openStore(
       return openFileStore(config, runtime, debug);
     case "keyring":
       try {
-        return await openSecretStore(config, runtime, debug);
+        return await openSecretStore(config, runtime, debug, probeAgain);
       } catch (error) {
         const why = `the secret store cannot be opened (${errorFirstLine(error)})`;
         warn(runtime, `${why}; the credential is not cached`);
@@ -138,6 +205,7 @@ export async function openSecretStore(
   config: CacheConfig,
   runtime: Runtime,
   debug: DebugLog,
+  probeAgain?: () => Promise<StoreDecision>,
 ): Promise<SecretStore> {
   const [{ loadKeyring }, { createKeyringIndex }, { createSecretStore }] = await Promise.all([
     import("../io/keyring-addon.js"),
@@ -147,15 +215,27 @@ export async function openSecretStore(
   const location = cacheLocation(config, runtime);
   return createSecretStore({
     keyring: loadKeyring(runtime.platform),
-    index: createKeyringIndex(join(location.directory, "keyring-index.json"), (path) =>
-      lockFile(path, runtime),
-    ),
+    index: createKeyringIndex(keyringIndexPath(config, runtime), (path) => lockFile(path, runtime)),
     // The same per-key refresh locks as the file store: single flight holds whichever store serves.
     lockDirectory: location.locks,
     warn: (message) => {
       warn(runtime, message);
     },
     debug,
+    // A slow plugin (MFA, SSO) gives the collection time to lock, and the addon's write would then
+    // ask for an unlock prompt: ask again first, with the same deadline, and skip the write if the
+    // answer changed.
+    ...(probeAgain === undefined
+      ? {}
+      : {
+          writable: async () => {
+            const now = await probeAgain();
+            if (now.kind === "keyring") return { ok: true as const };
+            if (now.kind === "uncached" && now.warn)
+              warn(runtime, `${now.why}; the credential is not cached`);
+            return { ok: false as const, why: now.why };
+          },
+        }),
   });
 }
 

@@ -10,8 +10,12 @@ import { ensureDirectory } from "./file-store.js";
  * and --clear work everywhere: Windows and macOS cannot search entries by service portably, and the
  * Secret Service search returns every secret with its item. A file beside the cache file (0600)
  * rather than an index entry in the keyring: updating it needs a lock, which the file already has,
- * and reading it needs no keyring unlock. A lost index only hides entries from --list/--clear; it
- * never changes what a hit serves.
+ * and reading it needs no keyring unlock. A lost index hides entries from --list/--clear; it never
+ * changes what a hit serves.
+ *
+ * Its existence is also the cache's memory of having used a secret store (flows/open-store.ts):
+ * every successful write creates it and nothing removes it, so when no secret store is usable later
+ * (daemon gone, no desktop bus), auto mode serves uncached instead of moving to the plaintext file.
  */
 export interface KeyringIndex {
   readonly path: string;

@@ -6,7 +6,7 @@ const SECRETS = "org.freedesktop.secrets";
 const SECRETS_PATH = "/org/freedesktop/secrets";
 
 export interface ProbeOptions {
-  /** unix:path=… or unix:abstract=… socket to connect to (from resolveBusSocket). */
+  /** The unix socket to connect to (from locateSessionBus; abstract ones start with NUL). */
   readonly socket: string;
   readonly uid: number;
   readonly timeoutMs: number;

@@ -14,6 +14,12 @@ export interface SecretStoreOptions {
   /** One stderr line for the user (the store failed); never carries a secret. */
   readonly warn: (message: string) => void;
   readonly debug: (message: string) => void;
+  /**
+   * Asked just before each write: whether the store can still be written without a prompt. The
+   * native addon's write unlocks a locked collection, which shows a prompt (and blocks on it); a
+   * store that said "usable" before a slow plugin ran may have locked since. Without it, always.
+   */
+  readonly writable?: () => Promise<{ readonly ok: true } | { readonly ok: false; readonly why: string }>;
 }
 
 export type SecretStore = CredentialStore & {
@@ -92,6 +98,11 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     lockDirectory: options.lockDirectory,
     get: (key) => Promise.resolve(get(key)),
     async put(key, entry, nowMs) {
+      const writable = (await options.writable?.()) ?? { ok: true };
+      if (!writable.ok) {
+        debug(`not cached: ${writable.why}`);
+        return;
+      }
       const encoded = encodeSecret(JSON.stringify(entry), keyring.maxPartChars);
       const before = index.read().get(key) ?? 0;
       try {

@@ -1,31 +1,14 @@
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { API_V1BETA1, writeFakePlugin } from "./support/fake-plugin.js";
 import { assertOk, execInfo, kccCache, startKccCache } from "./support/kcc-cache.js";
 import { waitUntil } from "./support/wait.js";
 import { createSandbox } from "./support/sandbox.js";
-import { requireSecretServiceTools, useSecretService } from "./support/secret-service.js";
+import { filesContaining, requireSecretServiceTools, useSecretService } from "./support/secret-service.js";
 
 const DEBUG = { KUBE_CREDENTIAL_CACHE_DEBUG: "1" };
-
-/** Every regular file under `root` that contains `needle` (the fake plugin's own records excluded). */
-function filesContaining(root: string, needle: string): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync(root, { recursive: true, encoding: "utf8" })) {
-    if (name.startsWith("plugins/") || name.startsWith("bin/")) continue;
-    const path = join(root, name);
-    let text: string;
-    try {
-      text = readFileSync(path, "latin1");
-    } catch {
-      continue; // directories, sockets
-    }
-    if (text.includes(needle)) found.push(relative(root, path));
-  }
-  return found;
-}
 
 test("keyring mode: a hit is served from the Secret Service and no credential byte reaches the disk", async (t) => {
   if (!requireSecretServiceTools(t)) return;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  decideAfterProbe,
+  CHOOSE_FILE_HINT,
   locateSessionBus,
   planStore,
   type BusLocation,
@@ -9,78 +9,205 @@ import {
 } from "../../src/core/backend-choice.js";
 import type { BackendChoice } from "../../src/core/config.js";
 
-test("locateSessionBus finds the socket libdbus would use", () => {
-  const cases: [string | undefined, string | undefined, boolean, BusLocation][] = [
-    [undefined, undefined, false, { kind: "none" }],
-    ["", "/run/user/1000", false, { kind: "none" }],
-    [undefined, "/run/user/1000", true, { kind: "socket", path: "/run/user/1000/bus" }],
-    ["unix:path=/run/user/1000/bus", undefined, false, { kind: "socket", path: "/run/user/1000/bus" }],
-    ["unix:path=/tmp/dbus-x,guid=abc", undefined, false, { kind: "socket", path: "/tmp/dbus-x" }],
-    ["unix:abstract=/tmp/dbus-y,guid=abc", undefined, false, { kind: "socket", path: "\0/tmp/dbus-y" }],
-    ["unix:path=/tmp/with%20space", undefined, false, { kind: "socket", path: "/tmp/with space" }],
-    ["tcp:host=localhost,port=1;unix:path=/b", undefined, false, { kind: "socket", path: "/b" }],
+test("locateSessionBus finds the socket libdbus would use, and calls every other address unusable", () => {
+  const cases: [string | undefined, string | undefined, boolean, string][] = [
+    [undefined, undefined, false, "none"],
+    ["", "/run/user/1000", false, "none"],
+    [undefined, "/run/user/1000", false, "none"],
+    [undefined, "/run/user/1000", true, "socket /run/user/1000/bus"],
+    ["unix:path=/run/user/1000/bus", undefined, false, "socket /run/user/1000/bus"],
+    ["unix:path=/tmp/dbus-x,guid=abc", undefined, false, "socket /tmp/dbus-x"],
+    ["unix:abstract=/tmp/dbus-y,guid=abc", undefined, false, "socket \0/tmp/dbus-y"],
+    ["unix:path=/tmp/with%20space", undefined, false, "socket /tmp/with space"],
+    ["tcp:host=localhost,port=1;unix:path=/b", undefined, false, "socket /b"],
+    ["disabled:;unix:path=/b", undefined, false, "socket /b"],
+    ["disabled:", "/run/user/1000", true, "unusable the session bus is disabled"],
+    ["garbage", undefined, false, "unusable not a D-Bus address"],
+    [
+      ":",
+      undefined,
+      false,
+      "unusable no transport kcc-cache can reach with a deadline ((empty); only unix: sockets)",
+    ],
+    ["unix:", undefined, false, "unusable no unix: entry with a path= or abstract= socket (unix)"],
+    ["unix:path=", undefined, false, "unusable no unix: entry with a path= or abstract= socket (unix)"],
+    ["unix:tmpdir=/tmp", undefined, false, "unusable no unix: entry with a path= or abstract= socket (unix)"],
+    ["unix:runtime=yes", undefined, false, "unusable no unix: entry with a path= or abstract= socket (unix)"],
     [
       "tcp:host=localhost,port=1",
       undefined,
       false,
-      { kind: "unsupported", address: "tcp:host=localhost,port=1" },
+      "unusable no transport kcc-cache can reach with a deadline (tcp; only unix: sockets)",
+    ],
+    [
+      "nonce-tcp:host=h,port=1,noncefile=/n",
+      undefined,
+      false,
+      "unusable no transport kcc-cache can reach with a deadline (nonce-tcp; only unix: sockets)",
+    ],
+    [
+      "autolaunch:",
+      undefined,
+      false,
+      "unusable no transport kcc-cache can reach with a deadline (autolaunch; only unix: sockets)",
+    ],
+    [
+      "unixexec:path=/bin/x",
+      undefined,
+      false,
+      "unusable no transport kcc-cache can reach with a deadline (unixexec; only unix: sockets)",
     ],
   ];
   for (const [address, runtimeDir, runtimeBusIsSocket, expected] of cases) {
-    assert.deepEqual(
-      locateSessionBus({ address, runtimeDir, runtimeBusIsSocket }),
-      expected,
-      String(address),
-    );
+    const bus = locateSessionBus({ address, runtimeDir, runtimeBusIsSocket });
+    const shown =
+      bus.kind === "socket"
+        ? `socket ${bus.path}`
+        : bus.kind === "unusable"
+          ? `unusable ${bus.why}`
+          : bus.kind;
+    assert.equal(shown, expected, String(address));
   }
 });
 
-test("planStore: the cheap first decision", () => {
-  const socket: BusLocation = { kind: "socket", path: "/b" };
-  const none: BusLocation = { kind: "none" };
-  const cases: [BackendChoice, NodeJS.Platform, BusLocation, string][] = [
-    ["file", "linux", socket, "file"],
-    ["auto", "darwin", none, "keyring"],
-    ["auto", "win32", none, "keyring"],
-    ["auto", "linux", none, "file"],
-    ["keyring", "linux", none, "uncached"],
-    ["auto", "linux", socket, "probe"],
-    ["keyring", "freebsd", socket, "probe"],
-    ["auto", "linux", { kind: "unsupported", address: "tcp:host=x" }, "keyring"],
+const BUSES: Record<"none" | "unusable" | "socket", BusLocation> = {
+  none: { kind: "none" },
+  unusable: { kind: "unusable", address: "disabled:", why: "the session bus is disabled" },
+  socket: { kind: "socket", path: "/b" },
+};
+
+test("planStore: every backend × bus × probe outcome × used-before, on Linux", () => {
+  // Expected: the decision's kind, "!" when it warns; "-" means the fact is not consulted.
+  const cases: [BackendChoice, keyof typeof BUSES, ProbeState | "-", boolean, string][] = [
+    ["file", "none", "-", false, "file"],
+    ["file", "none", "-", true, "file"],
+    ["file", "unusable", "-", false, "file"],
+    ["file", "unusable", "-", true, "file"],
+    ["file", "socket", "-", false, "file"],
+    ["file", "socket", "-", true, "file"],
+    ["auto", "none", "-", false, "file"],
+    ["auto", "none", "-", true, "uncached!"],
+    ["auto", "unusable", "-", false, "file"],
+    ["auto", "unusable", "-", true, "uncached!"],
+    ["auto", "socket", "ready", false, "keyring"],
+    ["auto", "socket", "ready", true, "keyring"],
+    ["auto", "socket", "no-bus", false, "file"],
+    ["auto", "socket", "no-bus", true, "uncached!"],
+    ["auto", "socket", "no-service", false, "file"],
+    ["auto", "socket", "no-service", true, "uncached!"],
+    ["auto", "socket", "locked", false, "uncached"],
+    ["auto", "socket", "locked", true, "uncached"],
+    ["auto", "socket", "no-collection", false, "uncached"],
+    ["auto", "socket", "no-collection", true, "uncached"],
+    ["auto", "socket", "timeout", false, "uncached"],
+    ["auto", "socket", "timeout", true, "uncached"],
+    ["auto", "socket", "error", false, "uncached"],
+    ["auto", "socket", "error", true, "uncached"],
+    ["keyring", "none", "-", false, "uncached!"],
+    ["keyring", "none", "-", true, "uncached!"],
+    ["keyring", "unusable", "-", false, "uncached!"],
+    ["keyring", "unusable", "-", true, "uncached!"],
+    ["keyring", "socket", "ready", false, "keyring"],
+    ["keyring", "socket", "ready", true, "keyring"],
+    ["keyring", "socket", "no-bus", false, "uncached!"],
+    ["keyring", "socket", "no-bus", true, "uncached!"],
+    ["keyring", "socket", "no-service", false, "uncached!"],
+    ["keyring", "socket", "no-service", true, "uncached!"],
+    ["keyring", "socket", "locked", false, "uncached"],
+    ["keyring", "socket", "locked", true, "uncached"],
+    ["keyring", "socket", "no-collection", false, "uncached"],
+    ["keyring", "socket", "no-collection", true, "uncached"],
+    ["keyring", "socket", "timeout", false, "uncached"],
+    ["keyring", "socket", "timeout", true, "uncached"],
+    ["keyring", "socket", "error", false, "uncached"],
+    ["keyring", "socket", "error", true, "uncached"],
   ];
-  for (const [backend, os, bus, expected] of cases) {
-    assert.equal(planStore({ backend, os, bus }).kind, expected, `${backend} ${os} ${bus.kind}`);
+  for (const [backend, bus, state, usedSecretStore, expected] of cases) {
+    const probe = state === "-" ? undefined : { state, detail: "d" };
+    const plan = planStore({ backend, os: "linux", bus: BUSES[bus], probe, usedSecretStore });
+    const shown = `${plan.kind}${"warn" in plan && plan.warn ? "!" : ""}`;
+    assert.equal(shown, expected, `${backend} ${bus} ${state} used=${usedSecretStore}`);
   }
-  const forced = planStore({ backend: "keyring", os: "linux", bus: socket });
-  assert.deepEqual(
-    forced,
-    { kind: "probe", socket: "/b", allowActivation: true },
-    "a forced keyring may be activated",
-  );
-  assert.deepEqual(planStore({ backend: "auto", os: "linux", bus: socket }), {
-    kind: "probe",
-    socket: "/b",
-    allowActivation: false,
-  });
 });
 
-test("decideAfterProbe: the file only when no store exists; a store that cannot answer means uncached", () => {
-  const cases: [BackendChoice, ProbeState, string, boolean | undefined][] = [
-    ["auto", "ready", "keyring", undefined],
-    ["keyring", "ready", "keyring", undefined],
-    ["auto", "no-bus", "file", undefined],
-    ["auto", "no-service", "file", undefined],
-    ["keyring", "no-bus", "uncached", true],
-    ["keyring", "no-service", "uncached", true],
-    ["auto", "locked", "uncached", false],
-    ["auto", "no-collection", "uncached", false],
-    ["auto", "timeout", "uncached", false],
-    ["auto", "error", "uncached", false],
-    ["keyring", "timeout", "uncached", false],
+test("planStore asks for a fact only where the decision depends on it", () => {
+  // [backend, os, bus, probe given, used-before given, expected plan]
+  const cases: [
+    BackendChoice,
+    NodeJS.Platform,
+    keyof typeof BUSES,
+    ProbeState | "-",
+    boolean | "-",
+    string,
+  ][] = [
+    ["file", "linux", "socket", "-", "-", "file"],
+    ["file", "linux", "none", "-", "-", "file"],
+    ["auto", "darwin", "none", "-", "-", "keyring"],
+    ["keyring", "darwin", "none", "-", "-", "keyring"],
+    ["auto", "win32", "none", "-", "-", "keyring"],
+    ["auto", "linux", "socket", "-", "-", "probe /b activation=false"],
+    ["keyring", "linux", "socket", "-", "-", "probe /b activation=true"],
+    ["keyring", "freebsd", "socket", "-", "-", "probe /b activation=true"],
+    ["auto", "linux", "none", "-", "-", "check-history"],
+    ["auto", "linux", "unusable", "-", "-", "check-history"],
+    ["auto", "linux", "socket", "no-service", "-", "check-history"],
+    ["auto", "linux", "socket", "no-bus", "-", "check-history"],
+    ["auto", "linux", "socket", "ready", "-", "keyring"],
+    ["auto", "linux", "socket", "locked", "-", "uncached"],
+    ["keyring", "linux", "none", "-", "-", "uncached"],
+    ["keyring", "linux", "socket", "no-service", "-", "uncached"],
   ];
-  for (const [backend, state, kind, warn] of cases) {
-    const decision = decideAfterProbe(backend, { state, detail: "d" });
-    assert.equal(decision.kind, kind, `${backend} ${state}`);
-    assert.equal("warn" in decision ? decision.warn : undefined, warn, `${backend} ${state} warn`);
+  for (const [backend, os, bus, state, used, expected] of cases) {
+    const plan = planStore({
+      backend,
+      os,
+      bus: BUSES[bus],
+      probe: state === "-" ? undefined : { state, detail: "d" },
+      usedSecretStore: used === "-" ? undefined : used,
+    });
+    const shown =
+      plan.kind === "probe" ? `probe ${plan.socket} activation=${plan.allowActivation}` : plan.kind;
+    assert.equal(shown, expected, `${backend} ${os} ${bus} ${state} ${used}`);
   }
+});
+
+test("planStore says why, and how to choose the file, when a store used before has gone", () => {
+  const cases: [BackendChoice, keyof typeof BUSES, ProbeState | "-", boolean, RegExp][] = [
+    [
+      "auto",
+      "none",
+      "-",
+      true,
+      /^no D-Bus session bus .*secret store before.*KUBE_CREDENTIAL_CACHE_BACKEND=file/,
+    ],
+    [
+      "auto",
+      "unusable",
+      "-",
+      true,
+      /DBUS_SESSION_BUS_ADDRESS=disabled:: the session bus is disabled.*secret store before/,
+    ],
+    [
+      "auto",
+      "socket",
+      "no-service",
+      true,
+      /^no Secret Service on the session bus \(d\), and .*secret store before/,
+    ],
+    [
+      "keyring",
+      "unusable",
+      "-",
+      false,
+      /^KUBE_CREDENTIAL_CACHE_BACKEND=keyring but no usable D-Bus session bus/,
+    ],
+    ["auto", "none", "-", false, /^no D-Bus session bus/],
+  ];
+  for (const [backend, bus, state, usedSecretStore, expected] of cases) {
+    const probe = state === "-" ? undefined : { state, detail: "d" };
+    const plan = planStore({ backend, os: "linux", bus: BUSES[bus], probe, usedSecretStore });
+    assert.ok("why" in plan, `${backend} ${bus} ${state}`);
+    assert.match(plan.why, expected, `${backend} ${bus} ${state}`);
+  }
+  assert.match(CHOOSE_FILE_HINT, /KUBE_CREDENTIAL_CACHE_BACKEND=file/);
 });

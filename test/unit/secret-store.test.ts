@@ -27,22 +27,24 @@ function windowsLikeKeyring(): KeyringApi & { values: Map<string, string> } {
   };
 }
 
-function setup(t: TestContext) {
+function setup(t: TestContext, writable?: () => Promise<{ ok: true } | { ok: false; why: string }>) {
   const dir = mkdtempSync(join(tmpdir(), "kcc-secret-store-"));
   t.after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
   const keyring = windowsLikeKeyring();
   const warnings: string[] = [];
+  const debugLines: string[] = [];
   const index = createKeyringIndex(join(dir, "keyring-index.json"), () => Promise.resolve(() => undefined));
   const store = createSecretStore({
     keyring,
     index,
     lockDirectory: join(dir, "locks"),
     warn: (message) => warnings.push(message),
-    debug: () => undefined,
+    debug: (message) => debugLines.push(message),
+    ...(writable === undefined ? {} : { writable }),
   });
-  return { dir, keyring, store, warnings, indexPath: index.path };
+  return { dir, keyring, store, warnings, debugLines, indexPath: index.path };
 }
 
 const entry = (credential: string): CacheEntry => ({
@@ -111,4 +113,24 @@ test("a write prunes other keys whose credentials have expired, or that are gone
   await store.put("new", expiringAt(90_000), 10_000);
   assert.deepEqual(store.keys(), ["live", "new"]);
   assert.deepEqual([...keyring.values.keys()].sort(), ["live", "new"]);
+});
+
+test("a store that is no longer writable when the credential arrives is not written to at all", async (t) => {
+  let ok = true;
+  const { keyring, store, warnings, debugLines, indexPath } = setup(t, () =>
+    Promise.resolve(ok ? { ok: true } : { ok: false, why: "the collection is locked" }),
+  );
+  await store.put("before", entry("{}"), 0);
+  ok = false;
+  keyring.set = () => {
+    throw new Error("a write would have asked for an unlock prompt");
+  };
+  keyring.get = () => {
+    throw new Error("a read would have asked for an unlock prompt");
+  };
+  const indexBefore = readFileSync(indexPath, "utf8");
+  await store.put("after", entry("{}"), 0);
+  assert.equal(readFileSync(indexPath, "utf8"), indexBefore, "index untouched, nothing pruned");
+  assert.deepEqual(warnings, [], "the caller of writable() decides whether to warn");
+  assert.deepEqual(debugLines, ["not cached: the collection is locked"]);
 });

@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { TestContext } from "node:test";
 import { createSandbox, type Sandbox } from "./sandbox.js";
+import { shq } from "./fake-plugin.js";
 import { waitUntil } from "./wait.js";
 
 /**
@@ -24,10 +25,43 @@ export interface SecretServiceWorld {
   thaw(): void;
   /** `secret-tool search --all service kube-credential-cache`: labels and attributes, never the secrets. */
   search(): string;
+  /** Whether the default collection is locked now. */
+  isLocked(): boolean;
+  /** A /bin/sh command that does what lock() does, for scripts (a plugin that runs while the screen locks). */
+  readonly lockCommand: string;
+  /** Stops the keyring daemon for good (it crashed, or the desktop session ended); the bus stays. */
+  stopKeyring(): Promise<void>;
+  /** Starts dbus-monitor on the private bus; everything from then on is recorded. */
+  monitor(): Promise<BusMonitor>;
 }
 
-const TOOLS = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon", "secret-tool"];
+export interface BusMonitor {
+  /**
+   * The method calls seen so far, as `destination interface.member` (arguments left out: they can
+   * carry secrets); waits until a marker call sent now has come through, so nothing is missed.
+   */
+  calls(): Promise<string[]>;
+}
+
+const TOOLS = ["dbus-daemon", "dbus-send", "dbus-monitor", "gnome-keyring-daemon", "secret-tool"];
 const KEYRING_PASSWORD = "kcc-test-keyring-password";
+
+/** Every regular file under `root` that contains `needle` (the fake plugin's own records excluded). */
+export function filesContaining(root: string, needle: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(root, { recursive: true, encoding: "utf8" })) {
+    if (name.startsWith("plugins/") || name.startsWith("bin/")) continue;
+    const path = join(root, name);
+    let text: string;
+    try {
+      text = readFileSync(path, "latin1");
+    } catch {
+      continue; // directories, sockets
+    }
+    if (text.includes(needle)) found.push(relative(root, path));
+  }
+  return found;
+}
 
 /**
  * Whether this machine can run the keyring tests. Where it cannot, the test is skipped with the
@@ -136,6 +170,7 @@ async function startIn(
     await waitUntil(() => defaultCollection(busAddress) !== "/", "gnome-keyring has a default collection");
   }
 
+  let markers = 0;
   const signal = (name: NodeJS.Signals): void => {
     if (daemon?.pid === undefined) throw new Error("no keyring daemon in this world");
     process.kill(daemon.pid, name);
@@ -152,6 +187,62 @@ async function startIn(
         "org.freedesktop.Secret.Service.Lock",
         `array:objpath:${collection}`,
       ]);
+    },
+    isLocked() {
+      const reply = dbusSend(busAddress, [
+        "--dest=org.freedesktop.secrets",
+        defaultCollection(busAddress),
+        "org.freedesktop.DBus.Properties.Get",
+        "string:org.freedesktop.Secret.Collection",
+        "string:Locked",
+      ]);
+      if (!/boolean (true|false)/.test(reply))
+        throw new Error(`cannot read the collection's Locked property: ${reply}`);
+      return reply.includes("boolean true");
+    },
+    lockCommand: [
+      `DBUS_SESSION_BUS_ADDRESS=${shq(busAddress)}; export DBUS_SESSION_BUS_ADDRESS`,
+      `c=$(dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.Secret.Service.ReadAlias string:default | sed -n 's/.*object path "\\(.*\\)".*/\\1/p')`,
+      `dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets org.freedesktop.Secret.Service.Lock "array:objpath:$c" >/dev/null`,
+    ].join("\n"),
+    async stopKeyring() {
+      if (daemon === undefined) throw new Error("no keyring daemon in this world");
+      await stop(daemon);
+      await waitUntil(
+        () => !hasOwner(busAddress, "org.freedesktop.secrets"),
+        "org.freedesktop.secrets has no owner",
+      );
+    },
+    async monitor() {
+      const child = spawn("dbus-monitor", ["--address", busAddress], { stdio: ["ignore", "pipe", "ignore"] });
+      children.push(child);
+      let text = "";
+      child.stdout?.on("data", (chunk: Buffer) => {
+        text += chunk.toString("utf8");
+      });
+      // Becoming a monitor makes the bus drop the monitor's own name: from then on it sees everything.
+      await waitUntil(() => /member=NameLost/.test(text), "dbus-monitor has become a monitor");
+      return {
+        async calls() {
+          markers += 1;
+          const marker = `kcc.test.marker${markers}`;
+          dbusSend(busAddress, [
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            `string:${marker}`,
+          ]);
+          await waitUntil(() => text.includes(marker), "dbus-monitor has seen everything sent so far");
+          return text
+            .split("\n")
+            .filter((line) => line.startsWith("method call "))
+            .map((line) => {
+              const field = (name: string): string =>
+                new RegExp(`\\b${name}=([^\\s;]+)`).exec(line)?.[1] ?? "?";
+              return `${field("destination")} ${field("interface")}.${field("member")}`;
+            });
+        },
+      };
     },
     freeze() {
       signal("SIGSTOP");
