@@ -82,7 +82,13 @@ function tryPublish(path: string): (() => void) | undefined {
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   let published: number | undefined;
   try {
-    writeAll(fd, JSON.stringify(currentProcess()));
+    try {
+      writeAll(fd, JSON.stringify(currentProcess()));
+    } catch (error) {
+      // We cannot write ours (disk full), but a holder's lock still stands: wait for it as usual.
+      if (lstatQuietly(path) !== undefined) return undefined;
+      throw error;
+    }
     published = publish(temp, path, fd);
   } finally {
     // Every path, thrown or not: the temp name is never needed past this point.

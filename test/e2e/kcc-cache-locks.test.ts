@@ -3,15 +3,23 @@ import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 
 import { join } from "node:path";
 import { test } from "node:test";
 import { API_V1BETA1, isoIn, shq, writeFakePlugin } from "./support/fake-plugin.js";
-import { assertOk, kccCache, useSandbox } from "./support/kcc-cache.js";
+import { assertOk, startKccCache, useSandbox } from "./support/kcc-cache.js";
 import { lockLeftovers, locksDirectory, refreshLockName, requirePrivateTmpfs } from "./support/locks.js";
-import { run } from "./support/run.js";
-import { kccBin } from "./support/sandbox.js";
+import { run, type RunResult } from "./support/run.js";
+import { kccBin, type Sandbox } from "./support/sandbox.js";
 
 // A lock timeout no test waits out: an implementation that waits on a lock it should break hangs
 // until the call's own bound kills it, and the test fails instead of passing slowly.
 const FOREVER = { KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT: "1h", KUBE_CREDENTIAL_CACHE_DEBUG: "1" };
 const CALL_BOUND_MS = 30_000;
+
+/**
+ * kcc-cache started directly (no intermediate shell), so that past its bound the kill reaches it
+ * rather than leaving it orphaned with the test's pipes open.
+ */
+function boundedCall(sandbox: Sandbox, argv: string[], env: Record<string, string>): Promise<RunResult> {
+  return startKccCache(sandbox, argv, { env, timeoutMs: CALL_BOUND_MS }).result;
+}
 
 /** Plants a lock file as another kcc-cache would have left it, its mtime (last heartbeat) `ageMs` ago. */
 function plantLock(path: string, content: string, ageMs: number): void {
@@ -29,7 +37,7 @@ test("a lock naming a live PID without a start time, silent for a minute, is bro
   // This test's own PID: alive for sure. No start time, as kcc-cache writes where /proc is missing (macOS).
   plantLock(lock, JSON.stringify({ pid: process.pid }), 60_000);
 
-  const result = await kccCache(sandbox, [plugin.path], { env: FOREVER, timeoutMs: CALL_BOUND_MS });
+  const result = await boundedCall(sandbox, [plugin.path], FOREVER);
   assertOk(result);
   assert.equal(result.stdout, plugin.output(2), "the plugin ran for this call");
   assert.match(result.stderr, /breaking it, no heartbeat for 6\d\.\ds/);
@@ -45,9 +53,9 @@ test("a lock naming a live PID without a start time but a recent heartbeat is wa
   const planted = JSON.stringify({ pid: process.pid });
   plantLock(lock, planted, 0);
 
-  const result = await kccCache(sandbox, [plugin.path], {
-    env: { KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT: "1s", KUBE_CREDENTIAL_CACHE_DEBUG: "1" },
-    timeoutMs: CALL_BOUND_MS,
+  const result = await boundedCall(sandbox, [plugin.path], {
+    KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT: "1s",
+    KUBE_CREDENTIAL_CACHE_DEBUG: "1",
   });
   assertOk(result);
   assert.equal(result.stdout, plugin.output(2));
@@ -67,7 +75,7 @@ test("an empty lock left by an older kcc-cache is broken after a short bound", a
   const lock = join(locksDirectory(sandbox), await refreshLockName(sandbox, plugin, gate));
   plantLock(lock, "", 3_000);
 
-  const result = await kccCache(sandbox, [plugin.path], { env: FOREVER, timeoutMs: CALL_BOUND_MS });
+  const result = await boundedCall(sandbox, [plugin.path], FOREVER);
   assertOk(result);
   assert.equal(result.stdout, plugin.output(2));
   assert.match(result.stderr, /breaking it, it names no holder and is 3\.\ds old/);
