@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { API_V1BETA1, isoIn, shq, writeFakePlugin } from "./support/fake-plugin.js";
@@ -7,6 +7,7 @@ import { assertOk, startKccCache, useSandbox } from "./support/kcc-cache.js";
 import { lockLeftovers, locksDirectory, refreshLockName, requirePrivateTmpfs } from "./support/locks.js";
 import { run, type RunResult } from "./support/run.js";
 import { kccBin, type Sandbox } from "./support/sandbox.js";
+import { waitUntil } from "./support/wait.js";
 
 // A lock timeout no test waits out: an implementation that waits on a lock it should break hangs
 // until the call's own bound kills it, and the test fails instead of passing slowly.
@@ -80,6 +81,27 @@ test("an empty lock left by an older kcc-cache is broken after a short bound", a
   assert.equal(result.stdout, plugin.output(2));
   assert.match(result.stderr, /breaking it, it names no holder and is 3\.\ds old/);
   assert.deepEqual(lockLeftovers(locksDirectory(sandbox)), []);
+});
+
+test("a holder keeps its lock alive: its mtime moves while the plugin runs", async (t) => {
+  const sandbox = useSandbox(t);
+  const gate = join(sandbox.dir, "gate");
+  const plugin = writeFakePlugin(sandbox, "beating", { gate });
+  const holder = startKccCache(sandbox, [plugin.path], { env: FOREVER, timeoutMs: CALL_BOUND_MS });
+  t.after(() => {
+    if (holder.child.exitCode === null) holder.child.kill("SIGKILL");
+  });
+  await plugin.waitForRuns(1);
+  const [name] = lockLeftovers(locksDirectory(sandbox));
+  assert.ok(name !== undefined, "the holder's lock");
+  const lock = join(locksDirectory(sandbox), name);
+  const first = statSync(lock).mtimeMs;
+  // The heartbeat is what tells waiters, on any platform, that a long plugin run (a browser login)
+  // is still going: without it the lock would be broken under a live holder.
+  await waitUntil(() => statSync(lock).mtimeMs > first, "the lock's mtime has moved");
+  writeFileSync(gate, "");
+  assertOk(await holder.result);
+  assert.deepEqual(lockLeftovers(locksDirectory(sandbox)), [], "released");
 });
 
 const PARALLEL = 20;
