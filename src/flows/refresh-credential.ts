@@ -12,8 +12,9 @@ import { decodePluginOutput } from "../core/plugin-output.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
 
-import { acquireLock, type LockOutcome } from "../io/lock.js";
+import type { LockOutcome } from "../io/lock.js";
 import { runPlugin } from "../io/plugin.js";
+import { trapSignals, type SignalTrap } from "../io/signals.js";
 import { warn, type Runtime } from "./runtime.js";
 import type { CallerRecord, ServeRequest } from "./serve-credential.js";
 import { writeLastServed } from "../io/caller.js";
@@ -39,6 +40,18 @@ const LOCK_POLL_MS = 25;
  * unchanged; the cache only decides whether to keep it.
  */
 export async function refreshCredential(context: RefreshContext): Promise<number> {
+  // Imported lazily, as the file store's lock is, so that both share one module: a signal then
+  // releases every lock this process holds.
+  const { releaseHeldLocks } = await import("../io/lock.js");
+  const signals = trapSignals(releaseHeldLocks);
+  try {
+    return await refreshUnderLock(context, signals);
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function refreshUnderLock(context: RefreshContext, signals: SignalTrap): Promise<number> {
   const { store, runtime, debug, config, key, rejected } = context;
   const fresh = async (): Promise<CacheEntry | undefined> => {
     const entry = await store.get(key);
@@ -77,7 +90,7 @@ export async function refreshCredential(context: RefreshContext): Promise<number
         return serve(entry);
       }
     }
-    return await runAndStore(context, serve);
+    return await runAndStore(context, serve, signals);
   } finally {
     if (lock.kind === "acquired") lock.release();
   }
@@ -88,17 +101,20 @@ async function takeKeyLock(
   isSatisfied: () => Promise<boolean>,
 ): Promise<LockOutcome | { readonly kind: "unavailable" }> {
   const { store, runtime, config, key, debug } = context;
-  const name = keyDigest(key);
   const directory = store.lockDirectory;
   // No trustworthy directory for locks (already reported): refresh without single flight.
   if (directory === undefined) return { kind: "unavailable" };
+  const path = join(directory, `${keyDigest(key)}.lock`);
   try {
+    const { acquireLock } = await import("../io/lock.js");
     mkdirSync(directory, { recursive: true, mode: 0o700 });
-    const outcome = await acquireLock(join(directory, `${name}.lock`), {
+    debug(`refresh lock: taking ${path}`);
+    const outcome = await acquireLock(path, {
       timeoutMs: config.lockTimeoutMs,
       pollMs: LOCK_POLL_MS,
       now: runtime.now,
       isSatisfied,
+      debug,
     });
     debug(`refresh lock: ${outcome.kind}`);
     return outcome;
@@ -110,10 +126,16 @@ async function takeKeyLock(
   }
 }
 
-async function runAndStore(context: RefreshContext, serve: (entry: CacheEntry) => number): Promise<number> {
+async function runAndStore(
+  context: RefreshContext,
+  serve: (entry: CacheEntry) => number,
+  signals: SignalTrap,
+): Promise<number> {
   const { request, runtime, debug, config, store, key, execInfo } = context;
   const started = runtime.now();
-  const run = await runPlugin(request.command, request.args, runtime.env);
+  const run = await runPlugin(request.command, request.args, runtime.env, (child) => {
+    signals.forwardTo(child);
+  });
   debug(`plugin exited ${run.exitCode} after ${formatDuration(runtime.now() - started)}`);
   if (run.exitCode !== 0) {
     // kubectl ignores stdout on failure; pass it on anyway so it sees exactly what the plugin did.

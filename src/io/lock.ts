@@ -1,5 +1,20 @@
-import { closeSync, constants, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { currentProcess, isAlive, type ProcessIdentity } from "./process-identity.js";
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  futimesSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type BigIntStats,
+} from "node:fs";
+import { HEARTBEAT_MS, judgeLock, type LockSighting } from "../core/lock-staleness.js";
+import { compareStartTime, currentProcess, pidExists, type ProcessIdentity } from "./process-identity.js";
 
 export type LockOutcome =
   | { readonly kind: "acquired"; readonly release: () => void }
@@ -12,34 +27,89 @@ export interface LockOptions {
   readonly now: () => number;
   /** Checked between attempts: true when what the lock guards is no longer needed (another holder did it). */
   readonly isSatisfied: () => Promise<boolean>;
+  /** Told why a lock is waited for or broken (KUBE_CREDENTIAL_CACHE_DEBUG). */
+  readonly debug?: (message: string) => void;
 }
 
-// A holder writes its identity right after creating the file; an empty lock older than this lost its holder mid-way.
-const EMPTY_LOCK_GRACE_MS = 5_000;
+/** What a waiter saw at the lock path: enough to judge it, and to break exactly that file and no newer one. */
+interface SeenLock {
+  readonly holder: ProcessIdentity | undefined;
+  readonly content: LockSighting["holder"];
+  readonly stat: BigIntStats;
+  readonly text: string;
+}
+
+// Every lock this process holds, so that exiting on a signal leaves none behind (see releaseHeldLocks).
+const held = new Set<() => void>();
 
 /**
- * An advisory lock file created with O_EXCL, holding the holder's PID and start time. A lock whose
- * holder is gone (killed with -9, machine rebooted) is broken and taken over. Waiting is bounded:
- * past `timeoutMs` the caller decides what to do without the lock.
+ * An advisory lock file holding the holder's PID and start time, published whole (a private temp
+ * file hard-linked to the lock path) so that no waiter ever sees an ownerless lock, and kept alive by
+ * a heartbeat on its mtime. A lock whose holder is gone or silent (src/core/lock-staleness.ts) is
+ * broken and taken over. Waiting is bounded: past `timeoutMs` the caller decides what to do without
+ * the lock. A lock that cannot be written (disk full) throws: nobody would be able to tell it from
+ * an abandoned one.
  */
 export async function acquireLock(path: string, options: LockOptions): Promise<LockOutcome> {
   const deadline = options.now() + options.timeoutMs;
-  let holder: ProcessIdentity | undefined;
+  let explained = false;
   for (;;) {
-    const release = tryCreate(path);
+    const release = tryPublish(path);
     if (release !== undefined) return { kind: "acquired", release };
-    holder = readHolder(path);
-    if (isStale(path, holder)) {
-      removeIfUnchanged(path, holder);
+    const seen = readLock(path);
+    if (seen === undefined) continue; // Released meanwhile: try again at once.
+    const verdict = judgeLock(sight(seen, options.now()));
+    if (verdict.stale) {
+      options.debug?.(`lock ${path}: breaking it, ${verdict.why}`);
+      removeIfUnchanged(path, seen);
       continue;
     }
+    if (!explained) options.debug?.(`lock ${path}: waiting, ${verdict.why}`);
+    explained = true;
     if (await options.isSatisfied()) return { kind: "satisfied" };
-    if (options.now() >= deadline) return { kind: "timeout", holder };
+    if (options.now() >= deadline) return { kind: "timeout", holder: seen.holder };
     await new Promise((resolve) => setTimeout(resolve, options.pollMs));
   }
 }
 
-function tryCreate(path: string): (() => void) | undefined {
+/** Releases every lock this process holds; for exiting on a signal. */
+export function releaseHeldLocks(): void {
+  for (const release of [...held]) release();
+}
+
+function tryPublish(path: string): (() => void) | undefined {
+  const temp = `${path}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  let published: number | undefined;
+  try {
+    try {
+      writeAll(fd, JSON.stringify(currentProcess()));
+    } catch (error) {
+      // We cannot write ours (disk full), but a holder's lock still stands: wait for it as usual.
+      if (lstatQuietly(path) !== undefined) return undefined;
+      throw error;
+    }
+    published = publish(temp, path, fd);
+  } finally {
+    // Every path, thrown or not: the temp name is never needed past this point.
+    unlinkQuietly(temp);
+    if (published !== fd) closeSync(fd);
+  }
+  return published === undefined ? undefined : hold(path, published);
+}
+
+/** The descriptor of the published lock file, or undefined when someone else holds the lock. */
+function publish(temp: string, path: string, tempFd: number): number | undefined {
+  try {
+    linkSync(temp, path);
+    return tempFd;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return undefined;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
+  }
+  // A file system without hard links: create the lock in place. It is empty for the moment between
+  // creating and writing it, which waiters allow for (UNNAMED_STALE_AFTER_MS).
   let fd: number;
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
@@ -47,45 +117,123 @@ function tryCreate(path: string): (() => void) | undefined {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return undefined;
     throw error;
   }
-  const me = currentProcess();
   try {
-    writeSync(fd, JSON.stringify(me));
+    writeAll(fd, JSON.stringify(currentProcess()));
+    return fd;
+  } catch (error) {
+    unlinkQuietly(path);
+    closeSync(fd);
+    throw error;
+  }
+}
+
+function hold(path: string, fd: number): () => void {
+  const mine = fstatSync(fd, { bigint: true });
+  // Touching the descriptor, not the path: if our lock was broken and replaced, the new holder's
+  // file must not look alive on our account. Our inode cannot be reused while we keep it open.
+  const heartbeat = setInterval(() => {
+    try {
+      const now = new Date();
+      futimesSync(fd, now, now);
+    } catch {
+      // A missed beat only brings the stale bound closer.
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  const release = (): void => {
+    if (!held.delete(release)) return;
+    clearInterval(heartbeat);
+    // Only remove our own lock: if ours was broken as stale and someone else holds it now, leave theirs.
+    const now = statQuietly(path);
+    if (now !== undefined && now.dev === mine.dev && now.ino === mine.ino) unlinkQuietly(path);
+    closeSync(fd);
+  };
+  held.add(release);
+  return release;
+}
+
+function readLock(path: string): SeenLock | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "EACCES" && code !== "EPERM") throw error;
+    // EACCES: another user's lock in a shared directory, whose heartbeat still shows whether it is
+    // held. ENOENT with something there: a dangling symlink, which only ages until it is broken.
+    const stat = lstatQuietly(path);
+    if (stat === undefined) return undefined;
+    return { holder: undefined, content: code === "ENOENT" ? "unnamed" : "hidden", stat, text: "" };
+  }
+  try {
+    const stat = fstatSync(fd, { bigint: true });
+    const text = readFileSync(fd, "utf8");
+    const holder = parseHolder(text);
+    return { holder, content: holder === undefined ? "unnamed" : "named", stat, text };
   } finally {
     closeSync(fd);
   }
-  return () => {
-    // Only remove our own lock: if ours was broken as stale and someone else holds it now, leave theirs.
-    const now = readHolder(path);
-    if (now?.pid === me.pid && now.start === me.start) unlinkQuietly(path);
-  };
 }
 
-function readHolder(path: string): ProcessIdentity | undefined {
+function parseHolder(text: string): ProcessIdentity | undefined {
   try {
-    const value = JSON.parse(readFileSync(path, "utf8")) as Partial<ProcessIdentity>;
-    if (typeof value.pid !== "number") return undefined;
+    const value = JSON.parse(text) as Partial<ProcessIdentity> | null;
+    if (typeof value?.pid !== "number") return undefined;
     return { pid: value.pid, start: typeof value.start === "string" ? value.start : undefined };
   } catch {
     return undefined;
   }
 }
 
-function isStale(path: string, holder: ProcessIdentity | undefined): boolean {
-  if (holder !== undefined) return !isAlive(holder);
-  try {
-    return Date.now() - statSync(path).mtimeMs > EMPTY_LOCK_GRACE_MS;
-  } catch {
-    return false; // Gone already: the next attempt will create it.
-  }
+function sight(seen: SeenLock, nowMs: number): LockSighting {
+  const ageMs = nowMs - Number(seen.stat.mtimeMs);
+  if (seen.holder === undefined)
+    return { holder: seen.content, pidAlive: false, startTime: "unknown", ageMs };
+  return {
+    holder: "named",
+    pidAlive: pidExists(seen.holder.pid),
+    startTime: compareStartTime(seen.holder),
+    ageMs,
+  };
 }
 
 /**
- * Breaking a stale lock races with other waiters doing the same; re-reading just before unlinking
- * keeps the window to a few microseconds, and losing it costs at most one extra plugin run.
+ * Breaking a stale lock races with other waiters doing the same, and with the holder's heartbeat;
+ * re-reading just before unlinking (same file, same mtime, same content) keeps the window to a few
+ * microseconds, and losing it costs at most one extra plugin run.
  */
-function removeIfUnchanged(path: string, seen: ProcessIdentity | undefined): void {
-  const now = readHolder(path);
-  if (now?.pid === seen?.pid && now?.start === seen?.start) unlinkQuietly(path);
+function removeIfUnchanged(path: string, seen: SeenLock): void {
+  const now = readLock(path);
+  if (
+    now !== undefined &&
+    now.stat.dev === seen.stat.dev &&
+    now.stat.ino === seen.stat.ino &&
+    now.stat.mtimeNs === seen.stat.mtimeNs &&
+    now.text === seen.text
+  )
+    unlinkQuietly(path);
+}
+
+function writeAll(fd: number, text: string): void {
+  const data = Buffer.from(text);
+  let offset = 0;
+  while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
+}
+
+function statQuietly(path: string): BigIntStats | undefined {
+  try {
+    return statSync(path, { bigint: true });
+  } catch {
+    return undefined;
+  }
+}
+
+function lstatQuietly(path: string): BigIntStats | undefined {
+  try {
+    return lstatSync(path, { bigint: true });
+  } catch {
+    return undefined;
+  }
 }
 
 function unlinkQuietly(path: string): void {

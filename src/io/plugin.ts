@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { constants } from "node:os";
 import { PluginError } from "../core/errors.js";
 import type { Env } from "../core/config.js";
@@ -11,11 +11,18 @@ export interface PluginRun {
 /**
  * Runs the wrapped plugin as client-go would (PROTOCOL.md): no shell, the environment unchanged,
  * stdin and stderr inherited so prompts and messages reach the user, stdout captured.
- * A plugin killed by a signal yields 128 + the signal number, as a shell reports it.
+ * A plugin killed by a signal yields 128 + the signal number, as a shell reports it. `onSpawn` sees
+ * the process as soon as it exists (to pass signals on to it).
  */
-export function runPlugin(command: string, args: readonly string[], env: Env): Promise<PluginRun> {
+export function runPlugin(
+  command: string,
+  args: readonly string[],
+  env: Env,
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<PluginRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["inherit", "pipe", "inherit"], env: { ...env } });
+    onSpawn?.(child);
     const chunks: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.on("error", (error: NodeJS.ErrnoException) => {

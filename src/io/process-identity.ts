@@ -24,14 +24,20 @@ export function processStartTime(pid: number): string | undefined {
   }
 }
 
-export function isAlive(identity: ProcessIdentity): boolean {
+/** Whether a process with this PID exists (EPERM: it does, as another user's). */
+export function pidExists(pid: number): boolean {
   try {
-    process.kill(identity.pid, 0);
+    process.kill(pid, 0);
+    return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
-    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
   }
-  if (identity.start === undefined) return true;
+}
+
+/** Whether the process now under `identity.pid` is the one recorded; "unknown" without /proc. */
+export function compareStartTime(identity: ProcessIdentity): "matches" | "differs" | "unknown" {
+  if (identity.start === undefined) return "unknown";
   const start = processStartTime(identity.pid);
-  return start === undefined || start === identity.start;
+  if (start === undefined) return "unknown";
+  return start === identity.start ? "matches" : "differs";
 }
