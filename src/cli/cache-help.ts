@@ -20,11 +20,13 @@ Managing the cache (instead of a plugin):
 Environment:
   KUBE_CREDENTIAL_CACHE_BACKEND             keyring | file | auto (default: the OS secret
                                             store when one exists, else the file)
-  KUBE_CREDENTIAL_CACHE_FILE                cache file (default: per-OS cache dir)
+  KUBE_CREDENTIAL_CACHE_FILE                cache file, an absolute path (default: per-OS
+                                            cache dir; /dev/null turns caching off)
   KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN      refresh this long before expiry (30s)
   KUBE_CREDENTIAL_CACHE_DEFAULT_TTL         keep credentials without expiry this long (1h)
   KUBE_CREDENTIAL_CACHE_NO_EXPIRY_THRESHOLD expiry this far in the past means "none" (24h)
-  KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST   env names in the cache key
+  KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST   extra env names in the cache key, besides the
+                                            built-in identity variables of aws, gcloud, az
                                             (KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_REGION,AWS_VAULT)
   KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT        wait at most this long for a parallel refresh (60s)
   KUBE_CREDENTIAL_CACHE_DEBUG               1/true/yes/on: explain decisions on stderr

@@ -152,7 +152,8 @@ async function clear(
   }
   for (const key of wanted) runtime.stderr(`kcc-cache: not cached: ${key}\n`);
   runtime.stdout(`${removed} ${removed === 1 ? "entry" : "entries"} removed\n`);
-  return decision.kind === "uncached" && keys.length === 0 ? 1 : 0;
+  // Nothing to clear is success when caching is off; a store that could not be cleared is not.
+  return decision.kind === "uncached" && file.state !== "off" && keys.length === 0 ? 1 : 0;
 }
 
 function status(

@@ -142,6 +142,12 @@ test("a null device as KUBE_CREDENTIAL_CACHE_FILE turns the cache off; another d
   assert.ok(lstatSync(devnull).isCharacterDevice(), "still the null device");
   assert.equal(mode(devnull).toString(8), "666");
   assert.ok(!readdirSync(sandbox.dir).includes("locks"), "no lock directory beside it");
+  const off = { env: { KUBE_CREDENTIAL_CACHE_FILE: devnull } };
+  const status = await kccCache(sandbox, ["--status", "--json"], off);
+  assert.equal((JSON.parse(status.stdout) as { file: { state: string } }).file.state, "off");
+  const clear = await kccCache(sandbox, ["--clear"], off);
+  assert.equal(clear.code, 0, `nothing to clear is not a failure: ${clear.stderr}`);
+  assert.ok(lstatSync(devnull).isCharacterDevice(), "--clear left it alone too");
 
   const refused = await kccCache(sandbox, [plugin.path], { env: { KUBE_CREDENTIAL_CACHE_FILE: zero } });
   assert.equal(refused.code, 2, refused.stderr);
