@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { delimiter, join, relative } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { shq, writeFakePlugin } from "./support/fake-plugin.js";
 import { assertOk, kccCache, useSandbox } from "./support/kcc-cache.js";
 import type { Sandbox } from "./support/sandbox.js";
-import { requireSecretServiceTools, useSecretService } from "./support/secret-service.js";
+import { filesContaining, requireSecretServiceTools, useSecretService } from "./support/secret-service.js";
 
 /**
  * The cache key must see every variable that selects an identity (docs/cache-key.md): here the real
@@ -149,23 +149,6 @@ test("AWS_CONFIG_FILE alice's profile then bob's: bob gets bob's token", async (
     { AWS_PROFILE: "team", AWS_CONFIG_FILE: bobConfig },
   );
 });
-
-/** Every regular file under `root` that contains `needle`, the fake plugin's own records excluded. */
-function filesContaining(root: string, needle: string): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync(root, { recursive: true, encoding: "utf8" })) {
-    if (name.startsWith("plugins/") || name.startsWith("bin/")) continue;
-    const path = join(root, name);
-    let text: string;
-    try {
-      text = readFileSync(path, "latin1");
-    } catch {
-      continue; // directories, sockets
-    }
-    if (text.includes(needle)) found.push(relative(root, path));
-  }
-  return found;
-}
 
 /** Unique per run, so a match can only come from this test. */
 function uniqueSecret(what: string): string {
