@@ -5,17 +5,16 @@ import { ENV, readCacheConfig } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
 import { leftoverTempFiles } from "../io/atomic-file.js";
 import { createDebugLog, type DebugLog } from "../io/debug-log.js";
+import { checkCacheLocation, type LocationState } from "../io/cache-location-check.js";
 import type { FileStore } from "../io/file-store.js";
 import type { SecretStore } from "../io/secret-store.js";
 import {
   cacheLocation,
-  checkCacheLocation,
   chooseStore,
   keyringIndexPath,
   openFileStore,
   openSecretStore,
   usedSecretStoreBefore,
-  type LocationState,
 } from "./open-store.js";
 import { warn, type Runtime } from "./runtime.js";
 

@@ -1,5 +1,5 @@
-import { chmodSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
+import { statSync } from "node:fs";
+import { join } from "node:path";
 import {
   locateSessionBus,
   planStore,
@@ -8,14 +8,13 @@ import {
   type StoreFacts,
   type StorePlan,
 } from "../core/backend-choice.js";
-import { refusalMessage, resolveCacheLocation, type CacheLocation } from "../core/cache-location.js";
+import { resolveCacheLocation, type CacheLocation } from "../core/cache-location.js";
 import type { CacheConfig } from "../core/config.js";
-import { ConfigError, errorFirstLine } from "../core/errors.js";
-import { judgeCacheFile, judgeDirectory } from "../core/private-path.js";
+import { errorFirstLine } from "../core/errors.js";
+import { checkCacheLocation } from "../io/cache-location-check.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
 import { createFileStore, type FileStore } from "../io/file-store.js";
-import { inspectDirectory, inspectEntry } from "../io/private-path.js";
 import type { SecretStore } from "../io/secret-store.js";
 import { warn, type Runtime } from "./runtime.js";
 
@@ -29,38 +28,6 @@ export function cacheLocation(config: CacheConfig, runtime: Runtime): CacheLocat
 
 export function cacheFilePath(config: CacheConfig, runtime: Runtime): string {
   return cacheLocation(config, runtime).file;
-}
-
-export type LocationState =
-  | { readonly kind: "ok" }
-  /** The null device: the user turned caching off. */
-  | { readonly kind: "off"; readonly why: string }
-  /** Another user could have planted what is there: nothing is read, written or locked there. */
-  | { readonly kind: "distrust"; readonly why: string };
-
-/**
- * Checks the cache path and the directories kcc-cache keeps files in, before any store uses them
- * (docs/cache-location.md). Something that is not a cache at all throws a ConfigError; whether the
- * cache file itself is the user's own is the file store's to judge, as only it reads the file.
- * A few stats: cheap enough for every hit.
- */
-export function checkCacheLocation(location: CacheLocation, uid: number | undefined): LocationState {
-  const entry = judgeCacheFile(inspectEntry(location.file), uid);
-  if (entry.kind === "off")
-    return { kind: "off", why: `${location.name} is the null device: caching is off` };
-  if (entry.kind === "refuse") throw new ConfigError(refusalMessage(location, entry.why));
-  const dedicated = basename(location.directory) === "kube-credential-cache";
-  for (const [what, directory] of [
-    ["cache directory", location.directory],
-    ["lock directory", location.locks],
-  ] as const) {
-    const verdict = judgeDirectory(inspectDirectory(directory), uid, dedicated);
-    if (verdict.kind === "distrust") return { kind: "distrust", why: `${what} ${directory} ${verdict.why}` };
-    // Nothing can exist below a directory that does not.
-    if (verdict.kind === "absent") break;
-    if (verdict.kind === "use" && verdict.tighten) tightenQuietly(directory);
-  }
-  return { kind: "ok" };
 }
 
 /**
@@ -265,14 +232,6 @@ async function lockFile(lockPath: string, runtime: Runtime): Promise<(() => void
     isSatisfied: () => Promise.resolve(false),
   });
   return outcome.kind === "acquired" ? outcome.release : undefined;
-}
-
-function tightenQuietly(directory: string): void {
-  try {
-    chmodSync(directory, 0o700);
-  } catch {
-    // Not ours to change after all: --status shows the modes.
-  }
 }
 
 function isSocket(path: string): boolean {
