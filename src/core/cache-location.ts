@@ -20,6 +20,11 @@ export interface CacheLocation {
    * at a path the user chose, only our own format is (docs/cache-location.md).
    */
   readonly isDefault: boolean;
+  /**
+   * The directory is named after kcc-cache (the default's always is): kcc-cache may tighten it when the
+   * user owns it. A directory the user pointed the variable into is theirs to set.
+   */
+  readonly dedicatedDirectory: boolean;
 }
 
 export function resolveCacheLocation(setting: string | undefined, platform: Platform): CacheLocation {
@@ -38,6 +43,7 @@ export function resolveCacheLocation(setting: string | undefined, platform: Plat
     locks: `${directory}${directory.endsWith(sep) ? "" : sep}locks`,
     name: setting === undefined ? `the cache file ${file}` : `${ENV.file}=${JSON.stringify(setting)}`,
     isDefault: file === fallback,
+    dedicatedDirectory: /(^|[\\/])kube-credential-cache$/.test(directory),
   };
 }
 

@@ -1,5 +1,4 @@
 import { chmodSync } from "node:fs";
-import { basename } from "node:path";
 import { refusalMessage, type CacheLocation } from "../core/cache-location.js";
 import { ConfigError } from "../core/errors.js";
 import { judgeCacheFile, judgeDirectory } from "../core/private-path.js";
@@ -23,12 +22,11 @@ export function checkCacheLocation(location: CacheLocation, uid: number | undefi
   if (entry.kind === "off")
     return { kind: "off", why: `${location.name} is the null device: caching is off` };
   if (entry.kind === "refuse") throw new ConfigError(refusalMessage(location, entry.why));
-  const dedicated = basename(location.directory) === "kube-credential-cache";
   for (const [what, directory] of [
     ["cache directory", location.directory],
     ["lock directory", location.locks],
   ] as const) {
-    const verdict = judgeDirectory(inspectDirectory(directory), uid, dedicated);
+    const verdict = judgeDirectory(inspectDirectory(directory), uid, location.dedicatedDirectory);
     if (verdict.kind === "distrust") return { kind: "distrust", why: `${what} ${directory} ${verdict.why}` };
     // Nothing can exist below a directory that does not.
     if (verdict.kind === "absent") break;

@@ -9,10 +9,10 @@ import {
 } from "../core/cache-document.js";
 import { judgeCacheContent, refusalMessage, type CacheLocation } from "../core/cache-location.js";
 import { ConfigError, StoreError, isKccError } from "../core/errors.js";
-import { judgeCacheFile } from "../core/private-path.js";
+import { judgeCacheFile, judgeDirectory } from "../core/private-path.js";
 import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-file.js";
 import type { CredentialStore } from "./credential-store.js";
-import { openRegularFile } from "./private-path.js";
+import { inspectDirectory, openRegularFile } from "./private-path.js";
 
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
@@ -68,6 +68,14 @@ export function createFileStore(options: FileStoreOptions): FileStore {
   };
   const replaceDocument = async (update: (document: CacheDocument) => CacheDocument): Promise<void> => {
     ensureDirectory(location.directory);
+    // Judged again now that it exists: someone may have created it first, between the check and mkdir.
+    const directory = judgeDirectory(
+      inspectDirectory(location.directory),
+      options.uid,
+      location.dedicatedDirectory,
+    );
+    if (directory.kind === "distrust")
+      throw new StoreError(`cache directory ${location.directory} ${directory.why}; not updated`);
     const release = await options.lockFile(`${path}.lock`);
     if (release === undefined)
       throw new StoreError(`cache file ${path} is locked by another process; not updated`);
