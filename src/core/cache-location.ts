@@ -29,7 +29,9 @@ export interface CacheLocation {
 
 export function resolveCacheLocation(setting: string | undefined, platform: Platform): CacheLocation {
   const fallback = defaultCacheFile(platform);
-  if (setting !== undefined && !isAbsolutePath(setting, platform.os)) {
+  // NUL is the one relative name that means the same file from every directory.
+  const nullDevice = platform.os === "win32" && setting !== undefined && isWindowsNullDevice(setting);
+  if (setting !== undefined && !nullDevice && !isAbsolutePath(setting, platform.os)) {
     throw new ConfigError(
       `${ENV.file}=${JSON.stringify(setting)} must be an absolute path (kubectl runs kcc-cache from any directory; a ~ is not expanded)`,
     );
@@ -37,10 +39,11 @@ export function resolveCacheLocation(setting: string | undefined, platform: Plat
   const file = setting ?? fallback;
   const directory = parentOf(file, platform.os);
   const sep = platform.os === "win32" ? "\\" : "/";
+  const endsWithSeparator = platform.os === "win32" ? /[\\/]$/.test(directory) : directory.endsWith("/");
   return {
     file,
     directory,
-    locks: `${directory}${directory.endsWith(sep) ? "" : sep}locks`,
+    locks: `${directory}${endsWithSeparator ? "" : sep}locks`,
     name: setting === undefined ? `the cache file ${file}` : `${ENV.file}=${JSON.stringify(setting)}`,
     isDefault: file === fallback,
     dedicatedDirectory: /(^|[\\/])kube-credential-cache$/.test(directory),
@@ -52,9 +55,12 @@ export function isAbsolutePath(path: string, os: NodeJS.Platform): boolean {
   return /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\") || path.startsWith("//");
 }
 
-/** Windows' null device has no inode to recognise it by, only these names. */
+/**
+ * Windows' null device has no inode to recognise it by, only its names: NUL in any case, with an
+ * optional colon, or through the device namespace (\\.\NUL, \\?\NUL).
+ */
 export function isWindowsNullDevice(path: string): boolean {
-  return /^(\\\\\.\\)?nul$/i.test(path);
+  return /^(\\\\[.?]\\)?nul:?$/i.test(path);
 }
 
 function parentOf(path: string, os: NodeJS.Platform): string {

@@ -17,12 +17,15 @@ export function defaultCacheFile({ os, homedir, env }: Platform): string {
   switch (os) {
     case "darwin":
       return join(homedir, "Library", "Caches", "kube-credential-cache", "cache.json");
-    case "win32":
-      return join(
-        env["LocalAppData"] ?? env["LOCALAPPDATA"] ?? join(homedir, "AppData", "Local"),
-        "kube-credential-cache",
-        "cache.json",
-      );
+    case "win32": {
+      const local = env["LocalAppData"] ?? env["LOCALAPPDATA"];
+      // Empty or relative, it would put the cache wherever kubectl happens to run: use the usual place.
+      const base =
+        local !== undefined && /^([A-Za-z]:[\\/]|[\\/]{2}[^\\/])/.test(local)
+          ? local
+          : join(homedir, "AppData", "Local");
+      return join(base.replace(/[\\/]+$/, ""), "kube-credential-cache", "cache.json");
+    }
     default: {
       const xdg = env["XDG_CACHE_HOME"];
       // The XDG spec calls a relative XDG_CACHE_HOME invalid (Go errors on it); fall back to ~/.cache.

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { lstatSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { PluginError } from "../core/errors.js";
 import type { Env } from "../core/config.js";
+import type { WindowsFiles } from "../core/windows-command-lookup.js";
+import { planWindowsSpawn } from "../core/windows-spawn-plan.js";
 
 export interface PluginRun {
   readonly exitCode: number;
@@ -12,16 +15,33 @@ export interface PluginRun {
  * Runs the wrapped plugin as client-go would (PROTOCOL.md): no shell, the environment unchanged,
  * stdin and stderr inherited so prompts and messages reach the user, stdout captured.
  * A plugin killed by a signal yields 128 + the signal number, as a shell reports it. `onSpawn` sees
- * the process as soon as it exists (to pass signals on to it).
+ * the process as soon as it exists (to pass signals on to it). On Windows the file to run is found
+ * as Go finds it, and a batch file runs through cmd.exe with escaped arguments (docs/windows.md).
  */
 export function runPlugin(
   command: string,
   args: readonly string[],
   env: Env,
   onSpawn?: (child: ChildProcess) => void,
+  platform: NodeJS.Platform = process.platform,
 ): Promise<PluginRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["inherit", "pipe", "inherit"], env: { ...env } });
+    let target: { file: string; args: readonly string[]; verbatim: boolean };
+    if (platform === "win32") {
+      const plan = planWindowsSpawn(command, args, env, WINDOWS_FILES);
+      if (plan.kind !== "spawn") {
+        reject(windowsRefusal(command, plan));
+        return;
+      }
+      target = plan;
+    } else {
+      target = { file: command, args, verbatim: false };
+    }
+    const child = spawn(target.file, target.args, {
+      stdio: ["inherit", "pipe", "inherit"],
+      env: { ...env },
+      ...(target.verbatim ? { windowsVerbatimArguments: true } : {}),
+    });
     onSpawn?.(child);
     const chunks: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -35,16 +55,61 @@ export function runPlugin(
   });
 }
 
-function startFailure(command: string, error: NodeJS.ErrnoException): PluginError {
-  const where = /[\\/]/.test(command) ? "" : " on PATH";
-  switch (error.code) {
-    case "ENOENT":
+const WINDOWS_FILES: WindowsFiles = {
+  isFile: (path) => {
+    try {
+      return !statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+  sameFile: (a, b) => {
+    try {
+      // File ids are 64-bit: as numbers, two could compare equal.
+      const [x, y] = [lstatSync(a, { bigint: true }), lstatSync(b, { bigint: true })];
+      return x.dev === y.dev && x.ino === y.ino;
+    } catch {
+      return false;
+    }
+  },
+};
+
+function windowsRefusal(
+  command: string,
+  plan: Exclude<ReturnType<typeof planWindowsSpawn>, { kind: "spawn" }>,
+): PluginError {
+  switch (plan.kind) {
+    case "not-found":
+      return notFound(command);
+    case "current-directory":
       return new PluginError(
         "PLUGIN_NOT_FOUND",
-        `credential plugin ${JSON.stringify(command)} was not found${where}: install it, or fix the command in your kubeconfig`,
+        `credential plugin ${JSON.stringify(command)} resolves to ${plan.file} through the current directory, which kubectl refuses to run too: give its full path in your kubeconfig`,
         127,
-        { cause: error },
       );
+    case "refused":
+      return new PluginError(
+        "PLUGIN_FAILED",
+        `credential plugin ${JSON.stringify(command)} was not run: ${plan.why}`,
+        126,
+      );
+  }
+}
+
+function notFound(command: string, cause?: unknown): PluginError {
+  const where = /[\\/]/.test(command) ? "" : " on PATH";
+  return new PluginError(
+    "PLUGIN_NOT_FOUND",
+    `credential plugin ${JSON.stringify(command)} was not found${where}: install it, or fix the command in your kubeconfig`,
+    127,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+function startFailure(command: string, error: NodeJS.ErrnoException): PluginError {
+  switch (error.code) {
+    case "ENOENT":
+      return notFound(command, error);
     case "EACCES":
       return new PluginError(
         "PLUGIN_NOT_EXECUTABLE",

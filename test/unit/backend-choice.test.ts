@@ -145,6 +145,14 @@ test("planStore asks for a fact only where the decision depends on it", () => {
     ["auto", "darwin", "none", "-", "-", "keyring"],
     ["keyring", "darwin", "none", "-", "-", "keyring"],
     ["auto", "win32", "none", "-", "-", "keyring"],
+    ["keyring", "win32", "none", "-", "-", "keyring"],
+    ["file", "darwin", "none", "-", "-", "file"],
+    ["file", "win32", "none", "-", "-", "file"],
+    ["auto", "darwin", "socket", "-", "-", "keyring"],
+    ["auto", "win32", "socket", "-", "-", "keyring"],
+    ["keyring", "darwin", "unusable", "-", true, "keyring"],
+    ["auto", "win32", "none", "-", false, "keyring"],
+    ["auto", "darwin", "socket", "locked", true, "keyring"],
     ["auto", "linux", "socket", "-", "-", "probe /b activation=false"],
     ["keyring", "linux", "socket", "-", "-", "probe /b activation=true"],
     ["keyring", "freebsd", "socket", "-", "-", "probe /b activation=true"],
@@ -210,4 +218,19 @@ test("planStore says why, and how to choose the file, when a store used before h
     assert.match(plan.why, expected, `${backend} ${bus} ${state}`);
   }
   assert.match(CHOOSE_FILE_HINT, /KUBE_CREDENTIAL_CACHE_BACKEND=file/);
+});
+
+test("planStore on macOS and Windows: the OS store in auto and forced modes, the file only when chosen", () => {
+  const cases: [BackendChoice, NodeJS.Platform, string][] = [
+    ["auto", "darwin", "keyring macOS Keychain (auto)"],
+    ["keyring", "darwin", "keyring macOS Keychain (forced)"],
+    ["file", "darwin", "file KUBE_CREDENTIAL_CACHE_BACKEND=file"],
+    ["auto", "win32", "keyring Windows Credential Manager (auto)"],
+    ["keyring", "win32", "keyring Windows Credential Manager (forced)"],
+    ["file", "win32", "file KUBE_CREDENTIAL_CACHE_BACKEND=file"],
+  ];
+  for (const [backend, os, expected] of cases) {
+    const plan = planStore({ backend, os, bus: BUSES.none });
+    assert.equal("why" in plan ? `${plan.kind} ${plan.why}` : plan.kind, expected, `${backend} ${os}`);
+  }
 });

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseCacheDocument, serializeCacheDocument } from "../../src/core/cache-document.js";
 import {
+  isAbsolutePath,
+  isWindowsNullDevice,
   judgeCacheContent,
   resolveCacheLocation,
   type CacheLocation,
@@ -11,6 +13,7 @@ import { isKccError } from "../../src/core/errors.js";
 
 const LINUX: Platform = { os: "linux", homedir: "/home/u", env: {} };
 const WINDOWS: Platform = { os: "win32", homedir: "C:\\Users\\u", env: { LOCALAPPDATA: "C:\\L" } };
+const MACOS: Platform = { os: "darwin", homedir: "/Users/u", env: {} };
 
 test("resolveCacheLocation: default or absolute setting; directory and locks beside the file", () => {
   const cases: [string, string | undefined, Platform, Partial<CacheLocation>][] = [
@@ -67,6 +70,34 @@ test("resolveCacheLocation: default or absolute setting; directory and locks bes
     ],
     ["Windows drive root", "D:\\c.json", WINDOWS, { directory: "D:\\", locks: "D:\\locks" }],
     ["Windows forward slashes", "D:/x/c.json", WINDOWS, { directory: "D:/x" }],
+    ["Windows drive root, forward slash", "D:/c.json", WINDOWS, { directory: "D:/", locks: "D:/locks" }],
+    [
+      "Windows share",
+      "\\\\srv\\share\\c.json",
+      WINDOWS,
+      { directory: "\\\\srv\\share", locks: "\\\\srv\\share\\locks", isDefault: false },
+    ],
+    ["Windows NUL: caching off, accepted though relative", "NUL", WINDOWS, { file: "NUL", isDefault: false }],
+    ["Windows nul in lower case", "nul", WINDOWS, { file: "nul" }],
+    ["Windows \\\\.\\NUL", "\\\\.\\NUL", WINDOWS, { file: "\\\\.\\NUL" }],
+    [
+      "Windows default, LocalAppData",
+      undefined,
+      { ...WINDOWS, env: { LocalAppData: "E:\\A" } },
+      { file: "E:\\A\\kube-credential-cache\\cache.json", isDefault: true },
+    ],
+    [
+      "macOS default",
+      undefined,
+      MACOS,
+      {
+        file: "/Users/u/Library/Caches/kube-credential-cache/cache.json",
+        directory: "/Users/u/Library/Caches/kube-credential-cache",
+        locks: "/Users/u/Library/Caches/kube-credential-cache/locks",
+        isDefault: true,
+      },
+    ],
+    ["macOS custom", "/Volumes/x/c.json", MACOS, { directory: "/Volumes/x", isDefault: false }],
   ];
   for (const [what, setting, platform, expected] of cases) {
     const location = resolveCacheLocation(setting, platform);
@@ -83,6 +114,14 @@ test("resolveCacheLocation: a relative path is a configuration error naming the 
     ["C:\\x\\c.json", LINUX],
     ["x\\c.json", WINDOWS],
     ["/x/c.json", WINDOWS],
+    ["\\x\\c.json", WINDOWS],
+    ["C:c.json", WINDOWS],
+    ["~\\c.json", WINDOWS],
+    ["%LOCALAPPDATA%\\c.json", WINDOWS],
+    ["NUL", LINUX],
+    ["NUL.json", WINDOWS],
+    ["c.json", MACOS],
+    ["~/Library/c.json", MACOS],
   ] as const) {
     assert.throws(
       () => resolveCacheLocation(setting, platform),
@@ -128,4 +167,42 @@ test("a warning about a broken file never quotes what the file holds", () => {
     assert.ok(!verdict.warning.includes(secret), verdict.warning);
     assert.ok(!verdict.warning.includes("\n"), "one line");
   }
+});
+
+test("isAbsolutePath: a root on POSIX; a drive with a root or a share on Windows", () => {
+  const cases: [string, NodeJS.Platform, boolean][] = [
+    ["/x", "linux", true],
+    ["/x", "darwin", true],
+    ["C:\\x", "darwin", false],
+    ["C:\\x", "win32", true],
+    ["c:/x", "win32", true],
+    ["D:\\", "win32", true],
+    ["\\\\srv\\share\\x", "win32", true],
+    ["//srv/share/x", "win32", true],
+    ["C:x", "win32", false],
+    ["\\x", "win32", false],
+    ["/x", "win32", false],
+    ["x", "win32", false],
+  ];
+  for (const [path, os, absolute] of cases) assert.equal(isAbsolutePath(path, os), absolute, `${os} ${path}`);
+});
+
+test("isWindowsNullDevice: the names of NUL, nothing else", () => {
+  const cases: [string, boolean][] = [
+    ["NUL", true],
+    ["nul", true],
+    ["Nul", true],
+    ["NUL:", true],
+    ["\\\\.\\NUL", true],
+    ["\\\\.\\nul", true],
+    ["\\\\?\\NUL", true],
+    ["NULL", false],
+    ["NUL.json", false],
+    ["C:\\NUL", false],
+    ["/dev/null", false],
+    ["\\\\.\\NULx", false],
+    ["\\\\srv\\NUL", false],
+    ["", false],
+  ];
+  for (const [path, isNull] of cases) assert.equal(isWindowsNullDevice(path), isNull, path);
 });
