@@ -1,0 +1,282 @@
+// `npm run release`: turns the standalone binaries in dist/bin/ (from `npm run build:bin`) into the
+// assets of a release, offline, in dist/release/: one archive per platform named as the Go original
+// names its own, checksums.txt, a Homebrew cask, a Scoop manifest and the npm package's tarball.
+// Everything is written to a temporary directory beside the output and renamed into place at the end,
+// so a failure leaves the previous dist/release/ (or none) rather than half a release.
+//
+//   node --import tsx scripts/release.ts [--bin DIR] [--out DIR] [--package DIR]
+//
+// --package is the npm package (default: this repository): its package.json gives the version and
+// license, its LICENSE/README.md/CHANGELOG.md go into each archive, and it is what `npm pack` packs.
+// KUBE_CREDENTIAL_CACHE_RELEASE_URL overrides where the manifests say the assets are downloaded from
+// (`<url>/download/v<version>/<asset>`); SOURCE_DATE_EPOCH overrides the archives' timestamps.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  checkArchiveTools,
+  lastLine,
+  sha256File,
+  writeTarGz,
+  writeZip,
+  type ArchiveInput,
+} from "./release-archive.js";
+import {
+  PLACEHOLDER_REPOSITORY,
+  checkVersion,
+  checksumsText,
+  homebrewCask,
+  parseSha256Sums,
+  releasesUrl,
+  repositoryPage,
+  scoopManifest,
+  type Asset,
+  type ReleaseInfo,
+} from "./release-manifests.js";
+import {
+  COMMANDS,
+  DOCUMENTS,
+  TARGETS,
+  archiveFormat,
+  archiveName,
+  builtBinaryName,
+  installedBinaryName,
+  type Target,
+} from "./release-targets.js";
+
+// Zip stores DOS times, which start in 1980: the fallback when neither the variable nor git has a date.
+const FALLBACK_EPOCH = 315619200; // 1980-01-02T00:00:00Z
+
+interface Options {
+  readonly bin: string;
+  readonly out: string;
+  readonly packageDir: string;
+}
+
+export async function release(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ out: string; files: string[] }> {
+  const options = readOptions(argv);
+  const info = readReleaseInfo(options.packageDir, env);
+  const binaries = verifyBinaries(options.bin);
+  for (const name of DOCUMENTS) {
+    if (!existsSync(join(options.packageDir, name))) throw new Error(`${options.packageDir} has no ${name}`);
+  }
+  checkArchiveTools();
+  const mtime = sourceDateEpoch(env, options.packageDir);
+
+  mkdirSync(dirname(options.out), { recursive: true });
+  const staging = mkdtempSync(join(dirname(options.out), `.${basename(options.out)}-`));
+  try {
+    const assets: Asset[] = [];
+    for (const target of TARGETS) {
+      const name = archiveName(target);
+      await writeArchive(target, binaries, options.packageDir, mtime, join(staging, name));
+      assets.push({ name, sha256: await sha256File(join(staging, name)) });
+    }
+    writeFileSync(join(staging, "checksums.txt"), checksumsText(assets));
+    writeFileSync(join(staging, "kube-credential-cache.rb"), homebrewCask(info, assets));
+    writeFileSync(join(staging, "kube-credential-cache.json"), scoopManifest(info, assets));
+    packNpmPackage(options, staging);
+    replaceDirectory(staging, options.out);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  return { out: options.out, files: readdirSync(options.out).sort() };
+}
+
+function readOptions(argv: readonly string[]): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { bin: { type: "string" }, out: { type: "string" }, package: { type: "string" } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)} (usage: release [--bin DIR] [--out DIR] [--package DIR])`,
+    );
+  }
+  const packageDir = resolve(values.package ?? join(__dirname, ".."));
+  return {
+    packageDir,
+    bin: resolve(values.bin ?? join(packageDir, "dist", "bin")),
+    out: resolve(values.out ?? join(packageDir, "dist", "release")),
+  };
+}
+
+function readReleaseInfo(packageDir: string, env: NodeJS.ProcessEnv): ReleaseInfo {
+  let manifest: { version?: unknown; license?: unknown; repository?: unknown };
+  try {
+    manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as typeof manifest;
+  } catch (error) {
+    throw new Error(
+      `cannot read ${join(packageDir, "package.json")}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const homepage = repositoryPage(manifest.repository) ?? PLACEHOLDER_REPOSITORY;
+  return {
+    version: checkVersion(manifest.version),
+    homepage,
+    releasesUrl: releasesUrl(env["KUBE_CREDENTIAL_CACHE_RELEASE_URL"], homepage),
+    license: typeof manifest.license === "string" ? manifest.license : "MIT",
+  };
+}
+
+/** Every binary the build promises, checked against its SHA256SUMS so a stale or torn build is caught. */
+function verifyBinaries(bin: string): Map<string, string> {
+  const sumsFile = join(bin, "SHA256SUMS");
+  if (!existsSync(sumsFile)) throw new Error(`no ${sumsFile}: run \`npm run build:bin\` first`);
+  const sums = parseSha256Sums(readFileSync(sumsFile, "utf8"));
+  const files = new Map<string, string>();
+  for (const target of TARGETS) {
+    for (const command of COMMANDS) {
+      const name = builtBinaryName(command, target);
+      const path = join(bin, name);
+      if (!existsSync(path)) throw new Error(`no ${path}: run \`npm run build:bin\` first`);
+      const expected = sums.get(name);
+      if (expected === undefined) throw new Error(`${sumsFile} does not list ${name}`);
+      if (sha256Sync(path) !== expected)
+        throw new Error(`${path} does not match its sha256 in ${sumsFile}: rebuild it`);
+      files.set(name, path);
+    }
+  }
+  return files;
+}
+
+function sha256Sync(path: string): string {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+/** SOURCE_DATE_EPOCH when set, else the last commit's time, so rebuilding a tag gives the same bytes. */
+function sourceDateEpoch(env: NodeJS.ProcessEnv, packageDir: string): number {
+  const fromEnvironment = env["SOURCE_DATE_EPOCH"];
+  if (fromEnvironment !== undefined && fromEnvironment !== "") {
+    if (!/^\d+$/.test(fromEnvironment))
+      throw new Error(`SOURCE_DATE_EPOCH ${JSON.stringify(fromEnvironment)} is not a number of seconds`);
+    return Math.max(Number(fromEnvironment), FALLBACK_EPOCH);
+  }
+  const git = spawnSync("git", ["-C", packageDir, "log", "-1", "--format=%ct"], { encoding: "utf8" });
+  const committed = Number(git.stdout?.trim());
+  return git.status === 0 && Number.isInteger(committed) && committed > FALLBACK_EPOCH
+    ? committed
+    : FALLBACK_EPOCH;
+}
+
+async function writeArchive(
+  target: Target,
+  binaries: ReadonlyMap<string, string>,
+  packageDir: string,
+  mtime: number,
+  file: string,
+): Promise<void> {
+  const directory = mkdtempSync(join(tmpdir(), "kcc-release-"));
+  try {
+    const entries: string[] = [];
+    const add = (source: string, name: string, mode: number): void => {
+      copyFileSync(source, join(directory, name));
+      chmodSync(join(directory, name), mode);
+      utimesSync(join(directory, name), mtime, mtime);
+      entries.push(name);
+    };
+    for (const command of COMMANDS) {
+      add(binaries.get(builtBinaryName(command, target)) ?? "", installedBinaryName(command, target), 0o755);
+    }
+    for (const name of DOCUMENTS) add(join(packageDir, name), name, 0o644);
+    const input: ArchiveInput = { directory, entries: entries.sort(), mtime };
+    await (archiveFormat(target) === "zip" ? writeZip(input, file) : writeTarGz(input, file));
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `npm pack` of the package into the release, running its prepack build as `npm publish` would. The
+ * tarball is checked for the release's own inputs and outputs: a `files` entry as wide as `dist/` would
+ * otherwise publish every platform's binaries to every npm user.
+ */
+function packNpmPackage(options: Options, staging: string): void {
+  const destination = mkdtempSync(join(tmpdir(), "kcc-release-pack-"));
+  try {
+    const npm = spawnSync("npm", ["pack", "--pack-destination", destination], {
+      cwd: options.packageDir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    if (npm.error !== undefined) throw new Error(`npm could not run: ${npm.error.message}`);
+    if (npm.status !== 0)
+      throw new Error(`npm pack failed (exit ${npm.status ?? "signal"}): ${lastLine(npm.stderr)}`);
+    const tarballs = readdirSync(destination).filter((name) => name.endsWith(".tgz"));
+    const [tarball] = tarballs;
+    if (tarball === undefined || tarballs.length !== 1)
+      throw new Error(`npm pack wrote ${tarballs.length} tarballs, expected one`);
+    const listing = spawnSync("tar", ["-tzf", join(destination, tarball)], { encoding: "utf8" });
+    if (listing.status !== 0) throw new Error(`cannot list ${tarball}: ${lastLine(listing.stderr)}`);
+    const forbidden = [options.bin, options.out, staging]
+      .map((directory) => relative(options.packageDir, directory))
+      .filter((path) => path !== "" && !path.startsWith("..") && !isAbsolute(path))
+      .map((path) => `package/${path.split("\\").join("/")}/`);
+    const leaked = listing.stdout
+      .split("\n")
+      .find((entry) => forbidden.some((prefix) => entry.startsWith(prefix)));
+    if (leaked !== undefined) {
+      throw new Error(
+        `the npm package would carry ${leaked.slice("package/".length)}: narrow package.json "files" to the JS build`,
+      );
+    }
+    renameOrCopy(join(destination, tarball), join(staging, tarball));
+  } finally {
+    rmSync(destination, { recursive: true, force: true });
+  }
+}
+
+function renameOrCopy(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch {
+    copyFileSync(from, to); // the temp dir may be on another file system
+  }
+}
+
+/** Puts the finished release in place of the old one in two renames. */
+function replaceDirectory(finished: string, out: string): void {
+  if (!existsSync(out)) {
+    renameSync(finished, out);
+    return;
+  }
+  const old = `${finished}.old`;
+  renameSync(out, old);
+  renameSync(finished, out);
+  rmSync(old, { recursive: true, force: true });
+}
+
+if (require.main === module) {
+  release(process.argv.slice(2), process.env).then(
+    ({ out, files }) => {
+      console.log(`release: wrote ${out}: ${files.join(", ")}`);
+    },
+    (error: unknown) => {
+      console.error(`release: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}
