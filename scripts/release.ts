@@ -83,6 +83,7 @@ export async function release(
 
   mkdirSync(dirname(options.out), { recursive: true });
   const staging = mkdtempSync(join(dirname(options.out), `.${basename(options.out)}-`));
+  chmodSync(staging, 0o755); // mkdtemp's 0700 would hide the release from other users
   try {
     const assets: Asset[] = [];
     for (const target of TARGETS) {

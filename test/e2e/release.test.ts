@@ -122,6 +122,7 @@ test("each archive holds both commands (0755) and LICENSE, README.md, CHANGELOG.
   const out = join(dir, "out");
   const run = runRelease(["--bin", bin, "--out", out, "--package", pkg]);
   assert.equal(run.status, 0, run.stderr);
+  assert.equal(statSync(out).mode & 0o777, 0o755, "the release directory is readable by all");
   for (const target of TARGETS) {
     const archive = join(out, archiveName(target));
     const owner = archiveFormat(target) === "zip" ? "-" : "0/0";
