@@ -4,9 +4,27 @@
 // Windows zip, which keeps Unix modes and needs no npm dependency.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  rmSync,
+  utimesSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import {
+  COMMANDS,
+  DOCUMENTS,
+  archiveFormat,
+  builtBinaryName,
+  installedBinaryName,
+  type Target,
+} from "./release-targets.js";
 
 export interface ArchiveInput {
   /** Directory holding exactly the files to archive, already with their final names and modes. */
@@ -26,6 +44,37 @@ export function checkArchiveTools(): void {
   const zip = spawnSync("zip", ["-v"], { encoding: "utf8" });
   if (zip.error !== undefined || zip.status !== 0) {
     throw new Error("zip is needed to write the Windows archive (Debian: apt-get install zip)");
+  }
+}
+
+/**
+ * One platform's archive: the commands under their plain names (0755) and the documents (0644),
+ * copied into a temp dir to give them their names, modes and timestamp.
+ */
+export async function writeArchive(
+  target: Target,
+  binaries: ReadonlyMap<string, string>,
+  packageDir: string,
+  mtime: number,
+  file: string,
+): Promise<void> {
+  const directory = mkdtempSync(join(tmpdir(), "kcc-release-"));
+  try {
+    const entries: string[] = [];
+    const add = (source: string, name: string, mode: number): void => {
+      copyFileSync(source, join(directory, name));
+      chmodSync(join(directory, name), mode);
+      utimesSync(join(directory, name), mtime, mtime);
+      entries.push(name);
+    };
+    for (const command of COMMANDS) {
+      add(binaries.get(builtBinaryName(command, target)) ?? "", installedBinaryName(command, target), 0o755);
+    }
+    for (const name of DOCUMENTS) add(join(packageDir, name), name, 0o644);
+    const input: ArchiveInput = { directory, entries: entries.sort(), mtime };
+    await (archiveFormat(target) === "zip" ? writeZip(input, file) : writeTarGz(input, file));
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
   }
 }
 

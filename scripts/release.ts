@@ -14,7 +14,6 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   chmodSync,
-  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -22,20 +21,11 @@ import {
   readdirSync,
   renameSync,
   rmSync,
-  utimesSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  checkArchiveTools,
-  lastLine,
-  sha256File,
-  writeTarGz,
-  writeZip,
-  type ArchiveInput,
-} from "./release-archive.js";
+import { checkArchiveTools, sha256File, writeArchive } from "./release-archive.js";
 import {
   PLACEHOLDER_REPOSITORY,
   checkVersion,
@@ -48,16 +38,8 @@ import {
   type Asset,
   type ReleaseInfo,
 } from "./release-manifests.js";
-import {
-  COMMANDS,
-  DOCUMENTS,
-  TARGETS,
-  archiveFormat,
-  archiveName,
-  builtBinaryName,
-  installedBinaryName,
-  type Target,
-} from "./release-targets.js";
+import { packNpmPackage } from "./release-npm-pack.js";
+import { COMMANDS, DOCUMENTS, TARGETS, archiveName, builtBinaryName } from "./release-targets.js";
 
 // Zip stores DOS times, which start in 1980: the fallback when neither the variable nor git has a date.
 const FALLBACK_EPOCH = 315619200; // 1980-01-02T00:00:00Z
@@ -94,7 +76,10 @@ export async function release(
     writeFileSync(join(staging, "checksums.txt"), checksumsText(assets));
     writeFileSync(join(staging, "kube-credential-cache.rb"), homebrewCask(info, assets));
     writeFileSync(join(staging, "kube-credential-cache.json"), scoopManifest(info, assets));
-    packNpmPackage(options, staging);
+    packNpmPackage(
+      { packageDir: options.packageDir, excluded: [options.bin, options.out, staging] },
+      staging,
+    );
     replaceDirectory(staging, options.out);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
@@ -181,81 +166,6 @@ function sourceDateEpoch(env: NodeJS.ProcessEnv, packageDir: string): number {
   return git.status === 0 && Number.isInteger(committed) && committed > FALLBACK_EPOCH
     ? committed
     : FALLBACK_EPOCH;
-}
-
-async function writeArchive(
-  target: Target,
-  binaries: ReadonlyMap<string, string>,
-  packageDir: string,
-  mtime: number,
-  file: string,
-): Promise<void> {
-  const directory = mkdtempSync(join(tmpdir(), "kcc-release-"));
-  try {
-    const entries: string[] = [];
-    const add = (source: string, name: string, mode: number): void => {
-      copyFileSync(source, join(directory, name));
-      chmodSync(join(directory, name), mode);
-      utimesSync(join(directory, name), mtime, mtime);
-      entries.push(name);
-    };
-    for (const command of COMMANDS) {
-      add(binaries.get(builtBinaryName(command, target)) ?? "", installedBinaryName(command, target), 0o755);
-    }
-    for (const name of DOCUMENTS) add(join(packageDir, name), name, 0o644);
-    const input: ArchiveInput = { directory, entries: entries.sort(), mtime };
-    await (archiveFormat(target) === "zip" ? writeZip(input, file) : writeTarGz(input, file));
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
-}
-
-/**
- * `npm pack` of the package into the release, running its prepack build as `npm publish` would. The
- * tarball is checked for the release's own inputs and outputs: a `files` entry as wide as `dist/` would
- * otherwise publish every platform's binaries to every npm user.
- */
-function packNpmPackage(options: Options, staging: string): void {
-  const destination = mkdtempSync(join(tmpdir(), "kcc-release-pack-"));
-  try {
-    const npm = spawnSync("npm", ["pack", "--pack-destination", destination], {
-      cwd: options.packageDir,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    if (npm.error !== undefined) throw new Error(`npm could not run: ${npm.error.message}`);
-    if (npm.status !== 0)
-      throw new Error(`npm pack failed (exit ${npm.status ?? "signal"}): ${lastLine(npm.stderr)}`);
-    const tarballs = readdirSync(destination).filter((name) => name.endsWith(".tgz"));
-    const [tarball] = tarballs;
-    if (tarball === undefined || tarballs.length !== 1)
-      throw new Error(`npm pack wrote ${tarballs.length} tarballs, expected one`);
-    const listing = spawnSync("tar", ["-tzf", join(destination, tarball)], { encoding: "utf8" });
-    if (listing.status !== 0) throw new Error(`cannot list ${tarball}: ${lastLine(listing.stderr)}`);
-    const forbidden = [options.bin, options.out, staging]
-      .map((directory) => relative(options.packageDir, directory))
-      .filter((path) => path !== "" && !path.startsWith("..") && !isAbsolute(path))
-      .map((path) => `package/${path.split("\\").join("/")}/`);
-    const leaked = listing.stdout
-      .split("\n")
-      .find((entry) => forbidden.some((prefix) => entry.startsWith(prefix)));
-    if (leaked !== undefined) {
-      throw new Error(
-        `the npm package would carry ${leaked.slice("package/".length)}: narrow package.json "files" to the JS build`,
-      );
-    }
-    renameOrCopy(join(destination, tarball), join(staging, tarball));
-  } finally {
-    rmSync(destination, { recursive: true, force: true });
-  }
-}
-
-function renameOrCopy(from: string, to: string): void {
-  try {
-    renameSync(from, to);
-  } catch {
-    copyFileSync(from, to); // the temp dir may be on another file system
-  }
 }
 
 /** Puts the finished release in place of the old one in two renames. */
