@@ -3,14 +3,17 @@
 // a separate lazy bundle next to the command's, so the cache-hit path reads and compiles only the code a
 // hit runs: the refresh machinery, YAML, locks and help text load only on the paths that use them.
 import { build } from "esbuild";
-import { chmodSync, existsSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
 const commands = ["kcc-cache", "kcc-injector"].filter((name) => existsSync(`src/cli/${name}.ts`));
 
-rmSync("dist", { recursive: true, force: true });
+// Only our own bundles: dist/ also holds the standalone binaries (dist/bin) and releases (dist/release),
+// which `npm pack`'s prepack build must not wipe.
+mkdirSync("dist", { recursive: true });
+for (const name of readdirSync("dist")) if (name.endsWith(".cjs")) rmSync(`dist/${name}`, { force: true });
 const built = new Map(); // absolute source path -> output file name, for lazy chunks
 
 async function bundle(entry, outName, isCommand) {

@@ -1,0 +1,47 @@
+// What a release holds, as data: the platforms the standalone binaries are built for, the names the
+// build gives them, and the names the archives get. The archive names follow the Go original's
+// goreleaser template (`<project>_<Title-cased OS>_<arch>`, amd64 spelled x86_64, zip on Windows), so
+// anything that downloads the original's assets by name finds ours.
+
+export type Os = "linux" | "darwin" | "windows";
+export type Arch = "x64" | "arm64";
+export interface Target {
+  readonly os: Os;
+  readonly arch: Arch;
+}
+
+export const PROJECT = "kube-credential-cache";
+export const COMMANDS = ["kcc-cache", "kcc-injector"] as const;
+/** Text files each archive carries next to the commands (goreleaser's default LICENSE*, README*, CHANGELOG*). */
+export const DOCUMENTS = ["CHANGELOG.md", "LICENSE", "README.md"] as const;
+
+export const TARGETS: readonly Target[] = [
+  { os: "linux", arch: "x64" },
+  { os: "linux", arch: "arm64" },
+  { os: "darwin", arch: "x64" },
+  { os: "darwin", arch: "arm64" },
+  { os: "windows", arch: "x64" },
+];
+
+const exe = (os: Os): string => (os === "windows" ? ".exe" : "");
+
+/** The file `npm run build:bin` writes for one command and platform, e.g. `kcc-cache-linux-x64`. */
+export function builtBinaryName(command: string, { os, arch }: Target): string {
+  return `${command}-${os}-${arch}${exe(os)}`;
+}
+
+/** The command's name inside the archive, as users run it: `kcc-cache`, `kcc-cache.exe`. */
+export function installedBinaryName(command: string, { os }: Target): string {
+  return `${command}${exe(os)}`;
+}
+
+export function archiveFormat({ os }: Target): "tar.gz" | "zip" {
+  return os === "windows" ? "zip" : "tar.gz";
+}
+
+/** `kube-credential-cache_Linux_x86_64.tar.gz`, `kube-credential-cache_Windows_x86_64.zip`, ... */
+export function archiveName(target: Target): string {
+  const os = target.os.charAt(0).toUpperCase() + target.os.slice(1);
+  const arch = target.arch === "x64" ? "x86_64" : target.arch;
+  return `${PROJECT}_${os}_${arch}.${archiveFormat(target)}`;
+}

@@ -1,0 +1,289 @@
+// `npm run release` end to end: the script runs on stand-in binaries (files with the build's names,
+// made here) and a stand-in package in a temp dir, and its output is unpacked with the real tar and
+// unzip. One test runs on the real dist/bin when `npm run build:bin` has made it.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { test, type TestContext } from "node:test";
+import {
+  COMMANDS,
+  DOCUMENTS,
+  TARGETS,
+  archiveFormat,
+  archiveName,
+  builtBinaryName,
+  installedBinaryName,
+} from "../../scripts/release-targets.js";
+
+const ROOT = resolve(__dirname, "..", "..");
+const TOOLS = ["tar", "zip", "unzip", "npm"];
+const sha256 = (data: Buffer | string): string => createHash("sha256").update(data).digest("hex");
+
+function requireTools(t: TestContext): boolean {
+  const missing = TOOLS.filter((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0);
+  if (missing.length === 0) return true;
+  const reason = `SKIPPED: release needs ${missing.join(", ")} (Debian: apt-get install zip unzip)`;
+  if (process.env["CI"] === "true") throw new Error(`${reason} — CI must provide it (.ci/run installs it)`);
+  console.log(reason);
+  t.skip(reason);
+  return false;
+}
+
+/** A temp dir with bin/ (ten stand-in binaries + SHA256SUMS) and pkg/ (a tiny npm package). */
+function standIns(
+  t: TestContext,
+  packageFiles = ["dist/*.cjs", "CHANGELOG.md"],
+): { dir: string; bin: string; pkg: string } {
+  const dir = mkdtempSync(join(tmpdir(), "kcc-release-test-"));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const pkg = join(dir, "pkg");
+  const bin = join(dir, "bin");
+  mkdirSync(join(pkg, "dist"), { recursive: true });
+  mkdirSync(bin);
+  const sums: string[] = [];
+  for (const target of TARGETS) {
+    for (const command of COMMANDS) {
+      const name = builtBinaryName(command, target);
+      // Modes other than the archive's, so the test sees the release set them.
+      writeFileSync(join(bin, name), standInBytes(name), { mode: 0o700 });
+      sums.push(`${sha256(standInBytes(name))}  ${name}\n`);
+    }
+  }
+  writeFileSync(join(bin, "SHA256SUMS"), sums.join(""));
+  const manifest = { name: "kube-credential-cache", version: "1.2.3", license: "MIT", files: packageFiles };
+  writeFileSync(join(pkg, "package.json"), JSON.stringify(manifest));
+  for (const name of DOCUMENTS) writeFileSync(join(pkg, name), `${name} of the stand-in\n`, { mode: 0o600 });
+  writeFileSync(join(pkg, "dist", "kcc-cache.cjs"), "console.log('stand-in')\n");
+  return { dir, bin, pkg };
+}
+
+/** Distinct per file, with bytes no text tool would keep as they are. */
+function standInBytes(name: string): Buffer {
+  return Buffer.concat([Buffer.from(`\x7fELF stand-in for ${name}\r\n`), Buffer.from([0, 255, 10, 13])]);
+}
+
+function runRelease(
+  args: string[],
+  env: Record<string, string> = {},
+): ReturnType<typeof spawnSync> & { stderr: string } {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  if (env["KUBE_CREDENTIAL_CACHE_RELEASE_URL"] === undefined)
+    delete childEnv["KUBE_CREDENTIAL_CACHE_RELEASE_URL"];
+  return spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "release.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: childEnv,
+  });
+}
+
+/** Entries of an archive as `mode owner name` lines, from the tools' own listings. */
+function listing(file: string): string[] {
+  if (file.endsWith(".zip")) {
+    const out = spawnSync("unzip", ["-Z", file], { encoding: "utf8" }).stdout;
+    return out
+      .split("\n")
+      .filter((line) => /^[-d]r/.test(line))
+      .map((line) => line.split(/\s+/))
+      .map((fields) => `${fields[0]} - ${fields.at(-1)}`);
+  }
+  const out = spawnSync("tar", ["-tvzf", file, "--numeric-owner"], { encoding: "utf8" }).stdout;
+  return out
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => line.split(/\s+/))
+    .map((fields) => `${fields[0]} ${fields[1]} ${fields.at(-1)}`);
+}
+
+function unpack(file: string, into: string): void {
+  mkdirSync(into);
+  const tool = file.endsWith(".zip")
+    ? spawnSync("unzip", ["-q", file, "-d", into])
+    : spawnSync("tar", ["-xzf", file, "-C", into]);
+  assert.equal(tool.status, 0, `unpack ${file}`);
+}
+
+test("each archive holds both commands (0755) and LICENSE, README.md, CHANGELOG.md (0644), owned by root", (t) => {
+  if (!requireTools(t)) return;
+  const { dir, bin, pkg } = standIns(t);
+  const out = join(dir, "out");
+  const run = runRelease(["--bin", bin, "--out", out, "--package", pkg]);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(statSync(out).mode & 0o777, 0o755, "the release directory is readable by all");
+  for (const target of TARGETS) {
+    const archive = join(out, archiveName(target));
+    const owner = archiveFormat(target) === "zip" ? "-" : "0/0";
+    const commands = COMMANDS.map((command) => `-rwxr-xr-x ${owner} ${installedBinaryName(command, target)}`);
+    const documents = DOCUMENTS.map((name) => `-rw-r--r-- ${owner} ${name}`);
+    // Sorted by name, byte order: the upper-case documents come first.
+    assert.deepEqual(listing(archive), [...documents, ...commands]);
+    const unpacked = join(dir, "unpacked", archiveName(target));
+    mkdirSync(join(dir, "unpacked"), { recursive: true });
+    unpack(archive, unpacked);
+    for (const command of COMMANDS) {
+      const bytes = readFileSync(join(unpacked, installedBinaryName(command, target)));
+      assert.ok(
+        bytes.equals(standInBytes(builtBinaryName(command, target))),
+        `${archive}: ${command} content`,
+      );
+      assert.equal(statSync(join(unpacked, installedBinaryName(command, target))).mode & 0o777, 0o755);
+    }
+    for (const name of DOCUMENTS)
+      assert.equal(readFileSync(join(unpacked, name), "utf8"), `${name} of the stand-in\n`);
+  }
+});
+
+test("checksums.txt lists every archive with its sha256, and the cask and Scoop manifest point at them", (t) => {
+  if (!requireTools(t)) return;
+  const { dir, bin, pkg } = standIns(t);
+  const out = join(dir, "out");
+  const run = runRelease(["--bin", bin, "--out", out, "--package", pkg], {
+    KUBE_CREDENTIAL_CACHE_RELEASE_URL: "https://downloads.example/kcc/",
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const digest = (name: string): string => sha256(readFileSync(join(out, name)));
+  const names = TARGETS.map(archiveName).sort();
+  assert.equal(
+    readFileSync(join(out, "checksums.txt"), "utf8"),
+    names.map((name) => `${digest(name)}  ${name}\n`).join(""),
+  );
+  const url = (name: string): string => `https://downloads.example/kcc/download/v1.2.3/${name}`;
+
+  const cask = readFileSync(join(out, "kube-credential-cache.rb"), "utf8");
+  const blocks = [
+    ...cask.matchAll(/^ +(on_intel|on_arm) do\n +url "([^"]+)"\n +sha256 "([0-9a-f]{64})"\n +end$/gm),
+  ];
+  const darwin = (arch: "x64" | "arm64"): string => archiveName({ os: "darwin", arch });
+  assert.deepEqual(
+    blocks.map((block) => block.slice(1)),
+    [
+      ["on_intel", url(darwin("x64")), digest(darwin("x64"))],
+      ["on_arm", url(darwin("arm64")), digest(darwin("arm64"))],
+    ],
+  );
+  assert.deepEqual(
+    [...cask.matchAll(/^ {2}binary "([^"]+)"$/gm)].map((match) => match[1]),
+    ["kcc-cache", "kcc-injector"],
+  );
+  assert.match(cask, /^ {2}version "1\.2\.3"$/m);
+
+  const scoop = JSON.parse(readFileSync(join(out, "kube-credential-cache.json"), "utf8")) as unknown;
+  const windows = archiveName({ os: "windows", arch: "x64" });
+  assert.deepEqual(scoop, {
+    version: "1.2.3",
+    architecture: {
+      "64bit": { url: url(windows), bin: ["kcc-cache.exe", "kcc-injector.exe"], hash: digest(windows) },
+    },
+    homepage: "https://github.com/kube-credential-cache-ts/kube-credential-cache",
+    license: "MIT",
+    description: "Caching proxy for Kubernetes exec credential plugins",
+  });
+});
+
+test("the release holds the npm pack tarball, and a second run gives byte-identical archives", (t) => {
+  if (!requireTools(t)) return;
+  const { dir, bin, pkg } = standIns(t);
+  const runs = ["one", "two"].map((name) => {
+    const run = runRelease(["--bin", bin, "--out", join(dir, name), "--package", pkg]);
+    assert.equal(run.status, 0, run.stderr);
+    return readFileSync(join(dir, name, "checksums.txt"), "utf8");
+  });
+  assert.equal(runs[0], runs[1]);
+  const tarball = join(dir, "one", "kube-credential-cache-1.2.3.tgz");
+  const entries = spawnSync("tar", ["-tzf", tarball], { encoding: "utf8" })
+    .stdout.split("\n")
+    .filter(Boolean)
+    .sort();
+  assert.deepEqual(entries, [
+    "package/CHANGELOG.md",
+    "package/LICENSE",
+    "package/README.md",
+    "package/dist/kcc-cache.cjs",
+    "package/package.json",
+  ]);
+});
+
+test("a failing step prints one line, exits non-zero and leaves the previous release as it was", (t) => {
+  if (!requireTools(t)) return;
+  const { bin, pkg } = standIns(t, ["dist/", "CHANGELOG.md"]);
+  const out = join(pkg, "dist", "release");
+  mkdirSync(out);
+  writeFileSync(join(out, "previous"), "kept");
+  const expectFailure = (args: string[], message: RegExp, env: Record<string, string> = {}): void => {
+    const run = runRelease(args, env);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /^release: .+\n$/);
+    assert.match(run.stderr, message);
+    assert.deepEqual(readdirSync(out), ["previous"]);
+    // No staging directory left behind beside the output.
+    assert.deepEqual(
+      readdirSync(join(pkg, "dist")).filter((name) => name.startsWith(".")),
+      [],
+    );
+  };
+  // The binaries inside the package's dist/: `files: ["dist/"]` would publish them to npm.
+  const inside = join(pkg, "dist", "bin");
+  spawnSync("cp", ["-r", bin, inside]);
+  expectFailure(["--bin", inside, "--out", out, "--package", pkg], /npm package would carry dist\//);
+  rmSync(inside, { recursive: true });
+  expectFailure(["--bin", bin, "--out", out, "--package", pkg], /not a URL/, {
+    KUBE_CREDENTIAL_CACHE_RELEASE_URL: "nope",
+  });
+  expectFailure(["--bin", bin, "--out", out, "--package", pkg, "--extra"], /Unknown option '--extra'/);
+  writeFileSync(join(bin, "kcc-injector-windows-x64.exe"), "torn");
+  expectFailure(
+    ["--bin", bin, "--out", out, "--package", pkg],
+    /kcc-injector-windows-x64\.exe does not match its sha256/,
+  );
+  rmSync(join(bin, "kcc-cache-darwin-arm64"));
+  expectFailure(
+    ["--bin", bin, "--out", out, "--package", pkg],
+    /no .*kcc-cache-darwin-arm64: run `npm run build:bin` first/,
+  );
+});
+
+test("the real dist/bin (after npm run build:bin) becomes a release", (t) => {
+  const realBin = join(ROOT, "dist", "bin");
+  if (!existsSync(join(realBin, "SHA256SUMS"))) {
+    const reason = "SKIPPED: no dist/bin/SHA256SUMS; run `npm run build:bin` first";
+    console.log(reason);
+    t.skip(reason);
+    return;
+  }
+  if (!requireTools(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), "kcc-release-real-"));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const out = join(dir, "out");
+  const run = runRelease(["--bin", realBin, "--out", out]);
+  assert.equal(run.status, 0, run.stderr);
+  const version = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string })
+    .version;
+  assert.ok(existsSync(join(out, `kube-credential-cache-${version}.tgz`)));
+  for (const target of TARGETS) {
+    const unpacked = join(dir, archiveName(target));
+    unpack(join(out, archiveName(target)), unpacked);
+    for (const command of COMMANDS) {
+      const file = join(unpacked, installedBinaryName(command, target));
+      assert.equal(
+        sha256(readFileSync(file)),
+        sha256(readFileSync(join(realBin, builtBinaryName(command, target)))),
+      );
+      assert.equal(statSync(file).mode & 0o777, 0o755);
+    }
+  }
+});
