@@ -9,10 +9,20 @@ export interface Timing {
   readonly stddev: number;
   readonly median: number;
   readonly min: number;
+  /** Mean CPU time (user + system): steadier than wall time when other work shares the machine. */
+  readonly cpu: number;
 }
 
 interface HyperfineJson {
-  results: { command: string; mean: number; stddev: number | null; median: number; min: number }[];
+  results: {
+    command: string;
+    mean: number;
+    stddev: number | null;
+    median: number;
+    min: number;
+    user: number;
+    system: number;
+  }[];
 }
 
 export async function runHyperfine(
@@ -39,6 +49,7 @@ export async function runHyperfine(
       stddev: (result.stddev ?? 0) * 1000,
       median: result.median * 1000,
       min: result.min * 1000,
+      cpu: (result.user + result.system) * 1000,
     });
   }
   return timings;

@@ -25,7 +25,7 @@ export function renderMarkdown(results: Results): string {
   lines.push(
     `One \`hyperfine -N\` run, ${results.runs} runs per row after 2 warm-ups; each command starts from ` +
       "a fresh `sh -c` (the shell's own cost is the `sh` row). Compare ratios, not milliseconds: they " +
-      "come from one run on one machine.",
+      "come from one run on one machine. CPU is user + system time, steadier than wall time on a busy machine.",
     "",
   );
   for (const section of Object.keys(SECTION_TITLES) as Section[]) {
@@ -46,7 +46,7 @@ export function renderMarkdown(results: Results): string {
           ? ""
           : `${(timing.mean / base.mean).toFixed(2)}× ${nameOf.get(row.baseline ?? "") ?? ""}`;
       lines.push(
-        `| ${row.name} | ${ms(timing.mean)} ± ${ms(timing.stddev)} | ${ms(timing.median)} | ${ratio} |`,
+        `| ${row.name} | ${ms(timing.mean)} ± ${ms(timing.stddev)} | ${ms(timing.median)} | ${ms(timing.cpu)} | ${ratio} |`,
       );
     }
     lines.push("");
