@@ -95,8 +95,10 @@ async function main(): Promise<void> {
     };
     mkdirSync(outDir, { recursive: true });
     // Formatted as the repository's formatter would, so the committed table passes its check.
-    const { format } = await import("prettier");
-    writeFileSync(join(outDir, "results.md"), await format(renderMarkdown(results), { parser: "markdown" }));
+    const prettier = await import("prettier");
+    const mdFile = join(outDir, "results.md");
+    const style = (await prettier.resolveConfig(mdFile)) ?? {};
+    writeFileSync(mdFile, await prettier.format(renderMarkdown(results), { ...style, parser: "markdown" }));
     const caption = `${machine.cores} cores, ${machine.cpu}; Node ${machine.node}; NODE_EXTRA_CA_CERTS ${machine.extraCa ? "set" : "unset"}; ${machine.date}`;
     writeFileSync(join(outDir, "results.svg"), renderChart(rows, timings, caption));
     console.log(`\nTargets (ratios within this run):\n${renderTargets(targets)}`);

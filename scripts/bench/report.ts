@@ -34,8 +34,8 @@ export function renderMarkdown(results: Results): string {
     lines.push(
       `## ${SECTION_TITLES[section]}`,
       "",
-      "| | mean ± σ (ms) | median | ratio (of means) |",
-      "|---|---:|---:|---|",
+      "| | mean ± σ (ms) | median | CPU | ratio (of means) |",
+      "|---|---:|---:|---:|---|",
     );
     for (const row of inSection) {
       const timing = timings.get(row.id);
