@@ -1,93 +1,155 @@
-// `npm run bench`: one hyperfine run comparing, as ratios, a kcc-cache hit (file store, and the OS
-// secret store where gnome-keyring is installed) with the plugin run directly (`aws eks get-token`,
-// fake keys, offline) and with Node's empty start-up. Ratios within one run are what to compare:
-// absolute times on shared machines are noisy. The test suite's sandbox and private keyring are
-// reused, so the bench never touches your own cache, AWS keys or keyring.
-import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+// `npm run bench`: the original's benchmark table, reproduced in one hyperfine run as ratios — kubectl
+// with a static token (the floor), with a slow scripted plugin and with `aws eks get-token`, each
+// direct and through kcc-cache (Node and, once built, the standalone binary); the credential step
+// alone; the runtimes' empty programs; the Go original beside us when KCC_BENCH_REFERENCE names it;
+// peak memory. Writes bench/results.md and bench/results.svg (BENCH_OUT to change the directory).
+// The test suite's sandbox and private keyring are reused: the bench never touches your own cache,
+// AWS keys, keyring or kubeconfig. Knobs: BENCH_RUNS, KCC_BENCH_KUBECTL, KCC_BENCH_DISPATCHER,
+// KCC_BENCH_REFERENCE, KCC_BENCH_BINARY.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createSandbox } from "../test/e2e/support/sandbox.js";
-import { startSecretService, type RunningSecretService } from "../test/e2e/support/secret-service.js";
+import { renderChart } from "./bench/chart.js";
+import { runHyperfine } from "./bench/hyperfine.js";
+import { describeMachine } from "./bench/machine.js";
+import { describeProbe, peakMemory } from "./bench/memory.js";
+import { renderMarkdown, renderTargets } from "./bench/report.js";
+import { buildRows, type Programs, type Row } from "./bench/rows.js";
+import { evaluateTargets } from "./bench/targets.js";
+import {
+  findBinary,
+  findBun,
+  findDispatcher,
+  findKubectl,
+  findMemoryProbe,
+  findReference,
+  onPath,
+} from "./bench/tools.js";
+import { compileEmptyBun, startWorld, type World } from "./bench/world.js";
 
-const runs = process.env["BENCH_RUNS"] ?? "30";
-const kcc = resolve("dist/kcc-cache.cjs");
-const plugin = "aws eks get-token --cluster-name bench --region us-east-1";
-
-// Each command runs as its own child of a shell (`; :` keeps the shell from exec'ing it), as kubectl
-// runs each plugin call from a new process: kcc-cache takes one parent asking again for a still-valid
-// credential as client-go's retry after a 401 (src/core/rejection.ts). hyperfine subtracts the shell.
-const cases: [name: string, command: string][] = [
-  ["node empty start-up", `node -e ''; :`],
-  ["kcc-cache hit (file store)", `node ${kcc} ${plugin}; :`],
-  ["aws eks get-token (no cache)", `${plugin}; :`],
-];
+const runs = Number(process.env["BENCH_RUNS"] ?? "20");
+const outDir = resolve(process.env["BENCH_OUT"] ?? "bench");
 
 async function main(): Promise<void> {
+  if (!Number.isInteger(runs) || runs < 2) throw new Error("BENCH_RUNS must be a whole number ≥ 2");
   if (spawnSync("hyperfine", ["--version"]).error) {
     throw new Error("hyperfine is not installed (Debian: apt-get install hyperfine)");
   }
-  const sandbox = createSandbox();
-  let keyring: RunningSecretService | undefined;
+  const kccNode = resolve("dist/kcc-cache.cjs");
+  if (!existsSync(kccNode)) throw new Error("dist/kcc-cache.cjs is missing: run `npm run build` first");
+  const skipped: string[] = [];
+  const kubectl = findKubectl();
+  if (kubectl === undefined) skipped.push("kubectl rows: no kubectl (set KCC_BENCH_KUBECTL)");
+  const dispatcher = findDispatcher();
+  if (dispatcher === undefined) skipped.push("gcloud's dispatcher: KCC_BENCH_DISPATCHER not set");
+  const reference = findReference();
+  if (reference === undefined) skipped.push("the Go original: KCC_BENCH_REFERENCE not set");
+  const kccBinary = findBinary();
+  if (kccBinary === undefined)
+    skipped.push("binary rows: no dist/bin binary for this platform (npm run build:bin)");
+  const bun = findBun();
+  if (bun === undefined) skipped.push("empty bun binary: bun is not installed");
+  if (onPath("aws") === undefined) throw new Error("the AWS CLI (`aws`) is not on PATH");
+
+  const world = await startWorld();
   try {
-    const env: Record<string, string> = {
-      ...sandbox.env,
-      KUBERNETES_EXEC_INFO: JSON.stringify({
-        kind: "ExecCredential",
-        apiVersion: "client.authentication.k8s.io/v1beta1",
-        spec: { interactive: false },
-      }),
+    if (world.keyring === undefined) skipped.push("secret store rows: no gnome-keyring/D-Bus here");
+    const scratch = join(world.sandbox.dir, "bench");
+    mkdirSync(scratch);
+    const programs: Programs = {
+      node: process.execPath,
+      kccNode,
+      kccBinary,
+      reference,
+      kubectl,
+      dispatcher,
+      emptyBun: bun === undefined ? undefined : compileEmptyBun(bun, scratch),
+      extraCa: (process.env["NODE_EXTRA_CA_CERTS"] ?? "") !== "",
     };
-    keyring = await startKeyring(sandbox);
-    if (keyring !== undefined) {
-      env["DBUS_SESSION_BUS_ADDRESS"] = keyring.busAddress;
-      cases.push([
-        "kcc-cache hit (keyring)",
-        `KUBE_CREDENTIAL_CACHE_BACKEND=keyring node ${kcc} ${plugin}; :`,
-      ]);
+    const rows = await prepare(buildRows(world, programs), world, skipped);
+
+    const timings = await runHyperfine(rows, { runs, json: join(scratch, "hyperfine.json"), env: world.env });
+
+    const probe = findMemoryProbe();
+    const memory = new Map<string, number>();
+    if (probe === undefined) skipped.push("peak memory: neither GNU time nor python3 is installed");
+    else {
+      for (const row of rows) {
+        if (row.memory !== undefined) {
+          memory.set(row.id, peakMemory(probe, row.memory, world.env, join(scratch, "rss")));
+        }
+      }
     }
-    // Fill both caches, so every timed kcc-cache run is a hit.
-    for (const backend of keyring === undefined ? ["file"] : ["file", "keyring"]) {
-      execFileSync("node", [kcc, ...plugin.split(" ")], {
-        env: { ...env, KUBE_CREDENTIAL_CACHE_BACKEND: backend },
-        stdio: ["ignore", "ignore", "inherit"],
-      });
-    }
-    const json = join(sandbox.dir, "bench.json");
-    const args = ["--warmup", "3", "--runs", runs, "--export-json", json];
-    for (const [name, command] of cases) args.push("-n", name, command);
-    execFileSync("hyperfine", args, { env, stdio: "inherit" });
-    report(JSON.parse(readFileSync(json, "utf8")) as { results: { command: string; mean: number }[] });
+
+    const machine = describeMachine({ bun, kubectl });
+    const targets = evaluateTargets(timings, memory);
+    const results = {
+      rows,
+      timings,
+      memory,
+      memoryProbe: probe === undefined ? undefined : describeProbe(probe),
+      targets,
+      machine,
+      runs,
+      skipped,
+    };
+    mkdirSync(outDir, { recursive: true });
+    // Formatted as the repository's formatter would, so the committed table passes its check.
+    const prettier = await import("prettier");
+    const mdFile = join(outDir, "results.md");
+    const style = (await prettier.resolveConfig(mdFile)) ?? {};
+    writeFileSync(mdFile, await prettier.format(renderMarkdown(results), { ...style, parser: "markdown" }));
+    const caption = `${machine.cores} cores, ${machine.cpu}; Node ${machine.node}; NODE_EXTRA_CA_CERTS ${machine.extraCa ? "set" : "unset"}; ${machine.date}`;
+    writeFileSync(join(outDir, "results.svg"), renderChart(rows, timings, caption));
+    console.log(`\nTargets (ratios within this run):\n${renderTargets(targets)}`);
+    console.log(`\nWrote ${join(outDir, "results.md")} and ${join(outDir, "results.svg")}`);
+    for (const reason of skipped) console.log(`left out: ${reason}`);
   } finally {
-    await keyring?.stop();
-    sandbox.cleanup();
+    await world.stop();
   }
 }
 
-async function startKeyring(
-  sandbox: ReturnType<typeof createSandbox>,
-): Promise<RunningSecretService | undefined> {
-  const tools = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon"];
-  if (tools.some((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0)) {
-    console.error("bench: no gnome-keyring/dbus here; skipping the keyring hit");
-    return undefined;
+/**
+ * Runs every caching row once, so that the timed runs are hits, then checks with debug output that
+ * the hit rows really are hits. A row that cannot run here is left out with the reason.
+ */
+async function prepare(rows: Row[], world: World, skipped: string[]): Promise<Row[]> {
+  const kept: Row[] = [];
+  for (const row of rows) {
+    if (row.cached === true) {
+      const fill = await runShell(row.command, world.env);
+      if (fill.code !== 0) {
+        skipped.push(`${row.name}: failed (${fill.stderr.trim().split("\n")[0] ?? ""})`);
+        continue;
+      }
+      // Both kcc-caches and the Go original say "hit" in their debug output; kubectl passes it on.
+      const check = await runShell(row.command, { ...world.env, KUBE_CREDENTIAL_CACHE_DEBUG: "1" });
+      if (!/\bhit\b/.test(check.stderr)) {
+        skipped.push(`${row.name}: not a cache hit after filling the cache`);
+        continue;
+      }
+    }
+    kept.push(row);
   }
-  return startSecretService(sandbox);
+  return kept;
 }
 
-function report({ results }: { results: { command: string; mean: number }[] }): void {
-  const mean = (name: string): number =>
-    (results.find((result) => result.command === name)?.mean ?? NaN) * 1000;
-  const [empty, hit, direct] = cases.map(([name]) => mean(name));
-  if (empty === undefined || hit === undefined || direct === undefined) return;
-  const extraCa = process.env["NODE_EXTRA_CA_CERTS"];
-  console.log(`\nNODE_EXTRA_CA_CERTS ${extraCa ? "is set (slows every Node start)" : "is unset"}`);
-  for (const [name] of cases) {
-    console.log(
-      `${name.padEnd(30)} ${mean(name).toFixed(1).padStart(8)} ms  ${(mean(name) / hit).toFixed(2)}x the hit`,
-    );
-  }
-  console.log(`\nhit vs plugin: ${(direct / hit).toFixed(1)}x faster`);
-  console.log(`hit vs empty start-up: +${(hit - empty).toFixed(1)} ms (${(hit / empty).toFixed(2)}x)`);
+/** Asynchronous: kubectl rows talk to the API server living in this process. */
+function runShell(
+  line: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn("sh", ["-c", line], { env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    child.once("error", reject);
+    child.once("close", (code) => {
+      resolvePromise({ code, stderr });
+    });
+  });
 }
 
 void main().catch((error: unknown) => {

@@ -1,0 +1,241 @@
+// What the bench times, as data: one row per command, each compared with the row that is its floor.
+import { join } from "node:path";
+import { shq } from "../../test/e2e/support/fake-plugin.js";
+import { AWS_PLUGIN, SLOW_PLUGIN_NAME, type World } from "./world.js";
+
+export type Section = "kubectl" | "credential" | "empty";
+
+export const SECTION_TITLES: Record<Section, string> = {
+  kubectl: "`kubectl get --raw /version` against a local API server",
+  credential: "The credential step alone",
+  empty: "Empty programs (each runtime's floor)",
+};
+
+export interface Row {
+  readonly id: string;
+  readonly name: string;
+  readonly section: Section;
+  /** For `hyperfine -N`: `sh -c '…; :'`, so each run has a parent of its own (see below). */
+  readonly command: string;
+  /** The row this one is compared with. */
+  readonly baseline?: string;
+  /** Goes through a cache: filled before timing, and checked to be a hit. */
+  readonly cached?: true;
+  /** argv (run with the world's env) whose peak memory is reported. */
+  readonly memory?: readonly string[];
+}
+
+export interface Programs {
+  readonly node: string;
+  /** dist/kcc-cache.cjs */
+  readonly kccNode: string;
+  readonly kccBinary: string | undefined;
+  readonly reference: string | undefined;
+  readonly kubectl: string | undefined;
+  readonly dispatcher: string | undefined;
+  readonly emptyBun: string | undefined;
+  /** NODE_EXTRA_CA_CERTS is set in the bench's environment. */
+  readonly extraCa: boolean;
+}
+
+/**
+ * kcc-cache takes one parent process asking twice for a still-valid credential as client-go's retry
+ * after a 401, and then runs the plugin: every timed command therefore gets a fresh shell as its
+ * parent (`; :` keeps sh from exec'ing the command in its own place). Every row pays the same shell,
+ * and the "sh" row shows what that is.
+ */
+const inShell = (line: string): string => `sh -c ${shq(`${line}; :`)}`;
+const words = (argv: readonly string[]): string => argv.map(shq).join(" ");
+
+export function buildRows(world: World, programs: Programs): Row[] {
+  const rows: Row[] = [];
+  const { node, kccNode, kccBinary, reference, kubectl, dispatcher, emptyBun, extraCa } = programs;
+  const goCache = join(world.sandbox.dir, "go-original-cache.json");
+  const goEnv = `KUBE_CREDENTIAL_CACHE_FILE=${shq(goCache)}`;
+  const keyring = world.keyring !== undefined;
+  const add = (row: Row): void => {
+    rows.push(row);
+  };
+
+  if (kubectl !== undefined) {
+    const section = "kubectl";
+    const get = (config: string, via = kubectl): string =>
+      inShell(`${words([via, "--kubeconfig", config, "get", "--raw", "/version"])} >/dev/null`);
+    const through = (
+      name: string,
+      kcc: string,
+      plugin: readonly string[],
+      env: Record<string, string> = {},
+    ) => world.kubeconfigFor(name, kcc, [...plugin], env);
+    add({ id: "k-static", name: "kubectl, static token", section, command: get(world.staticKubeconfig) });
+    const slow = [SLOW_PLUGIN_NAME];
+    add({
+      id: "k-slow",
+      name: "kubectl + 220 ms plugin",
+      section,
+      baseline: "k-static",
+      command: get(world.kubeconfigFor("slow", SLOW_PLUGIN_NAME, [])),
+    });
+    add({
+      id: "k-slow-node",
+      cached: true,
+      name: "kubectl + kcc-cache (Node) + 220 ms plugin",
+      section,
+      baseline: "k-static",
+      command: get(through("slow-node", kccNode, slow)),
+    });
+    if (kccBinary !== undefined) {
+      add({
+        id: "k-slow-bin",
+        cached: true,
+        name: "kubectl + kcc-cache (binary) + 220 ms plugin",
+        section,
+        baseline: "k-static",
+        command: get(through("slow-bin", kccBinary, slow)),
+      });
+    }
+    add({
+      id: "k-aws",
+      name: "kubectl + aws eks get-token",
+      section,
+      baseline: "k-static",
+      command: get(world.kubeconfigFor("aws", "aws", AWS_PLUGIN.slice(1))),
+    });
+    add({
+      id: "k-aws-node",
+      cached: true,
+      name: "kubectl + kcc-cache (Node) + aws",
+      section,
+      baseline: "k-static",
+      command: get(through("aws-node", kccNode, AWS_PLUGIN)),
+    });
+    if (kccBinary !== undefined) {
+      add({
+        id: "k-aws-bin",
+        cached: true,
+        name: "kubectl + kcc-cache (binary) + aws",
+        section,
+        baseline: "k-static",
+        command: get(through("aws-bin", kccBinary, AWS_PLUGIN)),
+      });
+    }
+    if (reference !== undefined) {
+      add({
+        id: "k-aws-go",
+        cached: true,
+        name: "kubectl + Go original + aws",
+        section,
+        baseline: "k-static",
+        command: get(through("aws-go", reference, AWS_PLUGIN, { KUBE_CREDENTIAL_CACHE_FILE: goCache })),
+      });
+    }
+    if (dispatcher !== undefined) {
+      const best = kccBinary ?? kccNode;
+      const label = kccBinary === undefined ? "Node" : "binary";
+      add({
+        id: "d-aws",
+        cached: true,
+        name: `gcloud's kubectl dispatcher + kcc-cache (${label}) + aws`,
+        section,
+        baseline: "k-static",
+        command: get(through("aws-dispatcher", best, AWS_PLUGIN), dispatcher),
+      });
+    }
+  }
+
+  const credential = "credential";
+  const plugin = words(AWS_PLUGIN);
+  add({ id: "c-aws", name: "aws eks get-token (the plugin)", section: credential, command: inShell(plugin) });
+  const nodeHit = [node, kccNode, ...AWS_PLUGIN];
+  add({
+    id: "c-node-file",
+    cached: true,
+    name: "hit, Node, file store",
+    section: credential,
+    baseline: "e-node",
+    command: inShell(words(nodeHit)),
+    memory: nodeHit,
+  });
+  if (extraCa) {
+    add({
+      id: "c-node-file-noca",
+      cached: true,
+      name: "hit, Node, file store, NODE_EXTRA_CA_CERTS unset",
+      section: credential,
+      baseline: "e-node-noca",
+      command: inShell(`unset NODE_EXTRA_CA_CERTS; ${words(nodeHit)}`),
+    });
+  }
+  if (keyring) {
+    add({
+      id: "c-node-keyring",
+      cached: true,
+      name: "hit, Node, secret store",
+      section: credential,
+      baseline: "e-node",
+      command: inShell(`KUBE_CREDENTIAL_CACHE_BACKEND=keyring ${words(nodeHit)}`),
+    });
+  }
+  if (kccBinary !== undefined) {
+    const binHit = [kccBinary, ...AWS_PLUGIN];
+    add({
+      id: "c-bin-file",
+      cached: true,
+      name: "hit, binary, file store",
+      section: credential,
+      baseline: "e-bun",
+      command: inShell(words(binHit)),
+      memory: binHit,
+    });
+    if (keyring) {
+      add({
+        id: "c-bin-keyring",
+        cached: true,
+        name: "hit, binary, secret store",
+        section: credential,
+        baseline: "e-bun",
+        command: inShell(`KUBE_CREDENTIAL_CACHE_BACKEND=keyring ${words(binHit)}`),
+      });
+    }
+  }
+  if (reference !== undefined) {
+    const goHit = [reference, ...AWS_PLUGIN];
+    add({
+      id: "c-go-file",
+      cached: true,
+      name: "hit, Go original, file store",
+      section: credential,
+      command: inShell(`${goEnv} ${words(goHit)}`),
+      memory: ["env", `KUBE_CREDENTIAL_CACHE_FILE=${goCache}`, ...goHit],
+    });
+  }
+
+  const empty = "empty";
+  add({ id: "e-sh", name: "sh -c ':' (in every row)", section: empty, command: inShell(":") });
+  const nodeEmpty = [node, "-e", ""];
+  add({
+    id: "e-node",
+    name: "node -e ''",
+    section: empty,
+    command: inShell(words(nodeEmpty)),
+    memory: nodeEmpty,
+  });
+  if (extraCa) {
+    add({
+      id: "e-node-noca",
+      name: "node -e '', NODE_EXTRA_CA_CERTS unset",
+      section: empty,
+      command: inShell(`unset NODE_EXTRA_CA_CERTS; ${words(nodeEmpty)}`),
+    });
+  }
+  if (emptyBun !== undefined) {
+    add({
+      id: "e-bun",
+      name: "empty bun binary",
+      section: empty,
+      command: inShell(shq(emptyBun)),
+      memory: [emptyBun],
+    });
+  }
+  return rows;
+}

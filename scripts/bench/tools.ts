@@ -1,0 +1,80 @@
+// Finding the programs the bench compares, by variable or on PATH: never by this machine's install paths.
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, existsSync, realpathSync } from "node:fs";
+import { arch, platform } from "node:os";
+import { delimiter, dirname, join, resolve } from "node:path";
+
+export function onPath(name: string): string | undefined {
+  for (const dir of (process.env["PATH"] ?? "").split(delimiter)) {
+    if (dir === "") continue;
+    const candidate = join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A path from a variable: unset means "not asked for"; set to something unusable is an error. */
+function fromVariable(name: string): string | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === "") return undefined;
+  const path = value.includes("/") ? resolve(value) : onPath(value);
+  if (path === undefined || !isExecutable(path)) throw new Error(`${name}=${value} is not an executable`);
+  return path;
+}
+
+/**
+ * kubectl for the kubectl rows: one that runs the plugin once per call. gcloud's `kubectl` is a
+ * dispatcher that runs client-go twice per call (once to read the server version, then in the
+ * versioned binary it execs), so a plain `kubectl` on PATH that is gcloud's is swapped for the
+ * `kubectl.1.33` lying beside it.
+ */
+export function findKubectl(): string | undefined {
+  const chosen = fromVariable("KCC_BENCH_KUBECTL") ?? onPath("kubectl.1.33");
+  if (chosen !== undefined) return chosen;
+  const plain = onPath("kubectl");
+  if (plain === undefined) return undefined;
+  const beside = join(dirname(realpathSync(plain)), "kubectl.1.33");
+  return isExecutable(beside) ? beside : plain;
+}
+
+export const findDispatcher = (): string | undefined => fromVariable("KCC_BENCH_DISPATCHER");
+export const findReference = (): string | undefined => fromVariable("KCC_BENCH_REFERENCE");
+
+/** Our standalone binary for this platform, when `npm run build:bin` has made it. */
+export function findBinary(): string | undefined {
+  const variable = fromVariable("KCC_BENCH_BINARY");
+  if (variable !== undefined) return variable;
+  const os = platform() === "win32" ? "windows" : platform();
+  const path = resolve(`dist/bin/kcc-cache-${os}-${arch()}${os === "windows" ? ".exe" : ""}`);
+  return existsSync(path) ? path : undefined;
+}
+
+export function findBun(): string | undefined {
+  const local = resolve("node_modules/.bin/bun");
+  return isExecutable(local) ? local : onPath("bun");
+}
+
+/** How to read a command's peak memory: GNU time where installed, else Python's getrusage. */
+export type MemoryProbe = { kind: "gnu-time"; path: string } | { kind: "python"; path: string };
+
+export function findMemoryProbe(): MemoryProbe | undefined {
+  const time = onPath("time");
+  if (time !== undefined && /GNU/.test(versionOf(time, ["--version"])))
+    return { kind: "gnu-time", path: time };
+  const python = onPath("python3");
+  return python === undefined ? undefined : { kind: "python", path: python };
+}
+
+export function versionOf(path: string, args: string[] = ["--version"]): string {
+  const result = spawnSync(path, args, { encoding: "utf8", timeout: 20_000 });
+  return `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n")[0] ?? "";
+}

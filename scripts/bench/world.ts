@@ -1,0 +1,124 @@
+// The bench's private world: the test suite's sandbox (own HOME, cache, fake AWS keys), its private
+// keyring, a local API server, the kubeconfigs the kubectl rows use, and a scripted slow plugin.
+// Nothing here touches the developer's own cache, keys, keyring or kubeconfig.
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startApiServer, type ApiServer } from "../../test/e2e/support/api-server.js";
+import { isoIn, shq } from "../../test/e2e/support/fake-plugin.js";
+import { writeKubeconfig, type ExecUser } from "../../test/e2e/support/kubeconfig.js";
+import { createSandbox, type Sandbox } from "../../test/e2e/support/sandbox.js";
+import { startSecretService, type RunningSecretService } from "../../test/e2e/support/secret-service.js";
+import { onPath } from "./tools.js";
+
+export const AWS_PLUGIN = ["aws", "eks", "get-token", "--cluster-name", "bench", "--region", "us-east-1"];
+export const SLOW_PLUGIN_NAME = "slow-plugin";
+const STATIC_TOKEN = "kcc-bench-static-token";
+
+export interface World {
+  readonly sandbox: Sandbox;
+  readonly server: ApiServer;
+  /** The environment every timed command runs in. */
+  readonly env: Record<string, string>;
+  /** Undefined where gnome-keyring/D-Bus are missing (the reason is printed). */
+  readonly keyring: RunningSecretService | undefined;
+  /** A kubeconfig whose user has a static bearer token: kubectl's floor. */
+  readonly staticKubeconfig: string;
+  kubeconfigFor(name: string, command: string, args: string[], env?: Record<string, string>): string;
+  stop(): Promise<void>;
+}
+
+export async function startWorld(): Promise<World> {
+  const sandbox = createSandbox();
+  let server: ApiServer | undefined;
+  let keyring: RunningSecretService | undefined;
+  try {
+    server = await startApiServer();
+    keyring = await startKeyring(sandbox);
+    const env: Record<string, string> = {
+      ...sandbox.env,
+      KUBERNETES_EXEC_INFO: JSON.stringify({
+        kind: "ExecCredential",
+        apiVersion: "client.authentication.k8s.io/v1beta1",
+        spec: { interactive: false },
+      }),
+    };
+    if (keyring !== undefined) env["DBUS_SESSION_BUS_ADDRESS"] = keyring.busAddress;
+    writeSlowPlugin(sandbox);
+    const api = server;
+    const staticKubeconfig = join(sandbox.dir, "kubeconfig-static.json");
+    writeFileSync(
+      staticKubeconfig,
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: "bench", cluster: { server: api.url, "certificate-authority-data": api.caData } }],
+        users: [{ name: "static", user: { token: STATIC_TOKEN } }],
+        contexts: [{ name: "bench", context: { cluster: "bench", user: "static" } }],
+        "current-context": "bench",
+      }),
+      { mode: 0o600 },
+    );
+    const stopAll = async (): Promise<void> => {
+      await keyring?.stop();
+      await api.close();
+      sandbox.cleanup();
+    };
+    return {
+      sandbox,
+      server: api,
+      env,
+      keyring,
+      staticKubeconfig,
+      kubeconfigFor(name, command, args, extra = {}) {
+        const user: ExecUser = {
+          name,
+          exec: { command, args, env: Object.entries(extra).map(([key, value]) => ({ name: key, value })) },
+        };
+        return writeKubeconfig(sandbox, api, user);
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await keyring?.stop();
+    await server?.close();
+    sandbox.cleanup();
+    throw error;
+  }
+}
+
+/** A plugin that takes ~220 ms, as a typical cloud plugin's own work does, then prints a credential. */
+function writeSlowPlugin(sandbox: Sandbox): void {
+  const credential = JSON.stringify({
+    kind: "ExecCredential",
+    apiVersion: "client.authentication.k8s.io/v1beta1",
+    spec: {},
+    status: { expirationTimestamp: isoIn(3_600_000), token: "kcc-bench-slow-plugin-token" },
+  });
+  sandbox.writeScript(SLOW_PLUGIN_NAME, `#!/bin/sh\nsleep 0.22\nprintf '%s\\n' ${shq(credential)}\n`);
+}
+
+async function startKeyring(sandbox: Sandbox): Promise<RunningSecretService | undefined> {
+  const missing = ["dbus-daemon", "dbus-send", "gnome-keyring-daemon"].filter((tool) => !onPath(tool));
+  if (missing.length > 0) {
+    console.error(`bench: no secret store rows (missing ${missing.join(", ")})`);
+    return undefined;
+  }
+  return startSecretService(sandbox);
+}
+
+/** An empty program compiled by bun: the floor of any bun binary. */
+export function compileEmptyBun(bun: string, dir: string): string | undefined {
+  const source = join(dir, "empty.ts");
+  const out = join(dir, "empty-bun");
+  writeFileSync(source, "");
+  const result = spawnSync(bun, ["build", "--compile", "--minify", source, "--outfile", out], {
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  if (result.status !== 0) {
+    console.error(`bench: could not compile an empty bun program: ${result.stderr || result.error?.message}`);
+    return undefined;
+  }
+  return out;
+}
