@@ -22,8 +22,8 @@ const out = join(root, "dist", "bin");
 const cache = process.env.KCC_BUILD_CACHE ?? join(root, "node_modules", ".cache", "kcc-build-bin");
 
 // `bun` is bun's name for the platform; `addon` is the napi-rs platform suffix of @napi-rs/keyring.
-// linux-x64 uses bun's baseline build: the default one needs AVX2, which older CPUs and some virtual
-// machines lack (it dies with SIGILL), and a hit runs too little code for AVX2 to matter.
+// linux-x64 names bun's baseline build: it runs on any x86-64 CPU, as the Go original does, where
+// bun's "modern" builds need AVX2, which older CPUs and some virtual machines lack (SIGILL at start).
 const TARGETS = [
   { name: "linux-x64", bun: "bun-linux-x64-baseline", addon: "linux-x64-gnu" },
   { name: "linux-arm64", bun: "bun-linux-arm64", addon: "linux-arm64-gnu" },

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -120,4 +121,18 @@ test("the linux-arm64 kcc-cache runs under qemu: --version, then a miss and a hi
   assertOk(hit);
   assert.equal(hit.stdout, plugin.output(1), "the hit serves the stored credential");
   assert.equal(plugin.runs(), 1, "the hit runs no plugin");
+});
+
+test("the npm package never carries the standalone binaries, even when dist/bin holds them", (t) => {
+  const dir = binariesUnderTest(t);
+  if (dir === undefined) return;
+  assert.ok(statSync(join(dir, "SHA256SUMS")).isFile(), "dist/bin is built, so the check means something");
+  const packed = JSON.parse(
+    execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+      cwd: join(__dirname, "..", ".."),
+      encoding: "utf8",
+    }),
+  ) as { files: { path: string }[] }[];
+  const inBin = (packed[0]?.files ?? []).filter((file) => file.path.startsWith("dist/bin"));
+  assert.deepEqual(inBin, []);
 });
