@@ -1,19 +1,43 @@
-// Runs the suite with Node's own test runner. End-to-end tests use the commands as a user gets them:
-// the package is packed and installed globally into a private prefix, whose bin directory the tests
-// find in KCC_TEST_BIN. `node scripts/test.mjs unit` runs only the unit tests (no install).
+// Runs the suite with Node's own test runner. End-to-end tests use the commands as a user gets them,
+// found in KCC_TEST_BIN. KCC_TEST_TARGET picks which: `npm` (default) packs the package and installs it
+// globally into a private prefix; `binary` puts the linux-x64 standalone binaries from dist/bin (built by
+// `npm run build:bin` when missing) on a private bin directory as kcc-cache and kcc-injector.
+// `node scripts/test.mjs unit` runs only the unit tests (no install); `e2e` only the end-to-end ones;
+// further arguments name the test files to run.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
-const only = process.argv[2];
+const TARGETS = ["npm", "binary"];
+const target = process.env.KCC_TEST_TARGET || "npm";
+if (!TARGETS.includes(target)) {
+  console.error(`test: KCC_TEST_TARGET must be one of ${TARGETS.join(", ")}, not ${JSON.stringify(target)}`);
+  process.exit(2);
+}
+
+const [only, ...named] = process.argv.slice(2);
 const suites = only ? [only] : ["unit", "e2e"];
-const files = suites.flatMap((suite) => listTests(join("test", suite)));
+const files = named.length > 0 ? named : suites.flatMap((suite) => listTests(join("test", suite)));
 
-const env = { ...process.env };
-let prefix;
+const env = { ...process.env, KCC_TEST_TARGET: target };
+let scratch;
 if (suites.includes("e2e")) {
-  prefix = mkdtempSync(join(tmpdir(), "kcc-test-prefix-"));
+  scratch = mkdtempSync(join(tmpdir(), "kcc-test-prefix-"));
+  env.KCC_TEST_BIN = target === "binary" ? placeBinaries(scratch) : installPackage(scratch);
+  // The binary target's own tests (test/e2e/binary-*.test.ts) check every target's build here.
+  if (target === "binary") env.KCC_TEST_BINARIES = resolve("dist", "bin");
+}
+
+console.log(`test: end-to-end target ${target}`);
+const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
+  stdio: "inherit",
+  env,
+});
+if (scratch) rmSync(scratch, { recursive: true, force: true });
+process.exit(result.status ?? 1);
+
+function installPackage(prefix) {
   const packed = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", prefix], {
     encoding: "utf8",
   })
@@ -25,15 +49,21 @@ if (suites.includes("e2e")) {
     ["install", "--global", "--silent", "--no-audit", "--no-fund", "--prefix", prefix, join(prefix, packed)],
     { stdio: "inherit" },
   );
-  env.KCC_TEST_BIN = join(prefix, "bin");
+  return join(prefix, "bin");
 }
 
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
-  stdio: "inherit",
-  env,
-});
-if (prefix) rmSync(prefix, { recursive: true, force: true });
-process.exit(result.status ?? 1);
+/** Links the binaries under the names users give them, as an archive from a release unpacks them. */
+function placeBinaries(dir) {
+  const platform = "linux-x64";
+  const built = (command) => resolve("dist", "bin", `${command}-${platform}`);
+  if (!existsSync(built("kcc-cache")) || !existsSync(built("kcc-injector"))) {
+    execFileSync("npm", ["run", "build:bin"], { stdio: "inherit" });
+  }
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  for (const command of ["kcc-cache", "kcc-injector"]) symlinkSync(built(command), join(bin, command));
+  return bin;
+}
 
 function listTests(directory) {
   let names;

@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import {
+  addonCache,
+  BINARY_TARGETS,
+  binariesUnderTest,
+  COMMANDS,
+  executableFormat,
+  requireQemuArm64,
+} from "./support/binaries.js";
+import { writeFakePlugin } from "./support/fake-plugin.js";
+import { assertOk, useSandbox } from "./support/kcc-cache.js";
+import { run } from "./support/run.js";
+
+const ALL_FILES = BINARY_TARGETS.flatMap((target) =>
+  COMMANDS.map((command) => `${command}-${target.name}${target.exe}`),
+);
+
+test("build:bin writes both commands for every target, in the right executable format, listed in SHA256SUMS", (t) => {
+  const dir = binariesUnderTest(t);
+  if (dir === undefined) return;
+  const sums = new Map(
+    readFileSync(join(dir, "SHA256SUMS"), "utf8")
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => {
+        const match = /^([0-9a-f]{64}) {2}(\S+)$/.exec(line);
+        assert.ok(match, `SHA256SUMS line in sha256sum format: ${line}`);
+        return [match[2] ?? "", match[1] ?? ""] as const;
+      }),
+  );
+  assert.deepEqual([...sums.keys()].sort(), [...ALL_FILES].sort());
+  for (const target of BINARY_TARGETS) {
+    for (const command of COMMANDS) {
+      const file = `${command}-${target.name}${target.exe}`;
+      const path = join(dir, file);
+      const bytes = readFileSync(path);
+      assert.ok(bytes.length > 0, `${file} is not empty`);
+      assert.equal(executableFormat(bytes), target.format, `${file} format`);
+      assert.equal(
+        createHash("sha256").update(bytes).digest("hex"),
+        sums.get(file),
+        `${file} matches SHA256SUMS`,
+      );
+      assert.equal(statSync(path).mode & 0o755, 0o755, `${file} is executable`);
+    }
+  }
+});
+
+test("each kcc-cache binary embeds its own platform's keyring addon and no other; kcc-injector embeds none", (t) => {
+  const dir = binariesUnderTest(t);
+  if (dir === undefined) return;
+  // A 64 KB slice from the middle of each addon: code, so unique to that build of it.
+  const needles = BINARY_TARGETS.map((target) => {
+    const addon = readFileSync(
+      join(addonCache(), `keyring-${target.addon}-2.1.2`, `keyring.${target.addon}.node`),
+    );
+    const middle = Math.floor(addon.length / 2);
+    return { addon: target.addon, whole: addon, slice: addon.subarray(middle, middle + 65_536) };
+  });
+  for (const target of BINARY_TARGETS) {
+    const cache: Buffer = readFileSync(join(dir, `kcc-cache-${target.name}${target.exe}`));
+    const injector: Buffer = readFileSync(join(dir, `kcc-injector-${target.name}${target.exe}`));
+    for (const needle of needles) {
+      const own = needle.addon === target.addon;
+      const inCache: boolean = own ? cache.includes(needle.whole) : cache.includes(needle.slice);
+      assert.equal(
+        inCache,
+        own,
+        `kcc-cache-${target.name} ${own ? "embeds" : "does not embed"} ${needle.addon}`,
+      );
+      assert.equal(
+        injector.includes(needle.slice),
+        false,
+        `kcc-injector-${target.name} embeds no ${needle.addon}`,
+      );
+    }
+  }
+});
+
+test("the linux-arm64 kcc-cache runs under qemu: --version, then a miss and a hit", async (t) => {
+  const dir = binariesUnderTest(t);
+  if (dir === undefined) return;
+  const qemu = requireQemuArm64(t);
+  if (qemu === undefined) return;
+  const sandbox = useSandbox(t);
+  const plugin = writeFakePlugin(sandbox, "arm64-plugin");
+  const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
+    version: string;
+  };
+  // Through a shell of its own per call, as kccCache() does: two calls from one parent would look like
+  // client-go's retry after a 401. Emulated, a start takes seconds on a busy 2-core machine: the timeout
+  // is a hang guard, not a measure.
+  const arm64 = (args: string[]) =>
+    run(
+      "/bin/sh",
+      [
+        "-c",
+        '"$0" "$@"; exit $?',
+        qemu.qemu,
+        "-L",
+        qemu.sysroot,
+        join(dir, "kcc-cache-linux-arm64"),
+        ...args,
+      ],
+      { env: sandbox.env, timeoutMs: 300_000 },
+    );
+
+  const version = await arm64(["--version"]);
+  assertOk(version);
+  assert.equal(version.stdout, `kcc-cache ${pkg.version}\n`);
+
+  const miss = await arm64(["arm64-plugin"]);
+  assertOk(miss);
+  assert.equal(miss.stdout, plugin.output(1));
+  const hit = await arm64(["arm64-plugin"]);
+  assertOk(hit);
+  assert.equal(hit.stdout, plugin.output(1), "the hit serves the stored credential");
+  assert.equal(plugin.runs(), 1, "the hit runs no plugin");
+});
+
+test("the npm package never carries the standalone binaries, even when dist/bin holds them", (t) => {
+  const dir = binariesUnderTest(t);
+  if (dir === undefined) return;
+  assert.ok(statSync(join(dir, "SHA256SUMS")).isFile(), "dist/bin is built, so the check means something");
+  const packed = JSON.parse(
+    execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+      cwd: join(__dirname, "..", ".."),
+      encoding: "utf8",
+    }),
+  ) as { files: { path: string }[] }[];
+  const inBin = (packed[0]?.files ?? []).filter((file) => file.path.startsWith("dist/bin"));
+  assert.deepEqual(inBin, []);
+});
