@@ -1,7 +1,9 @@
 /**
- * SHA-256 (FIPS 180-4) in plain TypeScript. Loading node:crypto costs ~10 ms of start-up, a quarter
- * of a cache hit, and the hit path needs a digest only to keep large cluster values (CA bundles)
- * out of the readable cache key. Inputs here are a few KB, so speed is not a concern.
+ * SHA-256 (FIPS 180-4). The cache key digests large cluster values and secrets, and names each key's
+ * lock and last-served marker by a digest, so a hit hashes once or twice. In the standalone binary,
+ * bun's native hasher does it: the plain TypeScript below runs in the interpreter at start-up and cost
+ * a binary hit about 4 ms (docs/startup.md). On Node the plain TypeScript is used, because loading
+ * node:crypto costs a hit more start-up time than hashing a few hundred bytes (docs/startup.md).
  */
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
@@ -16,7 +18,21 @@ const K = new Uint32Array([
 
 const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
 
+interface NativeHasher {
+  update(text: string): NativeHasher;
+  digest(encoding: "hex"): string;
+}
+
+/** bun's global, present only when kcc-cache runs on bun (the standalone binaries). */
+type BunGlobal = { readonly Bun?: { readonly CryptoHasher: new (algorithm: "sha256") => NativeHasher } };
+
 export function sha256Hex(text: string): string {
+  const native = (globalThis as BunGlobal).Bun?.CryptoHasher;
+  return native === undefined ? sha256HexPortable(text) : new native("sha256").update(text).digest("hex");
+}
+
+/** The same digest in plain TypeScript, for runtimes without a native hasher in reach. */
+export function sha256HexPortable(text: string): string {
   const message = new TextEncoder().encode(text);
   // Padding: 0x80, zeros, then the bit length as a 64-bit big-endian number, to a multiple of 64 bytes.
   const length = Math.ceil((message.length + 9) / 64) * 64;

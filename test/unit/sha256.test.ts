@@ -1,15 +1,42 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
-import { sha256Hex } from "../../src/core/sha256.js";
+import { sha256Hex, sha256HexPortable } from "../../src/core/sha256.js";
 
-test("sha256Hex agrees with node:crypto across padding boundaries and non-ASCII text", () => {
-  const inputs = ["", "abc", "é€😀", ...[55, 56, 63, 64, 65, 119, 120, 4096].map((n) => "x".repeat(n))];
-  for (const input of inputs) {
-    assert.equal(
-      sha256Hex(input),
-      createHash("sha256").update(input).digest("hex"),
-      `length ${input.length}`,
-    );
+const INPUTS = ["", "abc", "é€😀", ...[55, 56, 63, 64, 65, 119, 120, 4096].map((n) => "x".repeat(n))];
+const expected = (input: string): string => createHash("sha256").update(input).digest("hex");
+
+test("the portable sha256 agrees with node:crypto across padding boundaries and non-ASCII text", () => {
+  for (const input of INPUTS)
+    assert.equal(sha256HexPortable(input), expected(input), `length ${input.length}`);
+});
+
+test("sha256Hex uses the portable digest on Node", () => {
+  assert.equal((globalThis as { Bun?: unknown }).Bun, undefined, "these tests run on Node");
+  for (const input of INPUTS) assert.equal(sha256Hex(input), expected(input), `length ${input.length}`);
+});
+
+test("sha256Hex hands the text to bun's native hasher where there is one", () => {
+  const seen: string[] = [];
+  class FakeHasher {
+    private text = "";
+    constructor(readonly algorithm: string) {
+      seen.push(algorithm);
+    }
+    update(text: string): this {
+      this.text += text;
+      return this;
+    }
+    digest(encoding: string): string {
+      return `native:${encoding}:${this.text}`;
+    }
+  }
+  const global = globalThis as { Bun?: unknown };
+  global.Bun = { CryptoHasher: FakeHasher };
+  try {
+    assert.equal(sha256Hex("abc"), "native:hex:abc");
+    assert.deepEqual(seen, ["sha256"]);
+  } finally {
+    delete global.Bun;
   }
 });
