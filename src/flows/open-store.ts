@@ -26,10 +26,6 @@ export function cacheLocation(config: CacheConfig, runtime: Runtime): CacheLocat
   return resolveCacheLocation(config.cacheFile, runtime.platform);
 }
 
-export function cacheFilePath(config: CacheConfig, runtime: Runtime): string {
-  return cacheLocation(config, runtime).file;
-}
-
 /**
  * Which store serves this call (core/backend-choice.ts decides). Deciding "no secret store" costs
  * two environment lookups and at most two stats, so the file-store hit never loads the keyring code;
