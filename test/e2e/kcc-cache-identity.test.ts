@@ -1,3 +1,4 @@
+import { skipOrFailUnderCi } from "./support/skip.js";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -22,10 +23,7 @@ function requireAws(t: TestContext): string | undefined {
     const candidate = join(dir, "aws");
     if (dir !== "" && existsSync(candidate)) return candidate;
   }
-  const reason = "SKIPPED: the AWS CLI (`aws`) is not on PATH; install it to run this test";
-  if (process.env["CI"] === "true") throw new Error(`${reason} — CI must provide it`);
-  console.log(reason);
-  t.skip(reason);
+  skipOrFailUnderCi(t, "the AWS CLI (`aws`) is not on PATH; install it to run this test");
   return undefined;
 }
 

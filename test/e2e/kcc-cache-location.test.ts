@@ -1,3 +1,4 @@
+import { skipOrFailUnderCi } from "./support/skip.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
@@ -50,12 +51,8 @@ function assertServedUncached(result: RunResult, expected: string, pattern: RegE
 
 /** Skips with the reason where this machine cannot set the scene; under CI that is a failure. */
 function canSetUp(t: TestContext, works: boolean, reason: string): boolean {
-  if (works) return true;
-  const message = `SKIPPED: ${reason}`;
-  if (process.env["CI"] === "true") throw new Error(`${message}, but CI runs the tests as root`);
-  console.log(message);
-  t.skip(message);
-  return false;
+  if (!works) skipOrFailUnderCi(t, reason);
+  return works;
 }
 
 const IS_ROOT = process.getuid?.() === 0;

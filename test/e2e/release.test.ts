@@ -1,6 +1,7 @@
 // `npm run release` end to end: the script runs on stand-in binaries (files with the build's names,
 // made here) and a stand-in package in a temp dir, and its output is unpacked with the real tar and
 // unzip. One test runs on the real dist/bin when `npm run build:bin` has made it.
+import { missingCommands, skipOrFailUnderCi } from "./support/skip.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -32,12 +33,9 @@ const TOOLS = ["tar", "zip", "unzip", "npm"];
 const sha256 = (data: Buffer | string): string => createHash("sha256").update(data).digest("hex");
 
 function requireTools(t: TestContext): boolean {
-  const missing = TOOLS.filter((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0);
+  const missing = missingCommands(TOOLS);
   if (missing.length === 0) return true;
-  const reason = `SKIPPED: release needs ${missing.join(", ")} (Debian: apt-get install zip unzip)`;
-  if (process.env["CI"] === "true") throw new Error(`${reason} — CI must provide it (.ci/run installs it)`);
-  console.log(reason);
-  t.skip(reason);
+  skipOrFailUnderCi(t, `release needs ${missing.join(", ")} (Debian: apt-get install zip unzip)`);
   return false;
 }
 

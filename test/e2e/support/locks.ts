@@ -1,3 +1,4 @@
+import { missingCommands, skipOrFailUnderCi } from "./skip.js";
 import { spawnSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -51,9 +52,7 @@ const NAMESPACE_TOOLS = ["unshare", "mount", "dd", "timeout"];
  * with the reason when it cannot; under CI=true that is a failure.
  */
 export function requirePrivateTmpfs(t: TestContext, probeDirectory: string): boolean {
-  const missing = NAMESPACE_TOOLS.filter(
-    (tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0,
-  );
+  const missing = missingCommands(NAMESPACE_TOOLS);
   let reason: string | undefined;
   if (missing.length > 0) reason = `missing ${missing.join(", ")}`;
   else {
@@ -65,9 +64,6 @@ export function requirePrivateTmpfs(t: TestContext, probeDirectory: string): boo
     if (probe.status !== 0) reason = `unshare -m + mount -t tmpfs not permitted: ${probe.stderr.trim()}`;
   }
   if (reason === undefined) return true;
-  const message = `SKIPPED: no private tmpfs to fill up (${reason}; needs root and util-linux)`;
-  if (process.env["CI"] === "true") throw new Error(`${message} — CI must allow it`);
-  console.log(message);
-  t.skip(message);
+  skipOrFailUnderCi(t, `no private tmpfs to fill up (${reason}; needs root and util-linux)`);
   return false;
 }

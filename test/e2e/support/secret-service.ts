@@ -1,3 +1,4 @@
+import { missingCommands, skipOrFailUnderCi } from "./skip.js";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -68,12 +69,12 @@ export function filesContaining(root: string, needle: string): string[] {
  * reason — except under CI (CI=true), where a missing secret store is a failure: .ci/run installs it.
  */
 export function requireSecretServiceTools(t: TestContext): boolean {
-  const missing = TOOLS.filter((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0);
+  const missing = missingCommands(TOOLS);
   if (missing.length === 0) return true;
-  const reason = `SKIPPED: no secret store to test against (missing ${missing.join(", ")}; apt-get install gnome-keyring libsecret-tools dbus dbus-x11)`;
-  if (process.env["CI"] === "true") throw new Error(`${reason} — CI must provide it (.ci/run installs it)`);
-  console.log(reason);
-  t.skip(reason);
+  skipOrFailUnderCi(
+    t,
+    `no secret store to test against (missing ${missing.join(", ")}; apt-get install gnome-keyring libsecret-tools dbus dbus-x11)`,
+  );
   return false;
 }
 
