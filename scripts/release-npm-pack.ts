@@ -16,7 +16,7 @@ export interface PackPaths {
  * tarball is checked for the release's own inputs and outputs: a `files` entry as wide as `dist/` would
  * otherwise publish every platform's binaries to every npm user.
  */
-export function packNpmPackage(paths: PackPaths, destinationDir: string): void {
+export function packNpmPackage(paths: PackPaths, destinationDir: string): string {
   const destination = mkdtempSync(join(tmpdir(), "kcc-release-pack-"));
   try {
     const npm = spawnSync("npm", ["pack", "--pack-destination", destination], {
@@ -46,6 +46,7 @@ export function packNpmPackage(paths: PackPaths, destinationDir: string): void {
       );
     }
     renameOrCopy(join(destination, tarball), join(destinationDir, tarball));
+    return tarball;
   } finally {
     rmSync(destination, { recursive: true, force: true });
   }

@@ -45,3 +45,14 @@ export function archiveName(target: Target): string {
   const arch = target.arch === "x64" ? "x86_64" : target.arch;
   return `${PROJECT}_${os}_${arch}.${archiveFormat(target)}`;
 }
+
+/** npm's scope for the packages carrying one platform's binaries; the main package depends on them. */
+export const NPM_PLATFORM_SCOPE = "@kube-credential-cache";
+
+/**
+ * The npm package carrying a target's binaries, or undefined for Windows: npm's Windows shims run
+ * bin files through node, so the main package cannot use a binary there (Scoop ships it instead).
+ */
+export function npmPlatformPackage({ os, arch }: Target): string | undefined {
+  return os === "windows" ? undefined : `${NPM_PLATFORM_SCOPE}/${os}-${arch}`;
+}

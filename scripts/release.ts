@@ -1,6 +1,7 @@
 // `npm run release`: turns the standalone binaries in dist/bin/ (from `npm run build:bin`) into the
 // assets of a release, offline, in dist/release/: one archive per platform named as the Go original
-// names its own, checksums.txt, a Homebrew cask, a Scoop manifest and the npm package's tarball.
+// names its own, checksums.txt, a Homebrew cask, a Scoop manifest, the npm package's tarball and one
+// npm package per platform carrying its binaries (scripts/release-npm-platform.ts).
 // Everything is written to a temporary directory beside the output and renamed into place at the end,
 // so a failure leaves the previous dist/release/ (or none) rather than half a release.
 //
@@ -38,6 +39,12 @@ import {
   type Asset,
   type ReleaseInfo,
 } from "./release-manifests.js";
+import {
+  addOptionalDependencies,
+  npmPlatformTargets,
+  packPlatformPackage,
+  platformOptionalDependencies,
+} from "./release-npm-platform.js";
 import { packNpmPackage } from "./release-npm-pack.js";
 import { COMMANDS, DOCUMENTS, TARGETS, archiveName, builtBinaryName } from "./release-targets.js";
 
@@ -76,10 +83,14 @@ export async function release(
     writeFileSync(join(staging, "checksums.txt"), checksumsText(assets));
     writeFileSync(join(staging, "kube-credential-cache.rb"), homebrewCask(info, assets));
     writeFileSync(join(staging, "kube-credential-cache.json"), scoopManifest(info, assets));
-    packNpmPackage(
+    const mainTarball = packNpmPackage(
       { packageDir: options.packageDir, excluded: [options.bin, options.out, staging] },
       staging,
     );
+    addOptionalDependencies(join(staging, mainTarball), platformOptionalDependencies(info.version));
+    for (const { name, target } of npmPlatformTargets()) {
+      packPlatformPackage(name, target, binaries, options.packageDir, info, staging);
+    }
     replaceDirectory(staging, options.out);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });

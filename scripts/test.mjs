@@ -1,7 +1,8 @@
 // Runs the suite with Node's own test runner. End-to-end tests use the commands as a user gets them,
 // found in KCC_TEST_BIN. KCC_TEST_TARGET picks which: `npm` (default) packs the package and installs it
-// globally into a private prefix; `binary` puts the linux-x64 standalone binaries from dist/bin (built by
-// `npm run build:bin` when missing) on a private bin directory as kcc-cache and kcc-injector.
+// globally into a private prefix, offline (its dependencies come from npm's cache, filled by `npm ci`);
+// `binary` puts the linux-x64 standalone binaries from dist/bin (built by `npm run build:bin` when
+// missing) on a private bin directory as kcc-cache and kcc-injector.
 // `node scripts/test.mjs unit` runs only the unit tests (no install); `e2e` only the end-to-end ones;
 // further arguments name the test files to run.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -46,7 +47,17 @@ function installPackage(prefix) {
     .pop();
   execFileSync(
     "npm",
-    ["install", "--global", "--silent", "--no-audit", "--no-fund", "--prefix", prefix, join(prefix, packed)],
+    [
+      "install",
+      "--global",
+      "--offline",
+      "--silent",
+      "--no-audit",
+      "--no-fund",
+      "--prefix",
+      prefix,
+      join(prefix, packed),
+    ],
     { stdio: "inherit" },
   );
   return join(prefix, "bin");

@@ -214,6 +214,47 @@ test("the release holds the npm pack tarball, and a second run gives byte-identi
   ]);
 });
 
+test("the release holds one npm package per Linux and macOS target, and the main package depends on each", (t) => {
+  if (!requireTools(t)) return;
+  const { dir, bin, pkg } = standIns(t);
+  const out = join(dir, "out");
+  const run = runRelease(["--bin", bin, "--out", out, "--package", pkg]);
+  assert.equal(run.status, 0, run.stderr);
+  const readPackageJson = (tarball: string): Record<string, unknown> =>
+    JSON.parse(
+      spawnSync("tar", ["-xzOf", join(out, tarball), "package/package.json"], { encoding: "utf8" }).stdout,
+    ) as Record<string, unknown>;
+  const npmTargets = TARGETS.filter((target) => target.os !== "windows");
+  assert.deepEqual(readPackageJson("kube-credential-cache-1.2.3.tgz")["optionalDependencies"], {
+    "@kube-credential-cache/linux-x64": "1.2.3",
+    "@kube-credential-cache/linux-arm64": "1.2.3",
+    "@kube-credential-cache/darwin-x64": "1.2.3",
+    "@kube-credential-cache/darwin-arm64": "1.2.3",
+  });
+  for (const target of npmTargets) {
+    const tarball = `kube-credential-cache-${target.os}-${target.arch}-1.2.3.tgz`;
+    const manifest = readPackageJson(tarball);
+    assert.equal(manifest["name"], `@kube-credential-cache/${target.os}-${target.arch}`);
+    assert.equal(manifest["version"], "1.2.3");
+    assert.deepEqual(manifest["os"], [target.os]);
+    assert.deepEqual(manifest["cpu"], [target.arch]);
+    assert.deepEqual(manifest["libc"], target.os === "linux" ? ["glibc"] : undefined);
+    assert.equal(manifest["bin"], undefined, "a platform package must not put its own commands on PATH");
+    const unpacked = join(dir, tarball);
+    unpack(join(out, tarball), unpacked);
+    for (const command of COMMANDS) {
+      const file = join(unpacked, "package", "bin", command);
+      assert.deepEqual(readFileSync(file), standInBytes(builtBinaryName(command, target)));
+      assert.equal(statSync(file).mode & 0o777, 0o755);
+    }
+  }
+  assert.equal(
+    readdirSync(out).filter((name) => name.includes("windows")).length,
+    0,
+    "no npm package for Windows: npm's shims run bin files through node",
+  );
+});
+
 test("a failing step prints one line, exits non-zero and leaves the previous release as it was", (t) => {
   if (!requireTools(t)) return;
   const { bin, pkg } = standIns(t, ["dist/", "CHANGELOG.md"]);
@@ -272,6 +313,9 @@ test("the real dist/bin (after npm run build:bin) becomes a release", (t) => {
   const version = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string })
     .version;
   assert.ok(existsSync(join(out, `kube-credential-cache-${version}.tgz`)));
+  for (const target of TARGETS.filter(({ os }) => os !== "windows")) {
+    assert.ok(existsSync(join(out, `kube-credential-cache-${target.os}-${target.arch}-${version}.tgz`)));
+  }
   for (const target of TARGETS) {
     const unpacked = join(dir, archiveName(target));
     unpack(join(out, archiveName(target)), unpacked);

@@ -1,0 +1,138 @@
+// The per-platform npm packages: @kube-credential-cache/<os>-<arch>, each carrying that platform's two
+// binaries, listed as optional dependencies of the main package so that npm installs only the one that
+// matches the machine (its `os`/`cpu` fields). The main package's postinstall then puts the binary in
+// place of its Node launchers; docs/startup.md says why and what happens when anything is missing.
+//
+// The optional dependencies are added to the main package only in the release's tarball, not in the
+// repository's package.json: `npm ci` refuses a lock file that cannot name the platform packages, and
+// before a release is published it cannot.
+import { spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { lastLine } from "./release-archive.js";
+import type { ReleaseInfo } from "./release-manifests.js";
+import {
+  COMMANDS,
+  TARGETS,
+  builtBinaryName,
+  installedBinaryName,
+  npmPlatformPackage,
+  type Target,
+} from "./release-targets.js";
+
+const NODE_OS = { linux: "linux", darwin: "darwin", windows: "win32" } as const;
+
+/** The targets that get an npm package, with its name. */
+export function npmPlatformTargets(): { target: Target; name: string }[] {
+  return TARGETS.flatMap((target) => {
+    const name = npmPlatformPackage(target);
+    return name === undefined ? [] : [{ target, name }];
+  });
+}
+
+/** The main package's `optionalDependencies`: every platform package at exactly this release's version. */
+export function platformOptionalDependencies(version: string): Record<string, string> {
+  return Object.fromEntries(npmPlatformTargets().map(({ name }) => [name, version]));
+}
+
+/** package.json of one platform package. */
+export function platformPackageManifest(name: string, target: Target, release: ReleaseInfo): string {
+  const manifest = {
+    name,
+    version: release.version,
+    description: `The ${target.os}-${target.arch} binaries of kube-credential-cache (install kube-credential-cache, not this)`,
+    license: release.license,
+    homepage: release.homepage,
+    repository: { type: "git", url: `git+${release.homepage}.git` },
+    os: [NODE_OS[target.os]],
+    cpu: [target.arch],
+    // The Linux binaries link against glibc; npm skips the package on musl (Alpine), where the main
+    // package's Node build runs instead.
+    ...(target.os === "linux" ? { libc: ["glibc"] } : {}),
+    files: ["bin/"],
+    preferUnplugged: true,
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** Writes and packs one platform package into `destination`; returns the tarball's file name. */
+export function packPlatformPackage(
+  name: string,
+  target: Target,
+  binaries: ReadonlyMap<string, string>,
+  packageDir: string,
+  release: ReleaseInfo,
+  destination: string,
+): string {
+  const staging = mkdtempSync(join(tmpdir(), "kcc-platform-package-"));
+  try {
+    const pkg = join(staging, "package");
+    mkdirSync(join(pkg, "bin"), { recursive: true });
+    writeFileSync(join(pkg, "package.json"), platformPackageManifest(name, target, release));
+    writeFileSync(
+      join(pkg, "README.md"),
+      `# ${name}\n\nThe ${target.os}-${target.arch} standalone binaries of kube-credential-cache ` +
+        "(`kcc-cache`, `kcc-injector`).\nInstall `kube-credential-cache` instead: it uses this package when npm installs it.\n",
+    );
+    copyFileSync(join(packageDir, "LICENSE"), join(pkg, "LICENSE"));
+    for (const command of COMMANDS) {
+      const built = binaries.get(builtBinaryName(command, target));
+      if (built === undefined) throw new Error(`no ${builtBinaryName(command, target)} to pack into ${name}`);
+      const file = join(pkg, "bin", installedBinaryName(command, target));
+      copyFileSync(built, file);
+      chmodSync(file, 0o755);
+    }
+    return npmPack(pkg, destination);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Rewrites a packed main package so that its package.json lists the platform packages, by unpacking
+ * it and packing it again (scripts off: its build already ran when it was first packed).
+ */
+export function addOptionalDependencies(tarball: string, dependencies: Record<string, string>): void {
+  const staging = mkdtempSync(join(tmpdir(), "kcc-main-package-"));
+  try {
+    const untar = spawnSync("tar", ["-xzf", tarball, "-C", staging], { encoding: "utf8" });
+    if (untar.status !== 0) throw new Error(`cannot unpack ${tarball}: ${lastLine(untar.stderr)}`);
+    const manifestFile = join(staging, "package", "package.json");
+    const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Record<string, unknown>;
+    manifest["optionalDependencies"] = {
+      ...(manifest["optionalDependencies"] as Record<string, string> | undefined),
+      ...dependencies,
+    };
+    writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    const repacked = mkdtempSync(join(staging, "out-"));
+    const name = npmPack(join(staging, "package"), repacked);
+    copyFileSync(join(repacked, name), tarball);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function npmPack(directory: string, destination: string): string {
+  const npm = spawnSync("npm", ["pack", "--ignore-scripts", "--pack-destination", destination], {
+    cwd: directory,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (npm.error !== undefined) throw new Error(`npm could not run: ${npm.error.message}`);
+  if (npm.status !== 0)
+    throw new Error(`npm pack failed (exit ${npm.status ?? "signal"}): ${lastLine(npm.stderr)}`);
+  const tarballs = readdirSync(destination).filter((file) => file.endsWith(".tgz"));
+  const tarball = lastLine(npm.stdout).trim();
+  if (!tarballs.includes(tarball)) throw new Error(`npm pack did not write ${tarball} into ${destination}`);
+  return tarball;
+}
