@@ -58,6 +58,66 @@ export function parseCacheDocument(text: string): DocumentRead {
   return { state: "ok", document: { entries }, skipped };
 }
 
+/** A cache file as a hit reads it: its first and last bytes, then the whole of it in chunks, lazily. */
+export interface SerializedFile {
+  readonly head: Uint8Array;
+  readonly tail: Uint8Array;
+  readonly chunks: Iterable<Uint8Array>;
+}
+
+/**
+ * One entry read straight from a file that serializeCacheDocument wrote, without parsing the others
+ * (nor holding the whole file in memory), so that a hit costs about the same with ten thousand
+ * unrelated entries as with one. The layout makes this exact: each key of "entries" starts a line
+ * indented by two spaces, and its flat object ends at the next line that is two spaces and `}`; JSON
+ * strings cannot hold a raw newline, so neither line can occur inside a value. Undefined when the file
+ * is not such a file, whole (truncated, foreign, an entry that does not parse): the caller then
+ * parses everything and reports what is wrong.
+ */
+export function findSerializedEntry(
+  file: SerializedFile,
+  key: string,
+): { readonly entry: CacheEntry | undefined } | undefined {
+  if (!Buffer.from(file.head).subarray(0, SERIALIZED_HEAD.length).equals(SERIALIZED_HEAD)) return undefined;
+  const tail = Buffer.from(file.tail);
+  if (!SERIALIZED_TAILS.some((end) => tail.subarray(Math.max(0, tail.length - end.length)).equals(end)))
+    return undefined;
+  const marker = Buffer.from(`\n  ${JSON.stringify(key)}: {\n`);
+  let unsearched = Buffer.alloc(0); // the end of what was read, where a marker may have begun
+  let entry: Buffer | undefined; // from the entry's opening brace on, once the marker was found
+  for (const chunk of file.chunks) {
+    if (entry === undefined) {
+      const window = Buffer.concat([unsearched, chunk]);
+      const at = window.indexOf(marker);
+      if (at === -1) {
+        unsearched = window.subarray(Math.max(0, window.length - marker.length + 1));
+        continue;
+      }
+      entry = window.subarray(at + marker.length - 2);
+    } else {
+      entry = Buffer.concat([entry, chunk]);
+    }
+    const end = entry.indexOf(ENTRY_END);
+    if (end !== -1) return parseEntry(entry.subarray(0, end + ENTRY_END.length));
+  }
+  return entry === undefined ? { entry: undefined } : undefined;
+}
+
+function parseEntry(bytes: Buffer): { readonly entry: CacheEntry | undefined } | undefined {
+  try {
+    return { entry: toCacheEntry(JSON.parse(bytes.toString("utf8"))) };
+  } catch {
+    return undefined;
+  }
+}
+
+const SERIALIZED_HEAD = Buffer.from('{\n "kcc": 1,\n "entries": {');
+const SERIALIZED_TAILS = [Buffer.from("\n  }\n }\n}\n"), Buffer.from('"entries": {}\n}\n')];
+/** Enough of the file's start and end for findSerializedEntry to recognise it. */
+export const SERIALIZED_EDGE_BYTES = 32;
+const ENTRY_END = Buffer.from("\n  }");
+
+/** The file's text: indented by one space per level, which readSerializedEntry relies on. */
 export function serializeCacheDocument(document: CacheDocument): string {
   return `${JSON.stringify({ kcc: 1, entries: Object.fromEntries(document.entries) }, null, 1)}\n`;
 }

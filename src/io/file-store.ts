@@ -1,8 +1,10 @@
-import { closeSync, fchmodSync, mkdirSync, readFileSync } from "node:fs";
+import { closeSync, fchmodSync, fstatSync, mkdirSync, readFileSync, readSync } from "node:fs";
 import type { CacheEntry } from "../core/cache-entry.js";
 import {
   EMPTY_DOCUMENT,
   parseCacheDocument,
+  findSerializedEntry,
+  SERIALIZED_EDGE_BYTES,
   serializeCacheDocument,
   withEntry,
   type CacheDocument,
@@ -95,6 +97,8 @@ export function createFileStore(options: FileStoreOptions): FileStore {
     location: path,
     lockDirectory: location.locks,
     get: (key) => {
+      const quick = readOneEntry(location, options.uid, key);
+      if (quick !== undefined) return Promise.resolve(quick.entry);
       const result = read();
       if (result.kind === "distrust") {
         warn(`${result.why}; credentials are not cached`);
@@ -114,6 +118,59 @@ export function createFileStore(options: FileStoreOptions): FileStore {
     read,
     replaceDocument,
   };
+}
+
+/**
+ * A hit's read: the one entry, without parsing the rest of the file (core/cache-document.ts says when
+ * that is exact), in chunks through one small buffer: reading a large file whole costs more than
+ * scanning it. Undefined whenever anything needs the full read's judgement: a missing, foreign,
+ * damaged or untrusted file, or one to tighten.
+ */
+function readOneEntry(
+  location: CacheLocation,
+  uid: number | undefined,
+  key: string,
+): { readonly entry: CacheEntry | undefined } | undefined {
+  const opened = openRegularFile(location.file);
+  const { fd } = opened;
+  if (fd === undefined) return undefined;
+  try {
+    const verdict = judgeCacheFile(opened.facts, uid);
+    if (verdict.kind !== "use" || verdict.tighten) return undefined;
+    // The file is only ever replaced by a rename, never changed in place: its size holds while open.
+    const { size } = fstatSync(fd);
+    const edge = Math.min(size, SERIALIZED_EDGE_BYTES);
+    return findSerializedEntry(
+      {
+        head: readAt(fd, 0, edge),
+        tail: readAt(fd, size - edge, edge),
+        chunks: chunksOf(fd, size),
+      },
+      key,
+    );
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const CHUNK_BYTES = 256 * 1024;
+
+function* chunksOf(fd: number, size: number): Generator<Uint8Array> {
+  const buffer = Buffer.allocUnsafe(Math.min(size, CHUNK_BYTES));
+  for (let position = 0; position < size;) {
+    const read = readSync(fd, buffer, 0, Math.min(buffer.length, size - position), position);
+    if (read === 0) return;
+    position += read;
+    yield buffer.subarray(0, read);
+  }
+}
+
+function readAt(fd: number, position: number, length: number): Uint8Array {
+  const buffer = Buffer.alloc(length);
+  const read = readSync(fd, buffer, 0, length, position);
+  return buffer.subarray(0, read);
 }
 
 function readCacheFile(location: CacheLocation, uid: number | undefined): FileRead {
