@@ -1,17 +1,17 @@
 import { closeSync, openSync, readFileSync, readlinkSync, writeSync } from "node:fs";
-import { parseCallerIdentity, type CallerIdentity } from "../core/rejection.js";
+import { parseCallerIdentity, type CallerIdentity } from "../core/caller-identity.js";
 import { processStartTime } from "./process-identity.js";
 import { NO_FOLLOW_READ, NO_FOLLOW_WRITE } from "./private-path.js";
 
 /**
- * The process that ran kcc-cache (kubectl), where the OS tells cheaply: Linux's /proc. Elsewhere
- * undefined, and rejected-credential detection is off.
+ * Who runs under a PID, where the OS tells cheaply: Linux's /proc. Elsewhere undefined, and
+ * rejected-credential detection is off. The real Runtime's process table.
  */
-export function readCaller(ppid: number): CallerIdentity | undefined {
-  const start = processStartTime(ppid);
+export function identifyProcess(pid: number): CallerIdentity | undefined {
+  const start = processStartTime(pid);
   if (start === undefined) return undefined;
   try {
-    return { pid: ppid, start, exe: readlinkSync(`/proc/${ppid}/exe`) };
+    return { pid, start, exe: readlinkSync(`/proc/${pid}/exe`) };
   } catch {
     return undefined;
   }
