@@ -10,15 +10,11 @@ export interface CallerIdentity {
   readonly exe: string;
 }
 
-/** The marker kcc-cache wrote after serving someone; anything else reads as "nobody". */
-export function parseCallerIdentity(text: string | undefined): CallerIdentity | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const value = JSON.parse(text) as Partial<Record<keyof CallerIdentity, unknown>>;
-    const { pid, start, exe } = value;
-    if (typeof pid !== "number" || typeof start !== "string" || typeof exe !== "string") return undefined;
-    return { pid, start, exe };
-  } catch {
-    return undefined;
-  }
+/**
+ * One line of a key's served log: this caller was given the entry stored at `storedAtMs`. A log of
+ * lines, appended to by every hit, and not one "last served" record: with parallel kubectls, the
+ * one whose credential was rejected is rarely the last one served. Holds no secret.
+ */
+export function servedLine(caller: CallerIdentity, storedAtMs: number): string {
+  return `${JSON.stringify({ pid: caller.pid, start: caller.start, exe: caller.exe, storedAtMs })}\n`;
 }

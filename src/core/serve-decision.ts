@@ -1,4 +1,4 @@
-import type { CallerIdentity } from "./caller-identity.js";
+import { servedLine, type CallerIdentity } from "./caller-identity.js";
 import type { CacheConfig } from "./config.js";
 import type { CacheEntry } from "./cache-entry.js";
 import { formatDuration } from "./duration.js";
@@ -29,8 +29,8 @@ export type ServePolicy = Pick<CacheConfig, "refreshMarginMs" | "backgroundRefre
 export interface CallerFacts {
   /** The process that ran kcc-cache (kubectl); undefined where the OS does not tell cheaply. */
   readonly current: CallerIdentity | undefined;
-  /** Whom this key's credential was last served to, from the marker beside the cache. */
-  readonly lastServed: CallerIdentity | undefined;
+  /** The key's served log (lines of `servedLine`) as read beside the cache; undefined when there is none. */
+  readonly servedLog: string | undefined;
 }
 
 /**
@@ -43,7 +43,7 @@ export function tracksCaller(policy: Pick<ServePolicy, "selfHeal">, fromClientGo
 }
 
 export function decideServe(
-  entry: Pick<CacheEntry, "expiresAtMs"> | undefined,
+  entry: Pick<CacheEntry, "expiresAtMs" | "storedAtMs"> | undefined,
   nowMs: number,
   policy: ServePolicy,
   caller: CallerFacts | undefined,
@@ -52,8 +52,9 @@ export function decideServe(
   const servedForMs = entry.expiresAtMs - policy.refreshMarginMs - nowMs;
   if (servedForMs <= 0)
     return { kind: "miss", reason: entry.expiresAtMs <= nowMs ? "expired" : "within-margin" };
-  if (policy.selfHeal && caller !== undefined && isSameCaller(caller.lastServed, caller.current)) {
-    return { kind: "rejected", pid: caller.current.pid, servedForMs };
+  const current = caller?.current;
+  if (policy.selfHeal && current !== undefined && wasServed(caller?.servedLog, current, entry.storedAtMs)) {
+    return { kind: "rejected", pid: current.pid, servedForMs };
   }
   if (policy.backgroundRefreshMs <= 0) return { kind: "hit", servedForMs };
   // The window includes its first instant: `servedForMs === backgroundRefreshMs` refreshes.
@@ -93,10 +94,13 @@ export function describeServeDecision(decision: ServeDecision, policy: ServePoli
   }
 }
 
-function isSameCaller(
-  previous: CallerIdentity | undefined,
-  current: CallerIdentity | undefined,
-): current is CallerIdentity {
-  if (previous === undefined || current === undefined) return false;
-  return previous.pid === current.pid && previous.start === current.start && previous.exe === current.exe;
+/**
+ * This very process (PID, start time, executable) was given this very entry. A caller given an older
+ * entry asking again is served the newer one: another kcc-cache has already replaced what was
+ * rejected. A torn line (a crash mid-append) matches nothing, which only costs one detection.
+ */
+function wasServed(log: string | undefined, caller: CallerIdentity, storedAtMs: number): boolean {
+  if (log === undefined) return false;
+  const line = servedLine(caller, storedAtMs);
+  return log.startsWith(line) || log.includes(`\n${line}`);
 }

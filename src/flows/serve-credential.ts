@@ -1,11 +1,10 @@
-import { join } from "node:path";
 import type { CacheEntry } from "../core/cache-entry.js";
-import type { CallerIdentity } from "../core/caller-identity.js";
+import { servedLine, type CallerIdentity } from "../core/caller-identity.js";
 import { buildCacheKey, keyDigest } from "../core/cache-key.js";
 import { readCacheConfig } from "../core/config.js";
 import { parseExecInfo } from "../core/exec-info.js";
 import { decideServe, describeServeDecision, tracksCaller } from "../core/serve-decision.js";
-import { readLastServed, writeLastServed } from "../io/caller.js";
+import { readServedLog, recordServed, servedLogPath } from "../io/caller.js";
 import { createDebugLog } from "../io/debug-log.js";
 import { openStore } from "./open-store.js";
 import type { Runtime } from "./runtime.js";
@@ -15,10 +14,10 @@ export interface ServeRequest {
   readonly args: readonly string[];
 }
 
-/** Who is asking, and where to note that they were served (see src/core/serve-decision.ts). */
+/** Who is asking, and the served log where each credential they are given is noted (src/core/serve-decision.ts). */
 export interface CallerRecord {
   readonly caller: CallerIdentity;
-  readonly markerPath: string;
+  readonly logPath: string;
 }
 
 /**
@@ -46,15 +45,16 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
   const record: CallerRecord | undefined =
     caller === undefined || store.lockDirectory === undefined
       ? undefined
-      : { caller, markerPath: join(store.lockDirectory, `${keyDigest(key)}.served`) };
+      : { caller, logPath: servedLogPath(store.lockDirectory, keyDigest(key)) };
   const entry = await store.get(key);
   const decision = decideServe(
     entry,
     runtime.now(),
     config,
-    record === undefined
+    // The log matters only to a fresh entry; a miss does not read it.
+    record === undefined || entry === undefined
       ? undefined
-      : { current: record.caller, lastServed: readLastServed(record.markerPath) },
+      : { current: record.caller, servedLog: readServedLog(record.logPath) },
   );
   if (entry !== undefined) {
     debug(`entry: expires ${new Date(entry.expiresAtMs).toISOString()} (${entry.expirySource})`);
@@ -62,7 +62,7 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
   debug(describeServeDecision(decision, config));
   if (entry !== undefined && (decision.kind === "hit" || decision.kind === "hit-and-refresh")) {
     runtime.stdout(entry.credential);
-    if (record !== undefined) writeLastServed(record.markerPath, record.caller);
+    if (record !== undefined) recordServed(record.logPath, servedLine(record.caller, entry.storedAtMs));
     return 0;
   }
   const rejected: CacheEntry | undefined = decision.kind === "rejected" ? entry : undefined;

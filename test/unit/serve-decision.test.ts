@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { CallerIdentity } from "../../src/core/caller-identity.js";
+import { servedLine, type CallerIdentity } from "../../src/core/caller-identity.js";
 import {
   decideServe,
   describeServeDecision,
@@ -22,16 +22,25 @@ const noHeal: ServePolicy = { ...on, selfHeal: false };
 const noMargin: ServePolicy = { ...on, refreshMarginMs: 0 };
 const bigWindow: ServePolicy = { ...on, backgroundRefreshMs: HOUR };
 
+const STORED = now - 10 * MIN;
 const kubectl: CallerIdentity = { pid: 4242, start: "123456", exe: "/opt/kubectl/bin/kubectl" };
-const again: CallerFacts = { current: kubectl, lastServed: { ...kubectl } };
-const other: CallerFacts = { current: kubectl, lastServed: { ...kubectl, pid: 4243 } };
-const reusedPid: CallerFacts = { current: kubectl, lastServed: { ...kubectl, start: "99" } };
-const dispatcher: CallerFacts = { current: kubectl, lastServed: { ...kubectl, exe: "/usr/bin/kubectl" } };
-const firstCall: CallerFacts = { current: kubectl, lastServed: undefined };
-const unknownCaller: CallerFacts = { current: undefined, lastServed: kubectl };
+const log = (...lines: [CallerIdentity, number][]): string =>
+  lines.map(([caller, storedAtMs]) => servedLine(caller, storedAtMs)).join("");
+const facts = (servedLog: string | undefined): CallerFacts => ({ current: kubectl, servedLog });
+const pid = (n: number): CallerIdentity => ({ ...kubectl, pid: n });
+const again = facts(log([kubectl, STORED]));
+const againAmongMany = facts(log([pid(1), STORED], [kubectl, STORED], [pid(2), STORED], [pid(3), STORED]));
+const givenOlderEntry = facts(log([kubectl, STORED - MIN], [pid(1), STORED]));
+const other = facts(log([pid(4243), STORED]));
+const reusedPid = facts(log([{ ...kubectl, start: "99" }, STORED]));
+const dispatcher = facts(log([{ ...kubectl, exe: "/usr/bin/kubectl" }, STORED]));
+const tornLine = facts(`{"pid":1,"sta${log([kubectl, STORED])}`);
+const firstCall = facts(undefined);
+const unknownCaller: CallerFacts = { current: undefined, servedLog: log([kubectl, STORED]) };
 
 // An entry expiring `left` ms from now is served for `left - margin` more.
-const at = (left: number): { expiresAtMs: number } => ({ expiresAtMs: now + left });
+type Entry = { expiresAtMs: number; storedAtMs: number };
+const at = (left: number): Entry => ({ expiresAtMs: now + left, storedAtMs: STORED });
 const hit = (servedForMs: number, refreshInMs?: number): ServeDecision =>
   refreshInMs === undefined ? { kind: "hit", servedForMs } : { kind: "hit", servedForMs, refreshInMs };
 const refresh = (servedForMs: number): ServeDecision => ({ kind: "hit-and-refresh", servedForMs });
@@ -44,13 +53,7 @@ const miss = (reason: "no-entry" | "within-margin" | "expired"): ServeDecision =
 const farHit = hit(HOUR - margin, HOUR - margin - window);
 
 test("decideServe: every outcome, and both sides of every boundary", () => {
-  type Row = [
-    string,
-    { expiresAtMs: number } | undefined,
-    ServePolicy,
-    CallerFacts | undefined,
-    ServeDecision,
-  ];
+  type Row = [string, Entry | undefined, ServePolicy, CallerFacts | undefined, ServeDecision];
   const cases: Row[] = [
     ["no entry", undefined, on, undefined, miss("no-entry")],
     ["no entry, same caller", undefined, on, again, miss("no-entry")],
@@ -75,6 +78,9 @@ test("decideServe: every outcome, and both sides of every boundary", () => {
     ["same process again, 1 ms before the margin", at(margin + 1), on, again, rejected(1)],
     ["same process again, self-heal off", at(HOUR), noHeal, again, farHit],
     ["same process again, self-heal off, in the window", at(margin + MIN), noHeal, again, refresh(MIN)],
+    ["same process again, among parallel callers", at(HOUR), on, againAmongMany, rejected(HOUR - margin)],
+    ["same process, given an older entry", at(HOUR), on, givenOlderEntry, farHit],
+    ["same process, its line torn", at(HOUR), on, tornLine, farHit],
     ["another process", at(HOUR), on, other, farHit],
     ["a reused PID (another start time)", at(HOUR), on, reusedPid, farHit],
     ["gcloud's dispatcher exec'ing kubectl", at(HOUR), on, dispatcher, farHit],
