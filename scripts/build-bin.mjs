@@ -51,7 +51,7 @@ for (const target of targets) {
   const shim = addonShim(target.addon);
   for (const command of COMMANDS) {
     const file = `${command}-${target.name}${target.exe ?? ""}`;
-    await compile(join(root, "src", "cli", `${command}.ts`), target.bun, join(out, file), shim);
+    await compile(join(root, "src", "cli", `${command}-main.ts`), target.bun, join(out, file), shim);
     built.push(file);
   }
 }

@@ -8,7 +8,8 @@ import { basename, dirname, relative, resolve } from "node:path";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
-const commands = ["kcc-cache", "kcc-injector"].filter((name) => existsSync(`src/cli/${name}.ts`));
+// Each command's entry is src/cli/<command>-main.ts (the self-running line); <command>.ts is its function.
+const commands = ["kcc-cache", "kcc-injector"].filter((name) => existsSync(`src/cli/${name}-main.ts`));
 
 // Only our own bundles: dist/ also holds the standalone binaries (dist/bin) and releases (dist/release),
 // which `npm pack`'s prepack build must not wipe.
@@ -67,6 +68,6 @@ function chunkName(source) {
 }
 
 for (const name of commands) {
-  await bundle(`src/cli/${name}.ts`, `${name}.cjs`, true);
+  await bundle(`src/cli/${name}-main.ts`, `${name}.cjs`, true);
   chmodSync(`dist/${name}.cjs`, 0o755);
 }

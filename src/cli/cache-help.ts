@@ -29,5 +29,10 @@ Environment:
                                             built-in identity variables of aws, gcloud, az
                                             (KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_REGION,AWS_VAULT)
   KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT        wait at most this long for a parallel refresh (60s)
+  KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH  this long before the refresh margin, serve the
+                                            credential and refresh it in the background (5m;
+                                            0 turns it off)
+  KUBE_CREDENTIAL_CACHE_SELF_HEAL           0/false/no/off: never take the same kubectl process
+                                            asking again as a rejected credential (on)
   KUBE_CREDENTIAL_CACHE_DEBUG               1/true/yes/on: explain decisions on stderr
 `;

@@ -1,13 +1,15 @@
-import { homedir } from "node:os";
 import { isDebug } from "../core/config.js";
 import { serveCredential } from "../flows/serve-credential.js";
 import type { Runtime } from "../flows/runtime.js";
-import { writeStderr, writeStdout } from "../io/stdio.js";
 import { parseCacheArgv } from "./cache-argv.js";
 import { reportError } from "./report-error.js";
 
 declare const KCC_VERSION: string;
 
+/**
+ * kcc-cache as a function of its arguments and the outside world, with no effect at import:
+ * src/cli/kcc-cache-main.ts runs it as the command, tests call it in-process with a Runtime of their own.
+ */
 export async function runCache(argv: readonly string[], runtime: Runtime): Promise<number> {
   try {
     const command = parseCacheArgv(argv);
@@ -30,15 +32,3 @@ export async function runCache(argv: readonly string[], runtime: Runtime): Promi
     return reportError("kcc-cache", error, runtime.stderr, isDebug(runtime.env));
   }
 }
-
-const runtime: Runtime = {
-  env: process.env,
-  now: Date.now,
-  platform: { os: process.platform, homedir: homedir(), env: process.env },
-  parentPid: process.ppid,
-  uid: process.getuid?.(),
-  stdout: writeStdout,
-  stderr: writeStderr,
-};
-
-void runCache(process.argv.slice(2), runtime).then((code) => process.exit(code));

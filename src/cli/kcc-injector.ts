@@ -1,12 +1,11 @@
-import { homedir } from "node:os";
 import { isDebug } from "../core/config.js";
 import type { InjectorRuntime } from "../flows/edit-kubeconfig.js";
-import { writeStderr, writeStdout } from "../io/stdio.js";
 import { parseInjectorArgv } from "./injector-argv.js";
 import { reportError } from "./report-error.js";
 
 declare const KCC_VERSION: string;
 
+/** kcc-injector as a function, with no effect at import (src/cli/kcc-injector-main.ts runs it). */
 export async function runInjector(argv: readonly string[], runtime: InjectorRuntime): Promise<number> {
   try {
     const command = parseInjectorArgv(argv);
@@ -24,13 +23,3 @@ export async function runInjector(argv: readonly string[], runtime: InjectorRunt
     return reportError("kcc-injector", error, runtime.stderr, isDebug(runtime.env));
   }
 }
-
-const runtime: InjectorRuntime = {
-  env: process.env,
-  cwd: process.cwd(),
-  home: homedir(),
-  stdout: writeStdout,
-  stderr: writeStderr,
-};
-
-void runInjector(process.argv.slice(2), runtime).then((code) => process.exit(code));

@@ -15,6 +15,10 @@ export interface CacheConfig {
   readonly noExpiryThresholdMs: number;
   readonly cacheKeyEnvList: readonly string[];
   readonly lockTimeoutMs: number;
+  /** How long before the refresh margin a served credential also starts a background refresh; 0 is off. */
+  readonly backgroundRefreshMs: number;
+  /** Whether the same process asking again for a fresh credential counts as a rejection (docs/serve-decision.md). */
+  readonly selfHeal: boolean;
   readonly debug: boolean;
 }
 
@@ -26,6 +30,8 @@ export const ENV = {
   noExpiryThreshold: "KUBE_CREDENTIAL_CACHE_NO_EXPIRY_THRESHOLD",
   cacheKeyEnvList: "KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST",
   lockTimeout: "KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT",
+  backgroundRefresh: "KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH",
+  selfHeal: "KUBE_CREDENTIAL_CACHE_SELF_HEAL",
   debug: "KUBE_CREDENTIAL_CACHE_DEBUG",
   user: "KUBE_CREDENTIAL_CACHE_USER",
 } as const;
@@ -39,6 +45,14 @@ export const DEFAULT_CACHEKEY_ENV_LIST: readonly string[] = [
 ];
 
 const TRUTHY = new Set(["1", "true", "yes", "on"]);
+const FALSY = new Set(["0", "false", "no", "off"]);
+
+/**
+ * The last 5 minutes before the refresh margin: an EKS token (printed with 14 minutes to run) is then
+ * served plainly for 8.5 minutes and refreshed ahead on any call in the next 5; hour-long GKE and
+ * Azure tokens spend 54.5 minutes or more as plain hits (docs/serve-decision.md).
+ */
+export const DEFAULT_BACKGROUND_REFRESH_MS = 5 * 60_000;
 
 /**
  * Reads every KUBE_CREDENTIAL_CACHE_* setting. An empty variable counts as unset, as in the
@@ -53,12 +67,24 @@ export function readCacheConfig(env: Env): CacheConfig {
     noExpiryThresholdMs: readDuration(env, ENV.noExpiryThreshold, 86_400_000),
     cacheKeyEnvList: readEnvList(env[ENV.cacheKeyEnvList]),
     lockTimeoutMs: readDuration(env, ENV.lockTimeout, 60_000),
+    backgroundRefreshMs: readDuration(env, ENV.backgroundRefresh, DEFAULT_BACKGROUND_REFRESH_MS),
+    selfHeal: readSwitch(env, ENV.selfHeal, true),
     debug: isDebug(env),
   };
 }
 
 export function isDebug(env: Env): boolean {
   return TRUTHY.has((env[ENV.debug] ?? "").trim().toLowerCase());
+}
+
+/** An on/off variable that, unlike the debug switch, changes behaviour: a typo is an error, not "off". */
+function readSwitch(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = raw.trim().toLowerCase();
+  if (TRUTHY.has(value)) return true;
+  if (FALSY.has(value)) return false;
+  throw new ConfigError(`${name}=${JSON.stringify(raw)} is not valid: use 1/true/yes/on or 0/false/no/off`);
 }
 
 function readBackend(env: Env): BackendChoice {

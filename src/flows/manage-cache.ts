@@ -40,7 +40,7 @@ export async function manageCache(
   version: string,
 ): Promise<number> {
   const config = readCacheConfig(runtime.env);
-  const debug = createDebugLog(config.debug, runtime.now(), runtime.now);
+  const debug = createDebugLog(config.debug, runtime.now(), runtime.now, runtime.stderr);
   const place = checkCacheLocation(cacheLocation(config, runtime), runtime.uid);
   const decision: StoreDecision =
     place.kind === "ok"

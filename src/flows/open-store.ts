@@ -23,7 +23,7 @@ const FILE_LOCK_TIMEOUT_MS = 5_000;
 export const KEYRING_PROBE_TIMEOUT_MS = 2_000;
 
 export function cacheLocation(config: CacheConfig, runtime: Runtime): CacheLocation {
-  return resolveCacheLocation(config.cacheFile, runtime.platform);
+  return resolveCacheLocation(config.cacheFile, { ...runtime.platform, env: runtime.env });
 }
 
 /**

@@ -17,7 +17,8 @@ import { runPlugin } from "../io/plugin.js";
 import { trapSignals, type SignalTrap } from "../io/signals.js";
 import { warn, type Runtime } from "./runtime.js";
 import type { CallerRecord, ServeRequest } from "./serve-credential.js";
-import { writeLastServed } from "../io/caller.js";
+import { forgetServed, recordServed } from "../io/caller.js";
+import { servedLine } from "../core/caller-identity.js";
 
 export interface RefreshContext {
   readonly request: ServeRequest;
@@ -61,7 +62,9 @@ async function refreshUnderLock(context: RefreshContext, signals: SignalTrap): P
   };
   const serve = (entry: CacheEntry): number => {
     runtime.stdout(entry.credential);
-    if (context.record !== undefined) writeLastServed(context.record.markerPath, context.record.caller);
+    if (context.record !== undefined) {
+      recordServed(context.record.logPath, servedLine(context.record.caller, entry.storedAtMs));
+    }
     return 0;
   };
   const waitStart = runtime.now();
@@ -163,6 +166,8 @@ async function runAndStore(
   if (lifetime.cacheable) {
     debug(`store: until ${new Date(lifetime.expiresAtMs).toISOString()} (${lifetime.why})`);
     try {
+      // First, so that every line written after the new entry is in place is about the new entry.
+      if (store.lockDirectory !== undefined) forgetServed(store.lockDirectory, keyDigest(key));
       await store.put(key, entry, now);
     } catch (error) {
       warn(runtime, `credential not cached: ${errorSummary(error)}`);

@@ -1,15 +1,20 @@
+import type { CallerIdentity } from "../core/caller-identity.js";
 import type { Env } from "../core/config.js";
-import type { Platform } from "../core/cache-path.js";
 
-/** Everything a flow may know of the outside world, handed in by the entry point (tests pass their own). */
+/**
+ * Everything a flow may know of the outside world, handed in by the entry point (tests pass their
+ * own): the flows never read `process` or the clock themselves.
+ */
 export interface Runtime {
   readonly env: Env;
   readonly now: () => number;
-  readonly platform: Platform;
+  readonly platform: { readonly os: NodeJS.Platform; readonly homedir: string };
   /** The process that ran kcc-cache: kubectl, when it runs a credential plugin. */
   readonly parentPid: number;
   /** The user kcc-cache runs as (undefined where the OS has no uids): whose files it may trust. */
   readonly uid: number | undefined;
+  /** The process table: who runs under a PID now (undefined where the OS does not tell cheaply). */
+  readonly identifyProcess: (pid: number) => CallerIdentity | undefined;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
 }

@@ -1,12 +1,10 @@
-import { join } from "node:path";
 import type { CacheEntry } from "../core/cache-entry.js";
+import { servedLine, type CallerIdentity } from "../core/caller-identity.js";
 import { buildCacheKey, keyDigest } from "../core/cache-key.js";
 import { readCacheConfig } from "../core/config.js";
-import { formatDuration } from "../core/duration.js";
 import { parseExecInfo } from "../core/exec-info.js";
-import { isFresh } from "../core/freshness.js";
-import { isSameCaller, type CallerIdentity } from "../core/rejection.js";
-import { readCaller, readLastServed, writeLastServed } from "../io/caller.js";
+import { decideServe, describeServeDecision, tracksCaller } from "../core/serve-decision.js";
+import { readServedLog, recordServed, servedLogPath } from "../io/caller.js";
 import { createDebugLog } from "../io/debug-log.js";
 import { openStore } from "./open-store.js";
 import type { Runtime } from "./runtime.js";
@@ -16,20 +14,21 @@ export interface ServeRequest {
   readonly args: readonly string[];
 }
 
-/** Who is asking, and where to note that they were served (see src/core/rejection.ts). */
+/** Who is asking, and the served log where each credential they are given is noted (src/core/serve-decision.ts). */
 export interface CallerRecord {
   readonly caller: CallerIdentity;
-  readonly markerPath: string;
+  readonly logPath: string;
 }
 
 /**
  * kcc-cache's job: print a fresh cached credential, or refresh it through the plugin. This module is
- * the cache-hit path, run on every kubectl call: it imports only what a hit needs, and loads the
- * refresh machinery (plugin, locks, validation, YAML) only on a miss.
+ * the cache-hit path, run on every kubectl call: it reads the facts, lets the core decide
+ * (src/core/serve-decision.ts), and acts; it imports only what a hit needs, and loads the refresh
+ * machinery (plugin, locks, validation, YAML) only on a miss.
  */
 export async function serveCredential(request: ServeRequest, runtime: Runtime): Promise<number> {
   const config = readCacheConfig(runtime.env);
-  const debug = createDebugLog(config.debug, runtime.now(), runtime.now);
+  const debug = createDebugLog(config.debug, runtime.now(), runtime.now, runtime.stderr);
   const execInfo = parseExecInfo(runtime.env["KUBERNETES_EXEC_INFO"]);
   const key = buildCacheKey({
     command: request.command,
@@ -40,37 +39,33 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
   });
   debug(`key: ${key}`);
   const store = await openStore(config, runtime, debug);
-  // Only client-go sets KUBERNETES_EXEC_INFO; a script calling kcc-cache repeatedly is not retrying.
-  const caller = execInfo === undefined ? undefined : readCaller(runtime.parentPid);
-  const record =
+  const caller = tracksCaller(config, execInfo !== undefined)
+    ? runtime.identifyProcess(runtime.parentPid)
+    : undefined;
+  const record: CallerRecord | undefined =
     caller === undefined || store.lockDirectory === undefined
       ? undefined
-      : { caller, markerPath: join(store.lockDirectory, `${keyDigest(key)}.served`) };
+      : { caller, logPath: servedLogPath(store.lockDirectory, keyDigest(key)) };
   const entry = await store.get(key);
-  const now = runtime.now();
-  let rejected: CacheEntry | undefined;
-  if (entry !== undefined && isFresh(entry.expiresAtMs, now, config.refreshMarginMs)) {
-    if (record === undefined || !isSameCaller(readLastServed(record.markerPath), record.caller)) {
-      debug(
-        `hit: expires ${new Date(entry.expiresAtMs).toISOString()} (${entry.expirySource}); ` +
-          `served for ${formatDuration(entry.expiresAtMs - config.refreshMarginMs - now)} more`,
-      );
-      runtime.stdout(entry.credential);
-      if (record !== undefined) writeLastServed(record.markerPath, record.caller);
-      return 0;
-    }
-    rejected = entry;
-    debug(
-      `rejected: the same process (pid ${record.caller.pid}) asked again while its credential is valid, ` +
-        "which client-go does after a 401; refreshing",
-    );
-  } else {
-    debug(
-      entry === undefined
-        ? "miss: no entry"
-        : `miss: entry expires ${new Date(entry.expiresAtMs).toISOString()}, within the ${formatDuration(config.refreshMarginMs)} refresh margin`,
-    );
+  const decision = decideServe(
+    entry,
+    runtime.now(),
+    config,
+    // The log matters only to a fresh entry; a miss does not read it.
+    record === undefined || entry === undefined
+      ? undefined
+      : { current: record.caller, servedLog: readServedLog(record.logPath) },
+  );
+  if (entry !== undefined) {
+    debug(`entry: expires ${new Date(entry.expiresAtMs).toISOString()} (${entry.expirySource})`);
   }
+  debug(describeServeDecision(decision, config));
+  if (entry !== undefined && (decision.kind === "hit" || decision.kind === "hit-and-refresh")) {
+    runtime.stdout(entry.credential);
+    if (record !== undefined) recordServed(record.logPath, servedLine(record.caller, entry.storedAtMs));
+    return 0;
+  }
+  const rejected: CacheEntry | undefined = decision.kind === "rejected" ? entry : undefined;
   const { refreshCredential } = await import("./refresh-credential.js");
   return refreshCredential({ request, key, config, execInfo, store, runtime, debug, record, rejected });
 }

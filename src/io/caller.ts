@@ -1,29 +1,52 @@
-import { closeSync, openSync, readFileSync, readlinkSync, writeSync } from "node:fs";
-import { parseCallerIdentity, type CallerIdentity } from "../core/rejection.js";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { join } from "node:path";
+import type { CallerIdentity } from "../core/caller-identity.js";
 import { processStartTime } from "./process-identity.js";
-import { NO_FOLLOW_READ, NO_FOLLOW_WRITE } from "./private-path.js";
+import { NO_FOLLOW_READ } from "./private-path.js";
+
+const APPEND =
+  constants.O_WRONLY |
+  constants.O_CREAT |
+  constants.O_APPEND |
+  (constants.O_NOFOLLOW ?? 0) |
+  (constants.O_NONBLOCK ?? 0);
+/**
+ * Past this the log starts again: ~2,000 callers of one credential (one kubectl call every ~0.4 s for
+ * an EKS token's life). A caller whose line went with it is served a rejected credential once more.
+ */
+const SERVED_LOG_LIMIT = 256 * 1024;
 
 /**
- * The process that ran kcc-cache (kubectl), where the OS tells cheaply: Linux's /proc. Elsewhere
- * undefined, and rejected-credential detection is off.
+ * Who runs under a PID, where the OS tells cheaply: Linux's /proc. Elsewhere undefined, and
+ * rejected-credential detection is off. The real Runtime's process table.
  */
-export function readCaller(ppid: number): CallerIdentity | undefined {
-  const start = processStartTime(ppid);
+export function identifyProcess(pid: number): CallerIdentity | undefined {
+  const start = processStartTime(pid);
   if (start === undefined) return undefined;
   try {
-    return { pid: ppid, start, exe: readlinkSync(`/proc/${ppid}/exe`) };
+    return { pid, start, exe: readlinkSync(`/proc/${pid}/exe`) };
   } catch {
     return undefined;
   }
 }
 
-/** Who was last given the credential for a key. Holds no secret: PID, start time and a path. */
-export function readLastServed(markerPath: string): CallerIdentity | undefined {
+/** A key's served log (src/core/caller-identity.ts), or undefined. Holds no secret: PIDs, start times, paths. */
+export function readServedLog(path: string): string | undefined {
   let fd: number | undefined;
   try {
-    // A link or a FIFO in the marker's place is never followed or waited on.
-    fd = openSync(markerPath, NO_FOLLOW_READ);
-    return parseCallerIdentity(readFileSync(fd, "utf8"));
+    // A link or a FIFO in the log's place is never followed or waited on.
+    fd = openSync(path, NO_FOLLOW_READ);
+    return readFileSync(fd, "utf8");
   } catch {
     return undefined;
   } finally {
@@ -32,18 +55,38 @@ export function readLastServed(markerPath: string): CallerIdentity | undefined {
 }
 
 /**
- * Written on every hit, so not atomically (an fsync would cost the hit milliseconds): a torn marker
- * only reads as "nobody", which is what a missing one says. Never through a link: a planted one
- * would make the user overwrite a file of their own.
+ * Appended on every hit, without a lock or an fsync (either would cost the hit milliseconds): one
+ * small O_APPEND write per caller, so parallel callers never overwrite each other's line. Never
+ * through a link: a planted one would make the user write to a file of their own.
  */
-export function writeLastServed(markerPath: string, caller: CallerIdentity): void {
+export function recordServed(path: string, line: string): void {
   let fd: number | undefined;
   try {
-    fd = openSync(markerPath, NO_FOLLOW_WRITE, 0o600);
-    writeSync(fd, JSON.stringify(caller));
+    fd = openSync(path, APPEND, 0o600);
+    if (fstatSync(fd).size > SERVED_LOG_LIMIT) ftruncateSync(fd, 0);
+    writeSync(fd, line);
   } catch {
     // Only an aid to recognise a rejected credential; the credential is served regardless.
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Where a key's served log lives: beside its refresh lock (`digest` is the key's digest). */
+export function servedLogPath(lockDirectory: string, digest: string): string {
+  return join(lockDirectory, `${digest}.callers`);
+}
+
+/**
+ * Before a new entry is stored: lines about the entries it replaces can never match again. Also
+ * removes the single-caller marker earlier versions kept (`<digest>.served`).
+ */
+export function forgetServed(lockDirectory: string, digest: string): void {
+  for (const path of [servedLogPath(lockDirectory, digest), join(lockDirectory, `${digest}.served`)]) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Missing already: stale lines only cost a little reading.
+    }
   }
 }

@@ -1,14 +1,18 @@
-import { writeStderr } from "./stdio.js";
-
 export type DebugLog = (message: string) => void;
 
 /**
  * KUBE_CREDENTIAL_CACHE_DEBUG output: one stderr line per decision with the time since start.
- * Callers pass keys, store names and expiry times only: never a credential.
+ * Callers pass keys, store names and expiry times only: never a credential. The clock and stderr are
+ * the Runtime's, so an in-process caller sees the lines.
  */
-export function createDebugLog(enabled: boolean, startMs: number, now: () => number): DebugLog {
+export function createDebugLog(
+  enabled: boolean,
+  startMs: number,
+  now: () => number,
+  write: (text: string) => void,
+): DebugLog {
   if (!enabled) return () => undefined;
   return (message) => {
-    writeStderr(`kcc-cache: debug: +${(now() - startMs).toFixed(1)}ms ${message}\n`);
+    write(`kcc-cache: debug: +${(now() - startMs).toFixed(1)}ms ${message}\n`);
   };
 }

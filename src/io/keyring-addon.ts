@@ -21,7 +21,7 @@ export interface KeyringApi {
  * store, which forgets everything at reboot and is not what users inspect (PROTOCOL.md).
  * Each Entry opens its own D-Bus connection on Linux (~10 ms), so entries are reused per account.
  */
-export function loadKeyring(platform: Platform): KeyringApi {
+export function loadKeyring(platform: Pick<Platform, "os">): KeyringApi {
   // require, not import(): import() of a CommonJS package goes through the slower ESM loader. This
   // module is itself loaded lazily, so the addon stays off the file-store hit path.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -63,6 +63,8 @@ const invalidSettings: [string, string][] = [
   ["KUBE_CREDENTIAL_CACHE_NO_EXPIRY_THRESHOLD", "a day"],
   ["KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT", "1 minute"],
   ["KUBE_CREDENTIAL_CACHE_BACKEND", "bogus"],
+  ["KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH", "5"],
+  ["KUBE_CREDENTIAL_CACHE_SELF_HEAL", "maybe"],
 ];
 
 for (const [name, value] of invalidSettings) {

@@ -304,14 +304,14 @@ for (const [what, prepare, pattern] of [
   });
 }
 
-test("a link planted as the last-served marker is never written through", async (t) => {
+test("a link planted as the served log is never written through", async (t) => {
   const sandbox = useSandbox(t);
   const plugin = writeFakePlugin(sandbox, "marker-plugin");
   const env = { KUBERNETES_EXEC_INFO: execInfo() };
   assertOk(await kccCache(sandbox, [plugin.path], { env }));
   const locks = join(dirname(sandbox.cacheFile), "locks");
-  const markers = readdirSync(locks).filter((name) => name.endsWith(".served"));
-  assert.equal(markers.length, 1, "the first call marked who it served");
+  const markers = readdirSync(locks).filter((name) => name.endsWith(".callers"));
+  assert.equal(markers.length, 1, "the first call logged whom it served");
   const victim = join(sandbox.dir, "victim-file");
   writeFileSync(victim, "precious\n", { mode: 0o644 });
   const marker = join(locks, markers[0] ?? "");

@@ -3,14 +3,15 @@ import { test } from "node:test";
 import { startApiServer } from "./support/api-server.js";
 import { writeFakePlugin } from "./support/fake-plugin.js";
 import { kccCache, useSandbox } from "./support/kcc-cache.js";
+import { requireKubectl } from "./support/kubectl.js";
 import { writeKubeconfig } from "./support/kubeconfig.js";
 import { run } from "./support/run.js";
 import { kccBin } from "./support/sandbox.js";
 
-// A real kubectl, not gcloud's dispatcher (/usr/bin/kubectl), so that one call is one client-go process.
-const KUBECTL = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33";
-
 test("a credential the API server rejects is refreshed by kubectl's retry, so the next call works", async (t) => {
+  // A real kubectl, not gcloud's dispatcher, so that one call is one client-go process.
+  const KUBECTL = requireKubectl(t);
+  if (KUBECTL === undefined) return;
   const sandbox = useSandbox(t);
   const plugin = writeFakePlugin(sandbox, "rejected-once");
   // Run 1's token is refused: the plugin handed out a credential for the wrong identity.

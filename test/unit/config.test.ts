@@ -17,7 +17,45 @@ test("defaults match the Go original's documented defaults", () => {
     "AWS_VAULT",
   ]);
   assert.equal(config.lockTimeoutMs, 60_000);
+  assert.equal(config.backgroundRefreshMs, 5 * 60_000);
+  assert.equal(config.selfHeal, true);
   assert.equal(config.debug, false);
+});
+
+test("background refresh window: a Go duration, 0 turns it off", () => {
+  const cases: [string | undefined, number][] = [
+    [undefined, 300_000],
+    ["", 300_000],
+    ["0", 0],
+    ["0s", 0],
+    ["90s", 90_000],
+    [" 10m ", 600_000],
+    ["1h30m", 5_400_000],
+  ];
+  for (const [value, ms] of cases) {
+    assert.equal(
+      readCacheConfig({ KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH: value }).backgroundRefreshMs,
+      ms,
+      String(value),
+    );
+  }
+});
+
+test("self-healing is on unless switched off explicitly", () => {
+  const cases: [string | undefined, boolean][] = [
+    [undefined, true],
+    ["", true],
+    ["1", true],
+    ["TRUE", true],
+    ["on", true],
+    ["0", false],
+    ["false", false],
+    [" No ", false],
+    ["off", false],
+  ];
+  for (const [value, on] of cases) {
+    assert.equal(readCacheConfig({ KUBE_CREDENTIAL_CACHE_SELF_HEAL: value }).selfHeal, on, String(value));
+  }
 });
 
 test("values are read from the environment; empty means unset", () => {
@@ -53,6 +91,11 @@ test("invalid values are one ConfigError naming the variable", () => {
     ["KUBE_CREDENTIAL_CACHE_NO_EXPIRY_THRESHOLD", "1d"],
     ["KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT", "5"],
     ["KUBE_CREDENTIAL_CACHE_BACKEND", "vault"],
+    ["KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH", "5"],
+    ["KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH", "-5m"],
+    ["KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH", "soon"],
+    ["KUBE_CREDENTIAL_CACHE_SELF_HEAL", "disabled"],
+    ["KUBE_CREDENTIAL_CACHE_SELF_HEAL", "2"],
   ];
   for (const [name, value] of cases) {
     assert.throws(

@@ -24,6 +24,8 @@ export interface StartedRun {
   readonly result: Promise<RunResult>;
   /** What the process has written to stderr so far (to wait for a debug line while it runs). */
   stderrSoFar(): string;
+  /** What the process has written to stdout so far (to wait for a server's "listening" line). */
+  stdoutSoFar(): string;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -69,5 +71,11 @@ export function start(command: string, args: string[], options: RunOptions): Sta
   // Callers may only await one of the two; neither must become an unhandled rejection.
   exited.catch(() => undefined);
   result.catch(() => undefined);
-  return { child, exited, result, stderrSoFar: () => Buffer.concat(stderr).toString("utf8") };
+  return {
+    child,
+    exited,
+    result,
+    stderrSoFar: () => Buffer.concat(stderr).toString("utf8"),
+    stdoutSoFar: () => Buffer.concat(stdout).toString("utf8"),
+  };
 }
