@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { isRecord } from "../core/exec-info.js";
 import { StoreError } from "../core/errors.js";
+import type { IndexedEntry } from "../core/keyring-prune.js";
 import { writeFileAtomic } from "./atomic-file.js";
 import { ensureDirectory } from "./file-store.js";
 
@@ -19,16 +20,16 @@ import { ensureDirectory } from "./file-store.js";
  */
 export interface KeyringIndex {
   readonly path: string;
-  /** key -> number of extra parts (0 for a value stored whole). */
-  read(): Map<string, number>;
-  update(change: (keys: Map<string, number>) => void): Promise<void>;
+  /** key -> its number of extra parts (0 for a value stored whole) and, when recorded, its expiry. */
+  read(): Map<string, IndexedEntry>;
+  update(change: (keys: Map<string, IndexedEntry>) => void): Promise<void>;
 }
 
 export function createKeyringIndex(
   path: string,
   lockFile: (path: string) => Promise<(() => void) | undefined>,
 ): KeyringIndex {
-  const read = (): Map<string, number> => parseIndex(readText(path));
+  const read = (): Map<string, IndexedEntry> => parseIndex(readText(path));
   return {
     path,
     read,
@@ -47,8 +48,8 @@ export function createKeyringIndex(
   };
 }
 
-export function parseIndex(text: string | undefined): Map<string, number> {
-  const keys = new Map<string, number>();
+export function parseIndex(text: string | undefined): Map<string, IndexedEntry> {
+  const keys = new Map<string, IndexedEntry>();
   if (text === undefined) return keys;
   let value: unknown;
   try {
@@ -60,13 +61,17 @@ export function parseIndex(text: string | undefined): Map<string, number> {
   if (!isRecord(raw)) return keys;
   for (const [key, entry] of Object.entries(raw)) {
     const parts = isRecord(entry) ? entry["parts"] : undefined;
-    keys.set(key, typeof parts === "number" && Number.isInteger(parts) && parts >= 0 ? parts : 0);
+    const expiresAtMs = isRecord(entry) ? entry["expiresAtMs"] : undefined;
+    keys.set(key, {
+      parts: typeof parts === "number" && Number.isInteger(parts) && parts >= 0 ? parts : 0,
+      ...(typeof expiresAtMs === "number" && Number.isFinite(expiresAtMs) ? { expiresAtMs } : {}),
+    });
   }
   return keys;
 }
 
-function serializeIndex(keys: Map<string, number>): string {
-  const entries = Object.fromEntries([...keys].map(([key, parts]) => [key, { parts }]));
+function serializeIndex(keys: Map<string, IndexedEntry>): string {
+  const entries = Object.fromEntries(keys);
   return `${JSON.stringify({ kcc: 1, keyring: entries }, null, 1)}\n`;
 }
 

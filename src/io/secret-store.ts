@@ -6,6 +6,7 @@ import type { CredentialStore } from "./credential-store.js";
 import type { KeyringApi } from "./keyring-addon.js";
 import { KEYRING_SERVICE } from "./keyring-addon.js";
 import type { KeyringIndex } from "./keyring-index.js";
+import { planPrune, type IndexedEntry } from "../core/keyring-prune.js";
 
 export interface SecretStoreOptions {
   readonly keyring: KeyringApi;
@@ -58,15 +59,18 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       return undefined;
     }
   };
+  /** Deletes the entry and its parts from the store (not from the index); true when it was there. */
+  const deleteEntry = (key: string, knownParts: number): boolean => {
+    const head = keyring.get(key);
+    const parsed = head === undefined ? undefined : parseHead(head);
+    const count = Math.max(knownParts, parsed?.kind === "chunked" ? parsed.count : 0);
+    for (let part = 1; part <= count; part += 1) keyring.delete(partAccount(key, part));
+    return keyring.delete(key);
+  };
   const remove = async (key: string): Promise<boolean> => {
     let removed = false;
     try {
-      const known = index.read().get(key) ?? 0;
-      const head = keyring.get(key);
-      const parsed = head === undefined ? undefined : parseHead(head);
-      const count = Math.max(known, parsed?.kind === "chunked" ? parsed.count : 0);
-      for (let part = 1; part <= count; part += 1) keyring.delete(partAccount(key, part));
-      removed = keyring.delete(key);
+      removed = deleteEntry(key, index.read().get(key)?.parts ?? 0);
     } catch (error) {
       throw new StoreError(`${keyring.description}: cannot remove an entry (${errorFirstLine(error)})`, {
         cause: error,
@@ -77,20 +81,42 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     });
     return removed;
   };
-  // As the file store prunes on write: without it, every key ever used would stay in the keyring
-  // (and in --list) forever. Runs only after a refresh, so its few reads cost nothing on a hit.
-  const pruneExpired = async (written: string, nowMs: number): Promise<void> => {
-    for (const key of index.read().keys()) {
-      if (key === written) continue;
-      const existing = get(key);
-      if (existing !== undefined && existing.expiresAtMs > nowMs) continue;
+  /**
+   * As the file store prunes on write: without it, every key ever used would stay in the keyring (and
+   * in --list) forever. Bounded per write (core/keyring-prune.ts); returns the index changes, which
+   * the write records in its one index update.
+   */
+  const pruneExpired = (
+    known: ReadonlyMap<string, IndexedEntry>,
+    written: string,
+    nowMs: number,
+  ): ((keys: Map<string, IndexedEntry>) => void) => {
+    const plan = planPrune(known, written, nowMs);
+    const removed: string[] = [];
+    const learned = new Map<string, IndexedEntry>();
+    const tryDelete = (key: string): void => {
       try {
-        await remove(key);
-        debug(`pruned an expired or missing keyring entry`);
+        deleteEntry(key, known.get(key)?.parts ?? 0);
+        removed.push(key);
       } catch (error) {
         debug(`could not prune a keyring entry (${errorFirstLine(error)})`);
       }
+    };
+    plan.remove.forEach(tryDelete);
+    for (const key of plan.inspect) {
+      const existing = get(key);
+      if (existing !== undefined && existing.expiresAtMs > nowMs)
+        learned.set(key, { parts: known.get(key)?.parts ?? 0, expiresAtMs: existing.expiresAtMs });
+      else tryDelete(key);
     }
+    if (removed.length > 0) debug(`pruned ${removed.length} expired or missing keyring entries`);
+    return (keys) => {
+      // An entry rewritten meanwhile by another kcc-cache keeps its index line: its next read is a
+      // miss at worst, never an entry --list and --clear cannot see.
+      for (const key of removed)
+        if (keys.get(key)?.expiresAtMs === known.get(key)?.expiresAtMs) keys.delete(key);
+      for (const [key, entry] of learned) if (keys.has(key)) keys.set(key, entry);
+    };
   };
   return {
     name: "keyring",
@@ -104,7 +130,8 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
         return;
       }
       const encoded = encodeSecret(JSON.stringify(entry), keyring.maxPartChars);
-      const before = index.read().get(key) ?? 0;
+      const known = index.read();
+      const before = known.get(key)?.parts ?? 0;
       try {
         // Parts first, head last: a reader never finds a head whose parts are not written yet.
         encoded.parts.forEach((part, at) => {
@@ -118,15 +145,16 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
           cause: error,
         });
       }
+      const pruned = pruneExpired(known, key, nowMs);
       try {
         await index.update((keys) => {
-          keys.set(key, encoded.parts.length);
+          pruned(keys);
+          keys.set(key, { parts: encoded.parts.length, expiresAtMs: entry.expiresAtMs });
         });
       } catch (error) {
         // The credential is stored and will be served; only --list/--clear may not see it.
         warn(`keyring index ${index.path} not updated (${errorFirstLine(error)})`);
       }
-      await pruneExpired(key, nowMs);
     },
     keys: () => [...index.read().keys()].sort(),
     remove,

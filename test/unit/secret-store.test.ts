@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import type { CacheEntry } from "../../src/core/cache-entry.js";
+import { PRUNE_LIMIT_PER_WRITE } from "../../src/core/keyring-prune.js";
 import { WINDOWS_MAX_PART_CHARS } from "../../src/core/secret-chunks.js";
 import type { KeyringApi } from "../../src/io/keyring-addon.js";
 import { createKeyringIndex } from "../../src/io/keyring-index.js";
@@ -101,18 +102,73 @@ test("a store that fails to read is a miss with a warning that never carries the
   assert.match(warnings[0] ?? "", /cannot be read \(Platform failure/);
 });
 
-test("a write prunes other keys whose credentials have expired, or that are gone from the store", async (t) => {
-  const { keyring, store } = setup(t);
+test("a write prunes other keys whose credentials have expired, and keys of unknown expiry gone from the store", async (t) => {
+  const { keyring, store, indexPath } = setup(t);
   const expiringAt = (expiresAtMs: number): CacheEntry => ({ ...entry("{}"), expiresAtMs });
   await store.put("expired", expiringAt(5_000), 1_000);
   await store.put("live", expiringAt(50_000), 1_000);
   await store.put("deleted-by-hand", expiringAt(50_000), 1_000);
   keyring.values.delete("deleted-by-hand");
-  assert.deepEqual(store.keys(), ["deleted-by-hand", "expired", "live"], "nothing expired yet at 1,000");
+  // Written by a version whose index did not record expiries: judged by reading the store.
+  const index = JSON.parse(readFileSync(indexPath, "utf8")) as { keyring: Record<string, unknown> };
+  index.keyring["old-format-gone"] = { parts: 0 };
+  index.keyring["old-format-live"] = { parts: 0 };
+  keyring.values.set("old-format-live", JSON.stringify(expiringAt(60_000)));
+  writeFileSync(indexPath, JSON.stringify(index));
+  assert.deepEqual(
+    store.keys(),
+    ["deleted-by-hand", "expired", "live", "old-format-gone", "old-format-live"],
+    "nothing expired yet at 1,000",
+  );
 
   await store.put("new", expiringAt(90_000), 10_000);
-  assert.deepEqual(store.keys(), ["live", "new"]);
-  assert.deepEqual([...keyring.values.keys()].sort(), ["live", "new"]);
+  // "deleted-by-hand" is listed until its recorded expiry: pruning reads no entry whose expiry it knows.
+  assert.deepEqual(store.keys(), ["deleted-by-hand", "live", "new", "old-format-live"]);
+  assert.deepEqual([...keyring.values.keys()].sort(), ["live", "new", "old-format-live"]);
+  await store.put("newer", expiringAt(90_000), 55_000);
+  assert.deepEqual(store.keys(), ["new", "newer", "old-format-live"]);
+});
+
+test("pruning a thousand stale keys is spread over writes: each touches at most ten, and writes the index once", async (t) => {
+  const { dir, keyring } = setup(t);
+  let indexWrites = 0;
+  const index = createKeyringIndex(join(dir, "counted-index.json"), () => {
+    indexWrites += 1;
+    return Promise.resolve(() => undefined);
+  });
+  const store = createSecretStore({
+    keyring,
+    index,
+    lockDirectory: join(dir, "locks"),
+    warn: () => undefined,
+    debug: () => undefined,
+  });
+  const stale: Record<string, unknown> = {};
+  for (let n = 0; n < 1000; n += 1) {
+    stale[`stale-${n}`] = { parts: 0, expiresAtMs: 1_000 + n };
+    keyring.values.set(`stale-${n}`, JSON.stringify({ ...entry("{}"), expiresAtMs: 1_000 + n }));
+  }
+  writeFileSync(index.path, JSON.stringify({ kcc: 1, keyring: stale }));
+  let touched = 0;
+  const values = keyring.values;
+  keyring.get = (account) => {
+    touched += 1;
+    return values.get(account);
+  };
+  keyring.delete = (account) => {
+    touched += 1;
+    return values.delete(account);
+  };
+
+  await store.put("fresh", { ...entry("{}"), expiresAtMs: 90_000 }, 10_000);
+  assert.equal(indexWrites, 1, "one index write per store write");
+  assert.ok(touched <= 2 * PRUNE_LIMIT_PER_WRITE, `touched ${touched} store entries`);
+  assert.equal(store.keys().length, 1 + 1000 - PRUNE_LIMIT_PER_WRITE);
+  assert.ok(!store.keys().includes("stale-0"), "the longest expired go first");
+  for (let write = 1; write < 1000 / PRUNE_LIMIT_PER_WRITE; write += 1)
+    await store.put("fresh", { ...entry("{}"), expiresAtMs: 90_000 }, 10_000);
+  assert.deepEqual(store.keys(), ["fresh"]);
+  assert.deepEqual([...keyring.values.keys()], ["fresh"]);
 });
 
 test("a store that is no longer writable when the credential arrives is not written to at all", async (t) => {
