@@ -10,7 +10,7 @@ export function parseInjectorArgv(argv: readonly string[]): InjectorCommand {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: argv.map(goFlagValue).flat(),
       allowPositionals: true,
       strict: true,
       options: {
@@ -45,4 +45,13 @@ export function parseInjectorArgv(argv: readonly string[]): InjectorCommand {
     injectionCommand: command,
     users,
   };
+}
+
+/**
+ * Go's flag package, which the original's users learned the flags from, also takes `-c=CMD`; Node's
+ * parser would read that as the value "=CMD". (Only until `--`: past it every word is a path.)
+ */
+function goFlagValue(arg: string, at: number, argv: readonly string[]): string[] {
+  const match = /^-c=(.*)$/s.exec(arg);
+  return match !== null && !argv.slice(0, at).includes("--") ? ["-c", match[1] ?? ""] : [arg];
 }

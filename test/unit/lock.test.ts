@@ -1,0 +1,101 @@
+// The refresh lock on real files: taken, waited for with a bounded clock, broken when its holder is
+// gone, and released only by its own holder. The clock is the test's; nothing here sleeps.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test, type TestContext } from "node:test";
+import { acquireLock, releaseHeldLocks, type LockOptions } from "../../src/io/lock.js";
+
+function lockPath(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), "kcc-lock-"));
+  t.after(() => {
+    releaseHeldLocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return join(dir, "key.lock");
+}
+
+/** A clock that moves `stepMs` each time it is read, from the real present (lock mtimes are real). */
+function steppingClock(stepMs: number): () => number {
+  let now = Date.now();
+  return () => (now += stepMs);
+}
+
+const options = (overrides: Partial<LockOptions> = {}): LockOptions => ({
+  timeoutMs: 1_000,
+  pollMs: 1,
+  now: steppingClock(0),
+  isSatisfied: () => Promise.resolve(false),
+  ...overrides,
+});
+
+/** A PID that belonged to a process that has exited. */
+function deadPid(): number {
+  const child = spawnSync("sh", ["-c", "echo $$"], { encoding: "utf8" });
+  return Number(child.stdout.trim());
+}
+
+test("a free lock is taken at once, names its holder, and is removed on release", async (t) => {
+  const path = lockPath(t);
+  const outcome = await acquireLock(path, options());
+  assert.equal(outcome.kind, "acquired");
+  assert.equal((JSON.parse(readFileSync(path, "utf8")) as { pid: number }).pid, process.pid);
+  assert.deepEqual(
+    readdirSync(join(path, "..")).filter((name) => name.endsWith(".tmp")),
+    [],
+    "published without a temp file left",
+  );
+  if (outcome.kind === "acquired") outcome.release();
+  assert.equal(existsSync(path), false);
+});
+
+test("a held lock is waited for until the clock passes the timeout, or until the work is done", async (t) => {
+  const path = lockPath(t);
+  const first = await acquireLock(path, options());
+  assert.equal(first.kind, "acquired");
+  const debug: string[] = [];
+  const timedOut = await acquireLock(
+    path,
+    options({ now: steppingClock(100), debug: (line) => debug.push(line) }),
+  );
+  assert.deepEqual(timedOut, { kind: "timeout", holder: JSON.parse(readFileSync(path, "utf8")) as unknown });
+  assert.equal(debug.length, 1, "the wait is explained once");
+  assert.match(debug[0] ?? "", /waiting, its holder is alive/);
+  let checks = 0;
+  const satisfied = await acquireLock(
+    path,
+    options({ timeoutMs: 60_000, isSatisfied: () => Promise.resolve((checks += 1) === 3) }),
+  );
+  assert.deepEqual(satisfied, { kind: "satisfied" });
+  assert.equal(checks, 3);
+});
+
+test("a lock whose holder has exited, or that names no holder and is old, is broken and taken", async (t) => {
+  const path = lockPath(t);
+  writeFileSync(path, JSON.stringify({ pid: deadPid(), start: "1" }));
+  const debug: string[] = [];
+  const taken = await acquireLock(path, options({ debug: (line) => debug.push(line) }));
+  assert.equal(taken.kind, "acquired");
+  assert.match(debug.join("\n"), /breaking it, its holder has exited/);
+  if (taken.kind === "acquired") taken.release();
+
+  writeFileSync(path, "");
+  const fresh = await acquireLock(path, options({ now: steppingClock(0), timeoutMs: 0 }));
+  assert.equal(fresh.kind, "timeout", "an empty lock younger than the bound is still respected");
+  const later = await acquireLock(path, options({ now: () => Date.now() + 5_000 }));
+  assert.equal(later.kind, "acquired", "an empty lock older than the bound is broken");
+});
+
+test("a holder whose lock was broken and taken over does not remove the new holder's lock", async (t) => {
+  const path = lockPath(t);
+  const first = await acquireLock(path, options());
+  assert.equal(first.kind, "acquired");
+  // Another process broke it (as it would after ten missed heartbeats) and holds it now.
+  rmSync(path);
+  const theirs = JSON.stringify({ pid: process.ppid, start: "other" });
+  writeFileSync(path, theirs);
+  if (first.kind === "acquired") first.release();
+  assert.equal(readFileSync(path, "utf8"), theirs);
+});
