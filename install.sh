@@ -81,10 +81,11 @@ kcc_asset_url() {
 # and its asset downloads redirect), and an HTTP error is a failure, not a saved error page.
 kcc_fetch() {
   if command -v curl >/dev/null 2>&1; then
-    curl --fail --silent --show-error --location --proto '=https,http' --output "$2" "$1" 2>/dev/null ||
-      kcc_fail "cannot download $1 (curl failed)"
+    why=$(curl --fail --silent --show-error --location --proto '=https,http' --output "$2" "$1" 2>&1) ||
+      kcc_fail "cannot download $1: $(printf '%s\n' "$why" | tail -n 1)"
   elif command -v wget >/dev/null 2>&1; then
-    wget --quiet --output-document="$2" "$1" || kcc_fail "cannot download $1 (wget failed)"
+    why=$(wget --no-verbose --output-document="$2" "$1" 2>&1) ||
+      kcc_fail "cannot download $1: $(printf '%s\n' "$why" | tail -n 1)"
   else
     kcc_fail "neither curl nor wget is installed; one of them is needed to download"
   fi
