@@ -80,13 +80,13 @@ export function unameShim(t: TestContext, os: string, machine: string): string {
 }
 
 /**
- * HOME and TMPDIR of their own, PATH = the shim first, then the system's (or, with `without`, only
+ * HOME and TMPDIR of their own, PATH = the `uname` shim (if any) first, then the system's (or, with `without`, only
  * links to the tools the scripts use, those left out), and the releases URL the channels read.
  */
 export function installChannelEnv(
   t: TestContext,
   releasesUrl: string,
-  shim: string,
+  shim: string | undefined,
   options: { without?: readonly string[] } = {},
 ): ChannelEnv {
   const dir = tempDir(t, "kcc-channel-");
@@ -94,14 +94,15 @@ export function installChannelEnv(
   const temp = join(dir, "tmp");
   mkdirSync(home);
   mkdirSync(temp);
-  let path = `${shim}:${process.env["PATH"] ?? "/usr/bin:/bin"}`;
+  const system = process.env["PATH"] ?? "/usr/bin:/bin";
+  let path = shim === undefined ? system : `${shim}:${system}`;
   if (options.without !== undefined) {
     const tools = join(dir, "tools");
     mkdirSync(tools);
     for (const tool of TOOLS.filter((name) => !options.without?.includes(name) && name !== "uname")) {
       symlinkSync(which(tool), join(tools, tool));
     }
-    path = `${shim}:${tools}`;
+    path = shim === undefined ? tools : `${shim}:${tools}`;
   }
   return { HOME: home, TMPDIR: temp, PATH: path, LANG: "C", KUBE_CREDENTIAL_CACHE_RELEASE_URL: releasesUrl };
 }
