@@ -3,7 +3,17 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "bin/", "coverage/", "scripts/*.mjs", "postinstall.cjs", "eslint.config.mjs"] },
+  {
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "bin/",
+      "coverage/",
+      "scripts/*.mjs",
+      "postinstall.cjs",
+      "eslint.config.mjs",
+    ],
+  },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {

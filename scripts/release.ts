@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -79,6 +80,13 @@ export async function release(
       const name = archiveName(target);
       await writeArchive(target, binaries, options.packageDir, mtime, join(staging, name));
       assets.push({ name, sha256: await sha256File(join(staging, name)) });
+    }
+    // The download script rides along, so that `<releases>/latest/download/install.sh` is the script
+    // of the newest release rather than of whatever the main branch holds.
+    const installScript = join(options.packageDir, "install.sh");
+    if (existsSync(installScript)) {
+      copyFileSync(installScript, join(staging, "install.sh"));
+      chmodSync(join(staging, "install.sh"), 0o755);
     }
     writeFileSync(join(staging, "checksums.txt"), checksumsText(assets));
     writeFileSync(join(staging, "kube-credential-cache.rb"), homebrewCask(info, assets));

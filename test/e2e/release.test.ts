@@ -313,6 +313,7 @@ test("the real dist/bin (after npm run build:bin) becomes a release", (t) => {
   const version = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string })
     .version;
   assert.ok(existsSync(join(out, `kube-credential-cache-${version}.tgz`)));
+  assert.equal(readFileSync(join(out, "install.sh"), "utf8"), readFileSync(join(ROOT, "install.sh"), "utf8"));
   for (const target of TARGETS.filter(({ os }) => os !== "windows")) {
     assert.ok(existsSync(join(out, `kube-credential-cache-${target.os}-${target.arch}-${version}.tgz`)));
   }

@@ -3,17 +3,16 @@ import { test } from "node:test";
 import { parseInjectorArgv } from "../../src/cli/injector-argv.js";
 import { UsageError } from "../../src/core/errors.js";
 
-const edit = (overrides: Partial<Record<string, unknown>> = {}): ReturnType<typeof parseInjectorArgv> =>
-  ({
-    kind: "edit",
-    mode: "inject",
-    paths: [],
-    inPlace: false,
-    diff: false,
-    injectionCommand: "kcc-cache",
-    users: [],
-    ...overrides,
-  });
+const edit = (overrides: Partial<Record<string, unknown>> = {}): ReturnType<typeof parseInjectorArgv> => ({
+  kind: "edit",
+  mode: "inject",
+  paths: [],
+  inPlace: false,
+  diff: false,
+  injectionCommand: "kcc-cache",
+  users: [],
+  ...overrides,
+});
 
 test("the Go original's flags, and ours, become one edit request", () => {
   const cases: [string[], ReturnType<typeof parseInjectorArgv>][] = [
