@@ -10,7 +10,8 @@ export interface Runtime {
   readonly parentPid: number;
   /** The user kcc-cache runs as (undefined where the OS has no uids): whose files it may trust. */
   readonly uid: number | undefined;
-  readonly stdout: (text: string) => void;
+  /** Takes bytes too: a plugin's output is passed on byte for byte. */
+  readonly stdout: (text: string | Uint8Array) => void;
   readonly stderr: (text: string) => void;
 }
 

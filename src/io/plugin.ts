@@ -8,7 +8,8 @@ import { planWindowsSpawn } from "../core/windows-spawn-plan.js";
 
 export interface PluginRun {
   readonly exitCode: number;
-  readonly stdout: string;
+  /** Bytes, not text: output that is not UTF-8 is passed on unchanged. */
+  readonly stdout: Buffer;
 }
 
 /**
@@ -50,7 +51,7 @@ export function runPlugin(
     });
     child.on("close", (code, signal) => {
       const exitCode = code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0));
-      resolve({ exitCode, stdout: Buffer.concat(chunks).toString("utf8") });
+      resolve({ exitCode, stdout: Buffer.concat(chunks) });
     });
   });
 }
