@@ -66,3 +66,22 @@ test("withEntry sets or removes one key and prunes expired entries", () => {
   assert.deepEqual([...withEntry(document, "live", undefined, 10).entries.keys()], []);
   assert.equal(document.entries.size, 2, "the input is not modified");
 });
+
+test("an entry whose times are outside a Date's range is corrupt, skipped like any other", () => {
+  const sound = '"credential":"{}","expirySource":"plugin","kind":"token"';
+  const cases: [string, string, number][] = [
+    ["sound", `"expiresAtMs":10,"storedAtMs":0`, 1],
+    ["expiry at the end of Date's range", `"expiresAtMs":8.64e15,"storedAtMs":0`, 1],
+    ["expiry 1e300", `"expiresAtMs":1e300,"storedAtMs":0`, 0],
+    ["expiry -1e300", `"expiresAtMs":-1e300,"storedAtMs":0`, 0],
+    ["expiry 1e400 (Infinity)", `"expiresAtMs":1e400,"storedAtMs":0`, 0],
+    ["expiry a string", `"expiresAtMs":"NaN","storedAtMs":0`, 0],
+    ["stored 1e300", `"expiresAtMs":10,"storedAtMs":1e300`, 0],
+  ];
+  for (const [what, times, kept] of cases) {
+    const read = parseCacheDocument(
+      `{"kcc":1,"entries":{"k":{${sound},${times}},"other":{${sound},"expiresAtMs":1,"storedAtMs":0}}}`,
+    );
+    assert.equal(read.state === "ok" && read.document.entries.size, kept + 1, what);
+  }
+});
