@@ -13,10 +13,11 @@ export type Validation =
   { readonly ok: true; readonly facts: CredentialFacts } | { readonly ok: false; readonly reason: string };
 
 /**
- * Checks a decoded plugin output against what client-go does with it (kubectl's verdicts: test/fixtures/exec-credential-corpus.ts),
- * so that kcc-cache caches exactly what kubectl would use. `expectedApiVersion` comes from
- * KUBERNETES_EXEC_INFO; without it (a script calling kcc-cache directly) either supported version is
- * accepted. Reasons name fields, never their values: they reach stderr.
+ * Checks a decoded plugin output against what client-go does with it (kubectl's verdicts:
+ * test/fixtures/exec-credential-corpus.ts), so that kcc-cache caches exactly what kubectl would
+ * use. `expectedApiVersion` comes from KUBERNETES_EXEC_INFO; without it (a script calling kcc-cache
+ * directly) either supported version is accepted. Reasons name fields, never their values: they
+ * reach stderr.
  */
 export function validateExecCredential(
   document: unknown,

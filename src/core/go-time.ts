@@ -1,10 +1,10 @@
 /**
  * Go's `time.Parse(time.RFC3339, text)`, which is how client-go reads `status.expirationTimestamp`
- * (kubectl's verdicts: test/fixtures/exec-credential-corpus.ts). Go tries a strict RFC 3339 reading first and then its general
- * layout parser, so what counts is the general parser's leniency: a one-digit hour, a comma before the
- * fraction, zone offsets up to 24:60. What it refuses, kubectl refuses, and a credential carrying it
- * must never be cached: February 30, hour 24, second 60, a lowercase 't' or 'z', a year of five digits.
- * Returns milliseconds since the epoch, or undefined.
+ * (kubectl's verdicts: test/fixtures/exec-credential-corpus.ts). Go tries a strict RFC 3339 reading
+ * first and then its general layout parser, so what counts is the general parser's leniency: a
+ * one-digit hour, a comma before the fraction, zone offsets up to 24:60. What it refuses, kubectl
+ * refuses, and a credential carrying it must never be cached: February 30, hour 24, second 60, a
+ * lowercase 't' or 'z', a year of five digits. Returns milliseconds since the epoch, or undefined.
  */
 export function parseGoRfc3339(text: string): number | undefined {
   const cursor = { text, at: 0 };

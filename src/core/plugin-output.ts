@@ -1,11 +1,12 @@
 import type { ScalarTag } from "yaml";
 
 /**
- * Decodes what a plugin printed the way client-go does (kubectl's verdicts: test/fixtures/exec-credential-corpus.ts): output
- * whose first non-space character is `{` is JSON and nothing else (nested at most 10,000 deep);
- * anything else goes to a YAML 1.1-flavoured reader that takes the first document only, honours a
- * UTF-8 or UTF-16 byte order mark and refuses invalid UTF-8. The YAML parser is loaded only for the
- * rare plugin that needs it. Works on bytes: what kubectl sees is bytes.
+ * Decodes what a plugin printed the way client-go does (kubectl's verdicts:
+ * test/fixtures/exec-credential-corpus.ts): output whose first non-space character is `{` is JSON
+ * and nothing else (nested at most 10,000 deep); anything else goes to a YAML 1.1-flavoured reader
+ * that takes the first document only, honours a UTF-8 or UTF-16 byte order mark and refuses invalid
+ * UTF-8. The YAML parser is loaded only for the rare plugin that needs it. Works on bytes: what
+ * kubectl sees is bytes.
  */
 export type Decoded =
   { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
