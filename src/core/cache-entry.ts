@@ -18,9 +18,16 @@ export function toCacheEntry(value: unknown): CacheEntry | undefined {
   if (!isRecord(value)) return undefined;
   const { credential, expiresAtMs, expirySource, kind, storedAtMs } = value;
   if (typeof credential !== "string" || credential === "") return undefined;
-  if (typeof expiresAtMs !== "number" || !Number.isFinite(expiresAtMs)) return undefined;
+  if (!isTime(expiresAtMs)) return undefined;
   if (expirySource !== "plugin" && expirySource !== "default-ttl") return undefined;
   if (kind !== "token" && kind !== "certificate") return undefined;
-  if (typeof storedAtMs !== "number") return undefined;
+  if (!isTime(storedAtMs)) return undefined;
   return { credential, expiresAtMs, expirySource, kind, storedAtMs };
+}
+
+/** The range of a JavaScript Date: outside it (1e300, Infinity) no date can be shown or compared sanely. */
+const MAX_TIME_MS = 8.64e15;
+
+function isTime(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= MAX_TIME_MS;
 }

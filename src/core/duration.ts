@@ -1,39 +1,50 @@
 /**
  * Go's time.ParseDuration syntax ("30s", "1h30m", "1.5h", "500ms", "-2m", "0"), because users
  * of the Go original already have such values in their KUBE_CREDENTIAL_CACHE_* variables.
- * Returns milliseconds, or undefined when the text is not a Go duration.
+ * Returns milliseconds, or undefined when the text is not a Go duration, including one beyond Go's
+ * range (a signed 64-bit count of nanoseconds, about 292 years), which Go refuses as invalid.
+ * Counted in exact nanoseconds, so the limit falls where Go's does.
  */
-const UNIT_MS: Readonly<Record<string, number>> = {
-  ns: 1e-6,
-  us: 1e-3,
-  "\u00b5s": 1e-3, // micro sign
-  "\u03bcs": 1e-3, // Greek mu
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
+const UNIT_NS: Readonly<Record<string, bigint>> = {
+  ns: 1n,
+  us: 1_000n,
+  "\u00b5s": 1_000n, // micro sign
+  "\u03bcs": 1_000n, // Greek mu
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
 };
 
-const TERM = /^(\d+\.?\d*|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/;
+/** 2562047h47m16.854775807s; a negative duration may reach one nanosecond further, as in Go. */
+const MAX_NS = (1n << 63n) - 1n;
+
+const TERM = /^(\d*)(?:\.(\d*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/;
 
 export function parseDuration(text: string): number | undefined {
   let rest = text;
-  let sign = 1;
+  let negative = false;
   if (rest.startsWith("-") || rest.startsWith("+")) {
-    if (rest.startsWith("-")) sign = -1;
+    negative = rest.startsWith("-");
     rest = rest.slice(1);
   }
   if (rest === "0") return 0;
   if (rest === "") return undefined;
-  let total = 0;
+  let total = 0n;
   while (rest !== "") {
     const match = TERM.exec(rest);
     if (!match) return undefined;
-    const [whole, amount, unit] = match;
-    total += Number(amount) * (UNIT_MS[unit ?? ""] ?? Number.NaN);
+    const [whole, integer = "", fraction = "", unit = ""] = match;
+    if (integer === "" && fraction === "") return undefined;
+    const unitNs = UNIT_NS[unit] ?? 0n;
+    // Go truncates a fraction to whole nanoseconds.
+    const fractionNs = fraction === "" ? 0n : (BigInt(fraction) * unitNs) / 10n ** BigInt(fraction.length);
+    total += BigInt(integer === "" ? "0" : integer) * unitNs + fractionNs;
+    if (total > MAX_NS + (negative ? 1n : 0n)) return undefined;
     rest = rest.slice(whole.length);
   }
-  return Number.isFinite(total) ? sign * total : undefined;
+  const ms = Number(total) / 1e6;
+  return negative ? -ms : ms;
 }
 
 /** Human form for debug output and listings: "14m59s", "1h0m0s", "450ms". */

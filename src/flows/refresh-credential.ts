@@ -8,7 +8,7 @@ import { errorSummary } from "../core/errors.js";
 import { validateExecCredential } from "../core/exec-credential.js";
 import type { ExecInfo } from "../core/exec-info.js";
 import { isFresh, planCacheLifetime } from "../core/freshness.js";
-import { decodePluginOutput } from "../core/plugin-output.js";
+import { decodePluginOutput, utf8Text } from "../core/plugin-output.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
 
@@ -154,10 +154,18 @@ async function runAndStore(
     runtime.stderr(`kcc-cache: the plugin's output was not cached: ${validation.reason}\n`);
     return 0;
   }
+  // Entries hold text; bytes that are not UTF-8 (kubectl takes UTF-16 with a byte order mark) could not
+  // be served back unchanged, so such output is passed on without caching it.
+  const credential = utf8Text(run.stdout);
+  if (credential === undefined) {
+    runtime.stdout(run.stdout);
+    runtime.stderr("kcc-cache: the plugin's output was not cached: it is not UTF-8\n");
+    return 0;
+  }
   const now = runtime.now();
   const lifetime = planCacheLifetime(validation.facts.expiresAtMs, now, config);
   const entry: CacheEntry = {
-    credential: run.stdout,
+    credential,
     expiresAtMs: lifetime.cacheable ? lifetime.expiresAtMs : now,
     expirySource: lifetime.cacheable ? lifetime.source : "plugin",
     kind: validation.facts.kind,

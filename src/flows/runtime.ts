@@ -15,7 +15,8 @@ export interface Runtime {
   readonly uid: number | undefined;
   /** The process table: who runs under a PID now (undefined where the OS does not tell cheaply). */
   readonly identifyProcess: (pid: number) => CallerIdentity | undefined;
-  readonly stdout: (text: string) => void;
+  /** Takes bytes too: a plugin's output is passed on byte for byte. */
+  readonly stdout: (text: string | Uint8Array) => void;
   readonly stderr: (text: string) => void;
 }
 

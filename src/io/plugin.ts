@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { lstatSync, statSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readSync, statSync } from "node:fs";
 import { constants } from "node:os";
+import { delimiter, join } from "node:path";
 import { PluginError } from "../core/errors.js";
 import type { Env } from "../core/config.js";
 import type { WindowsFiles } from "../core/windows-command-lookup.js";
@@ -8,7 +9,8 @@ import { planWindowsSpawn } from "../core/windows-spawn-plan.js";
 
 export interface PluginRun {
   readonly exitCode: number;
-  readonly stdout: string;
+  /** Bytes, not text: output that is not UTF-8 is passed on unchanged. */
+  readonly stdout: Buffer;
 }
 
 /**
@@ -46,11 +48,11 @@ export function runPlugin(
     const chunks: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.on("error", (error: NodeJS.ErrnoException) => {
-      reject(startFailure(command, error));
+      reject(startFailure(command, error, env));
     });
     child.on("close", (code, signal) => {
       const exitCode = code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0));
-      resolve({ exitCode, stdout: Buffer.concat(chunks).toString("utf8") });
+      resolve({ exitCode, stdout: Buffer.concat(chunks) });
     });
   });
 }
@@ -106,10 +108,59 @@ function notFound(command: string, cause?: unknown): PluginError {
   );
 }
 
-function startFailure(command: string, error: NodeJS.ErrnoException): PluginError {
+function missingInterpreter(command: string, file: string, cause: unknown): PluginError {
+  const interpreter = interpreterOf(file);
+  const what =
+    interpreter === undefined
+      ? "the program that loads it (its interpreter or dynamic loader) was not found"
+      : `its interpreter ${interpreter} was not found: fix the #! line of ${file}`;
+  return new PluginError(
+    "PLUGIN_NOT_FOUND",
+    `cannot run credential plugin ${JSON.stringify(command)}: ${what}`,
+    127,
+    {
+      cause,
+    },
+  );
+}
+
+/** The file spawn ran: the command itself when it names a path, else the first match on PATH. */
+function findFile(command: string, env: Env): string | undefined {
+  const candidates = command.includes("/")
+    ? [command]
+    : (env["PATH"] ?? "").split(delimiter).map((dir) => join(dir === "" ? "." : dir, command));
+  return candidates.find((candidate) => {
+    try {
+      return statSync(candidate).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The interpreter a "#!" line names (its first word), read from the file's first bytes. */
+function interpreterOf(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const head = Buffer.alloc(256);
+    const length = readSync(fd, head, 0, head.length, 0);
+    const match = /^#!\s*(\S+)/.exec(head.subarray(0, length).toString("utf8").split("\n")[0] ?? "");
+    return match?.[1];
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function startFailure(command: string, error: NodeJS.ErrnoException, env: Env): PluginError {
   switch (error.code) {
-    case "ENOENT":
-      return notFound(command, error);
+    case "ENOENT": {
+      // The OS says ENOENT too when the file exists but its #! interpreter does not.
+      const file = findFile(command, env);
+      return file === undefined ? notFound(command, error) : missingInterpreter(command, file, error);
+    }
     case "EACCES":
       return new PluginError(
         "PLUGIN_NOT_EXECUTABLE",

@@ -4,8 +4,9 @@ import { writeSync } from "node:fs";
  * Writes straight to a file descriptor. Cheaper than waking process.stdout's stream machinery on
  * the hit path, and synchronous, so nothing is lost when the process exits right after.
  */
-export function writeFd(fd: 1 | 2, text: string): void {
-  const data = Buffer.from(text);
+/** Bytes are written as they are: a plugin's output that is not UTF-8 must reach kubectl unchanged. */
+export function writeFd(fd: 1 | 2, text: string | Uint8Array): void {
+  const data = typeof text === "string" ? Buffer.from(text) : text;
   let offset = 0;
   while (offset < data.length) {
     try {
@@ -17,7 +18,7 @@ export function writeFd(fd: 1 | 2, text: string): void {
   }
 }
 
-export const writeStdout = (text: string): void => {
+export const writeStdout = (text: string | Uint8Array): void => {
   writeFd(1, text);
 };
 export const writeStderr = (text: string): void => {

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { writeFakePlugin } from "./support/fake-plugin.js";
 import { assertOk, kccCache, stderrLines, useSandbox } from "./support/kcc-cache.js";
+import { run } from "./support/run.js";
+import { kccBin } from "./support/sandbox.js";
 
 test("a failing plugin's exit code is kcc-cache's, its stderr passes unchanged, and nothing is cached", async (t) => {
   const sandbox = useSandbox(t);
@@ -44,6 +46,27 @@ for (const [name, command] of [
   });
 }
 
+for (const [name, command] of [
+  ["relative", "./bad-interpreter"],
+  ["absolute", "ABSOLUTE"],
+  ["a bare name on PATH", "bad-interpreter"],
+] as const) {
+  test(`a plugin whose #! interpreter is missing (${name}): exit 127, and the line says it is the interpreter`, async (t) => {
+    const sandbox = useSandbox(t);
+    const script = sandbox.writeScript("bad-interpreter", "#!/nonexistent/sh\necho never\n");
+    const argv = [command === "ABSOLUTE" ? script : command, "get-token"];
+    const result = await run("/bin/sh", ["-c", '"$0" "$@"; exit $?', kccBin("kcc-cache"), ...argv], {
+      env: sandbox.env,
+      cwd: sandbox.binDir,
+    });
+    assert.equal(result.code, 127, "as a shell reports it");
+    const lines = stderrLines(result);
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0] ?? "", /interpreter \/nonexistent\/sh was not found/);
+    assert.doesNotMatch(lines[0] ?? "", /plugin "[^"]*" was not found/, "the plugin itself is there");
+  });
+}
+
 test("a plugin file that is not executable: exit 126 and one line", async (t) => {
   const sandbox = useSandbox(t);
   const plugin = writeFakePlugin(sandbox, "not-executable");
@@ -60,6 +83,9 @@ const invalidSettings: [string, string][] = [
   ["KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN", "soon"],
   ["KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN", "30"],
   ["KUBE_CREDENTIAL_CACHE_DEFAULT_TTL", "-1h"],
+  // Beyond Go's duration range (about 292 years): Go's ParseDuration calls these invalid.
+  ["KUBE_CREDENTIAL_CACHE_DEFAULT_TTL", "3000000000h"],
+  ["KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN", "9999999999999999999999h"],
   ["KUBE_CREDENTIAL_CACHE_NO_EXPIRY_THRESHOLD", "a day"],
   ["KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT", "1 minute"],
   ["KUBE_CREDENTIAL_CACHE_BACKEND", "bogus"],

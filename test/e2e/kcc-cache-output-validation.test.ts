@@ -1,9 +1,53 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { CERT, KEY } from "../fixtures/exec-credential-corpus.js";
 import { API_V1, API_V1BETA1, isoIn, writeFakePlugin } from "./support/fake-plugin.js";
 import { assertOk, execInfo, kccCache, stderrLines, useSandbox } from "./support/kcc-cache.js";
 
 const expiry = isoIn(3_600_000);
+
+/** "Billion laughs" after a valid YAML credential: 10^9 strings if every alias were expanded. */
+function aliasBomb(): string {
+  const lines = [
+    `apiVersion: ${API_V1BETA1}`,
+    "kind: ExecCredential",
+    "status:",
+    "  token: t0ken-value",
+    'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ];
+  for (let level = 1; level < 10; level += 1) {
+    lines.push(`a${level}: &a${level} [${Array.from({ length: 10 }, () => `*a${level - 1}`).join(",")}]`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Deterministic bytes (mulberry32), so a failure can be replayed. */
+function seededBytes(seed: number, length: number): Buffer {
+  let state = seed >>> 0;
+  const bytes = Buffer.alloc(length);
+  for (let i = 0; i < length; i += 1) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let x = state;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    bytes[i] = ((x ^ (x >>> 14)) >>> 0) & 0xff;
+  }
+  return bytes;
+}
+
+test("100,000 random bytes (not UTF-8) reach the caller byte for byte, and are not cached", async (t) => {
+  const sandbox = useSandbox(t);
+  const bytes = seededBytes(10, 100_000);
+  const plugin = writeFakePlugin(sandbox, "random-bytes", { stdout: bytes });
+  const first = await kccCache(sandbox, [plugin.path]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.stdoutBytes.length, bytes.length);
+  assert.ok(first.stdoutBytes.equals(bytes), "the same bytes, not a UTF-8 re-encoding of them");
+  assert.match(first.stderr, /not cached/);
+  const second = await kccCache(sandbox, [plugin.path]);
+  assert.ok(second.stdoutBytes.equals(bytes));
+  assert.equal(plugin.runs(), 2);
+});
 const valid = (status: string, apiVersion = API_V1BETA1): string =>
   `{"kind":"ExecCredential","apiVersion":"${apiVersion}","status":${status}}\n`;
 const tokenStatus = `{"token":"t0ken-value","expirationTimestamp":"${expiry}"}`;
@@ -16,7 +60,6 @@ const invalidOutputs: { name: string; stdout: string; requested?: string }[] = [
   { name: "trailing garbage after the JSON", stdout: `${valid(tokenStatus)}done.\n` },
   { name: "two JSON objects", stdout: `${valid(tokenStatus)}${valid(tokenStatus)}` },
   { name: "a wrong kind", stdout: valid(tokenStatus).replace("ExecCredential", "Credential") },
-  { name: "no kind", stdout: `{"apiVersion":"${API_V1BETA1}","status":${tokenStatus}}\n` },
   {
     name: "an apiVersion other than the one KUBERNETES_EXEC_INFO asks for",
     stdout: valid(tokenStatus, API_V1BETA1),
@@ -43,12 +86,9 @@ const invalidOutputs: { name: string; stdout: string; requested?: string }[] = [
     name: "a timestamp without a time zone",
     stdout: valid(`{"token":"t","expirationTimestamp":"2099-01-01T00:00:00"}`),
   },
-  {
-    name: "two YAML documents",
-    stdout: `kind: ExecCredential\napiVersion: ${API_V1BETA1}\nstatus:\n  token: a\n---\nkind: ExecCredential\napiVersion: ${API_V1BETA1}\nstatus:\n  token: b\n`,
-  },
   { name: "a JSON array", stdout: `[${valid(tokenStatus)}]\n` },
   { name: "binary garbage", stdout: "\u0000\u0001\u00ff not a credential" },
+  { name: "a YAML alias bomb", stdout: aliasBomb() },
 ];
 
 for (const { name, stdout, requested } of invalidOutputs) {
@@ -71,6 +111,12 @@ for (const { name, stdout, requested } of invalidOutputs) {
 }
 
 const validOutputs: { name: string; stdout: string; requested?: string }[] = [
+  // kubectl accepts both (client-go fills in a missing kind, and reads only the first YAML document).
+  { name: "no kind", stdout: `{"apiVersion":"${API_V1BETA1}","status":${tokenStatus}}\n` },
+  {
+    name: "two YAML documents",
+    stdout: `kind: ExecCredential\napiVersion: ${API_V1BETA1}\nstatus:\n  token: a\n---\nkind: ExecCredential\napiVersion: ${API_V1BETA1}\nstatus:\n  token: b\n`,
+  },
   {
     name: "a YAML credential",
     stdout: `apiVersion: ${API_V1BETA1}\nkind: ExecCredential\nstatus:\n  token: yaml-token\n  expirationTimestamp: "${expiry}"\n`,
@@ -82,8 +128,9 @@ const validOutputs: { name: string; stdout: string; requested?: string }[] = [
   },
   {
     name: "a client certificate pair",
+    // A real pair: kubectl parses it and checks that the key belongs to the certificate.
     stdout: valid(
-      `{"clientCertificateData":"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n","clientKeyData":"-----BEGIN EC PRIVATE KEY-----\\nMHc\\n-----END EC PRIVATE KEY-----\\n","expirationTimestamp":"${expiry}"}`,
+      `{"clientCertificateData":${JSON.stringify(CERT)},"clientKeyData":${JSON.stringify(KEY)},"expirationTimestamp":"${expiry}"}`,
     ),
   },
   {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { writeFakePlugin } from "./support/fake-plugin.js";
@@ -81,34 +81,78 @@ for (const [name, damage] of [
   });
 }
 
-test("a cache file with one corrupt entry keeps the other entries", async (t) => {
+test("what a broken cache path holds is never echoed, at the default path or another", async (t) => {
   const sandbox = useSandbox(t);
-  const plugin = writeFakePlugin(sandbox, "entries");
-  assertOk(await kccCache(sandbox, [plugin.path, "key-a"]));
-  assertOk(await kccCache(sandbox, [plugin.path, "key-b"]));
-  const document = readCacheJson(sandbox) as { entries: Record<string, unknown> };
-  const keys = Object.keys(document.entries);
-  assert.equal(keys.length, 2);
-  const corrupt = keys.find((key) => key.includes("key-a"));
-  assert.ok(corrupt !== undefined);
-  document.entries[corrupt] = { credential: 42, expiresAtMs: "never" };
-  writeFileSync(sandbox.cacheFile, JSON.stringify(document));
-
-  const b = await kccCache(sandbox, [plugin.path, "key-b"]);
-  assert.equal(b.stdout, plugin.output(2), "key-b still served from the cache");
-  assert.equal(plugin.runs(), 2);
-  const a = await kccCache(sandbox, [plugin.path, "key-a"]);
-  assertOk(a);
-  assert.equal(plugin.runs(), 3, "the corrupt entry is a miss");
-  assert.equal(a.stdout, plugin.output(3));
-  assert.equal(
-    (await kccCache(sandbox, [plugin.path, "key-b"])).stdout,
-    plugin.output(2),
-    "b survived the rewrite",
-  );
-  assert.equal((await kccCache(sandbox, [plugin.path, "key-a"])).stdout, plugin.output(3));
-  assert.equal(plugin.runs(), 3);
+  const plugin = writeFakePlugin(sandbox, "secret-file");
+  const secret =
+    "s3cr3t-line-one-Qx7\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSj\n";
+  const elsewhere = join(sandbox.dir, "elsewhere", "cache.json");
+  mkdirSync(dirname(elsewhere), { recursive: true, mode: 0o700 });
+  for (const [file, env] of [
+    [sandbox.cacheFile, {}],
+    [elsewhere, { KUBE_CREDENTIAL_CACHE_FILE: elsewhere }],
+  ] as const) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, secret, { mode: 0o600 });
+    for (const argv of [[plugin.path], ["--list"], ["--status"]]) {
+      const result = await kccCache(sandbox, argv, { env });
+      for (const part of ["s3cr3t", "Qx7", "BEGIN", "MIIE"]) {
+        const output = result.stdout + result.stderr;
+        assert.ok(!output.includes(part), `${argv.join(" ")} at ${file} echoed ${part}: ${result.stderr}`);
+      }
+    }
+  }
 });
+
+/** Corrupt entries as raw JSON, given the entry as kcc-cache wrote it; 1e400 reads as Infinity. */
+const corruptEntries: [string, (entry: string) => string][] = [
+  ["wrong types", () => '{"credential":42,"expiresAtMs":"never"}'],
+  ["an expiry of 1e300", (entry) => entry.replace(/"expiresAtMs":[^,}]+/, '"expiresAtMs":1e300')],
+  ["an expiry of -1e300", (entry) => entry.replace(/"expiresAtMs":[^,}]+/, '"expiresAtMs":-1e300')],
+  ["an expiry of 1e400", (entry) => entry.replace(/"expiresAtMs":[^,}]+/, '"expiresAtMs":1e400')],
+  ['an expiry of "NaN"', (entry) => entry.replace(/"expiresAtMs":[^,}]+/, '"expiresAtMs":"NaN"')],
+  ["a store time of 1e300", (entry) => entry.replace(/"storedAtMs":[^,}]+/, '"storedAtMs":1e300')],
+];
+
+for (const [what, corrupt] of corruptEntries) {
+  test(`a cache file with one corrupt entry (${what}) keeps the other entries, and --list works`, async (t) => {
+    const sandbox = useSandbox(t);
+    const plugin = writeFakePlugin(sandbox, "entries");
+    assertOk(await kccCache(sandbox, [plugin.path, "key-a"]));
+    assertOk(await kccCache(sandbox, [plugin.path, "key-b"]));
+    const document = readCacheJson(sandbox) as { entries: Record<string, unknown> };
+    const keys = Object.keys(document.entries);
+    assert.equal(keys.length, 2);
+    const keyA = keys.find((key) => key.includes("key-a"));
+    assert.ok(keyA !== undefined);
+    const entryA = JSON.stringify(document.entries[keyA]);
+    document.entries[keyA] = "CORRUPT";
+    writeFileSync(sandbox.cacheFile, JSON.stringify(document).replace('"CORRUPT"', corrupt(entryA)));
+
+    const listed = await kccCache(sandbox, ["--list", "--json"]);
+    assertOk(listed, "--list --json");
+    const rows = JSON.parse(listed.stdout) as { key: string }[];
+    assert.ok(
+      rows.some((row) => row.key.includes("key-b")),
+      "the sound entry is listed",
+    );
+
+    const b = await kccCache(sandbox, [plugin.path, "key-b"]);
+    assert.equal(b.stdout, plugin.output(2), "key-b still served from the cache");
+    assert.equal(plugin.runs(), 2);
+    const a = await kccCache(sandbox, [plugin.path, "key-a"]);
+    assertOk(a);
+    assert.equal(plugin.runs(), 3, "the corrupt entry is a miss");
+    assert.equal(a.stdout, plugin.output(3));
+    assert.equal(
+      (await kccCache(sandbox, [plugin.path, "key-b"])).stdout,
+      plugin.output(2),
+      "b survived the rewrite",
+    );
+    assert.equal((await kccCache(sandbox, [plugin.path, "key-a"])).stdout, plugin.output(3));
+    assert.equal(plugin.runs(), 3);
+  });
+}
 
 test("a store that cannot be written costs a warning, never the credential", async (t) => {
   const sandbox = useSandbox(t);

@@ -127,3 +127,21 @@ test("reading one entry gives up (the full parse decides) on anything but a whol
     "a corrupt entry is absent",
   );
 });
+test("an entry whose times are outside a Date's range is corrupt, skipped like any other", () => {
+  const sound = '"credential":"{}","expirySource":"plugin","kind":"token"';
+  const cases: [string, string, number][] = [
+    ["sound", `"expiresAtMs":10,"storedAtMs":0`, 1],
+    ["expiry at the end of Date's range", `"expiresAtMs":8.64e15,"storedAtMs":0`, 1],
+    ["expiry 1e300", `"expiresAtMs":1e300,"storedAtMs":0`, 0],
+    ["expiry -1e300", `"expiresAtMs":-1e300,"storedAtMs":0`, 0],
+    ["expiry 1e400 (Infinity)", `"expiresAtMs":1e400,"storedAtMs":0`, 0],
+    ["expiry a string", `"expiresAtMs":"NaN","storedAtMs":0`, 0],
+    ["stored 1e300", `"expiresAtMs":10,"storedAtMs":1e300`, 0],
+  ];
+  for (const [what, times, kept] of cases) {
+    const read = parseCacheDocument(
+      `{"kcc":1,"entries":{"k":{${sound},${times}},"other":{${sound},"expiresAtMs":1,"storedAtMs":0}}}`,
+    );
+    assert.equal(read.state === "ok" && read.document.entries.size, kept + 1, what);
+  }
+});

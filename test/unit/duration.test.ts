@@ -22,8 +22,26 @@ test("parseDuration accepts Go's syntax", () => {
   for (const [text, ms] of cases) assert.equal(parseDuration(text), ms, text);
 });
 
+test("parseDuration takes Go's range to the nanosecond", () => {
+  const cases: [string, number | undefined][] = [
+    ["2562047h47m16.854775807s", 9_223_372_036_854.775807],
+    ["2562047h47m16.854775808s", undefined],
+    ["-2562047h47m16.854775808s", -9_223_372_036_854.775808],
+    ["-2562047h47m16.854775809s", undefined],
+    ["9223372036854775807ns", 9_223_372_036_854.775807],
+    ["9223372036854775808ns", undefined],
+    ["2562048h", undefined],
+    ["3000000000h", undefined],
+    ["9999999999999999999999h", undefined],
+    ["1e3s", undefined],
+    ["0.000000001s", 0.000001],
+    ["1.0000000001s", 1000],
+  ];
+  for (const [text, ms] of cases) assert.equal(parseDuration(text), ms, text);
+});
+
 test("parseDuration rejects what Go rejects", () => {
-  for (const text of ["", "soon", "30", "1d", "s", "-", "1h 30m", " 30s", "1.5.3s", "h1", "3S", "."]) {
+  for (const text of ["", "soon", "30", "1d", "s", "-", "1h 30m", " 30s", "1.5.3s", "h1", "3S", ".", ".s"]) {
     assert.equal(parseDuration(text), undefined, JSON.stringify(text));
   }
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { validateExecCredential } from "../../src/core/exec-credential.js";
 import { decodePluginOutput } from "../../src/core/plugin-output.js";
+import { CERT, KEY } from "../fixtures/exec-credential-corpus.js";
 
 const V1 = "client.authentication.k8s.io/v1";
 const V1BETA1 = "client.authentication.k8s.io/v1beta1";
@@ -44,7 +45,7 @@ test("valid credentials and the facts kcc-cache keeps", () => {
     ["null expiry", credential({ token: "t", expirationTimestamp: null }), undefined, "token", undefined],
     [
       "client certificate",
-      credential({ clientCertificateData: "c", clientKeyData: "k" }),
+      credential({ clientCertificateData: CERT, clientKeyData: KEY }),
       undefined,
       "certificate",
       undefined,
@@ -92,7 +93,7 @@ test("invalid credentials are refused with a reason that never quotes a value", 
     ],
     ["no status", { kind: "ExecCredential", apiVersion: V1BETA1 }, undefined, /status is missing/],
     ["empty token", credential({ token: "" }), undefined, /neither a token/],
-    ["certificate without key", credential({ clientCertificateData: "c" }), undefined, /neither a token/],
+    ["certificate without key", credential({ clientCertificateData: "c" }), undefined, /only one of/],
     ["bad timestamp", credential({ token: "t", expirationTimestamp: "tomorrow" }), undefined, /RFC 3339/],
     ["date only", credential({ token: "t", expirationTimestamp: "2026-01-01" }), undefined, /RFC 3339/],
     ["numeric timestamp", credential({ token: "t", expirationTimestamp: 1767225600 }), undefined, /RFC 3339/],

@@ -63,7 +63,7 @@ test("runCache runs in-process on a fake Runtime: clock, process table and outpu
     uid: process.getuid?.(),
     identifyProcess: (pid) => (pid === caller.pid ? caller : undefined),
     stdout: (text) => {
-      stdout += text;
+      stdout += typeof text === "string" ? text : Buffer.from(text).toString("utf8");
     },
     stderr: (text) => {
       stderr += text;

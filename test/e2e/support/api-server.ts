@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { TLSSocket } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -20,6 +21,8 @@ export interface ApiServer {
 export interface ApiServerOptions {
   /** Default: any non-empty bearer token. */
   acceptToken?: (token: string) => boolean;
+  /** Ask for a client certificate and accept any one presented (self-signed included) as a login. */
+  acceptClientCertificates?: boolean;
 }
 
 export const SERVER_VERSION = {
@@ -38,10 +41,14 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const { key, cert } = selfSignedCertificate();
   const accept = options.acceptToken ?? ((token: string) => token !== "");
   const requests: { path: string; authorization: string | undefined }[] = [];
-  const server = createServer({ key, cert }, (request, response) => {
+  const certificates = options.acceptClientCertificates === true;
+  const tlsOptions = certificates
+    ? { key, cert, requestCert: true, rejectUnauthorized: false }
+    : { key, cert };
+  const server = createServer(tlsOptions, (request, response) => {
     const path = request.url ?? "/";
     requests.push({ path, authorization: request.headers.authorization });
-    respond(request, response, path, accept);
+    respond(request, response, path, accept, certificates && hasClientCertificate(request));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -67,9 +74,10 @@ function respond(
   response: ServerResponse,
   path: string,
   accept: (token: string) => boolean,
+  certified: boolean,
 ): void {
   const match = /^Bearer (.*)$/.exec(request.headers.authorization ?? "");
-  if (match === null || !accept(match[1] ?? "")) {
+  if (!certified && (match === null || !accept(match[1] ?? ""))) {
     // What a real API server answers; client-go reacts to the 401 by re-running the plugin once.
     send(response, 401, {
       kind: "Status",
@@ -102,6 +110,11 @@ function respond(
       code: 404,
     });
   }
+}
+
+function hasClientCertificate(request: IncomingMessage): boolean {
+  const { socket } = request;
+  return socket instanceof TLSSocket && Object.keys(socket.getPeerCertificate()).length > 0;
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

@@ -19,7 +19,7 @@ export interface FakePluginOptions {
   /** Printed on stderr, byte for byte. */
   stderr?: string;
   /** Printed on stdout byte for byte instead of the generated ExecCredential. */
-  stdout?: string;
+  stdout?: string | Uint8Array;
   /** The plugin holds its run open until this file exists (after counting the run): no sleeps in tests. */
   gate?: string;
   /** Saves each run's environment (`env -0`), read back with env(n). */

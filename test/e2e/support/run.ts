@@ -5,6 +5,8 @@ export interface RunResult {
   signal: string | null;
   stdout: string;
   stderr: string;
+  /** stdout exactly as written, for output that is not UTF-8. */
+  stdoutBytes: Buffer;
 }
 
 export interface RunOptions {
@@ -64,6 +66,7 @@ export function start(command: string, args: string[], options: RunOptions): Sta
         code,
         signal,
         stdout: Buffer.concat(stdout).toString("utf8"),
+        stdoutBytes: Buffer.concat(stdout),
         stderr: Buffer.concat(stderr).toString("utf8"),
       });
     });

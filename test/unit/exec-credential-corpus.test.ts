@@ -1,0 +1,14 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { validateExecCredential } from "../../src/core/exec-credential.js";
+import { decodePluginOutput } from "../../src/core/plugin-output.js";
+import { CONFIGURED_API_VERSION, CORPUS } from "../fixtures/exec-credential-corpus.js";
+
+// The same rows real kubectl judges in test/e2e/kubectl-differential.test.ts: the core must agree on each.
+for (const row of CORPUS) {
+  test(`kubectl ${row.kubectl} ${row.name}: so does the core`, async () => {
+    const decoded = await decodePluginOutput(row.stdout);
+    const verdict = decoded.ok ? validateExecCredential(decoded.value, CONFIGURED_API_VERSION) : decoded;
+    assert.equal(verdict.ok ? "accepts" : "rejects", row.kubectl, verdict.ok ? "accepted" : verdict.reason);
+  });
+}
