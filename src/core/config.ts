@@ -15,6 +15,8 @@ export interface CacheConfig {
   readonly noExpiryThresholdMs: number;
   readonly cacheKeyEnvList: readonly string[];
   readonly lockTimeoutMs: number;
+  /** How long before the refresh margin a served credential also starts a background refresh; 0 is off. */
+  readonly backgroundRefreshMs: number;
   readonly debug: boolean;
 }
 
@@ -26,6 +28,7 @@ export const ENV = {
   noExpiryThreshold: "KUBE_CREDENTIAL_CACHE_NO_EXPIRY_THRESHOLD",
   cacheKeyEnvList: "KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST",
   lockTimeout: "KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT",
+  backgroundRefresh: "KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH",
   debug: "KUBE_CREDENTIAL_CACHE_DEBUG",
   user: "KUBE_CREDENTIAL_CACHE_USER",
 } as const;
@@ -41,6 +44,13 @@ export const DEFAULT_CACHEKEY_ENV_LIST: readonly string[] = [
 const TRUTHY = new Set(["1", "true", "yes", "on"]);
 
 /**
+ * The last 5 minutes before the refresh margin: an EKS token (printed with 14 minutes to run) is then
+ * served plainly for 8.5 minutes and refreshed ahead on any call in the next 5; hour-long GKE and
+ * Azure tokens spend 54.5 minutes or more as plain hits (docs/background-refresh.md).
+ */
+export const DEFAULT_BACKGROUND_REFRESH_MS = 5 * 60_000;
+
+/**
  * Reads every KUBE_CREDENTIAL_CACHE_* setting. An empty variable counts as unset, as in the
  * Go original (os.Getenv(x) != ""). Invalid values throw a ConfigError naming the variable.
  */
@@ -53,6 +63,7 @@ export function readCacheConfig(env: Env): CacheConfig {
     noExpiryThresholdMs: readDuration(env, ENV.noExpiryThreshold, 86_400_000),
     cacheKeyEnvList: readEnvList(env[ENV.cacheKeyEnvList]),
     lockTimeoutMs: readDuration(env, ENV.lockTimeout, 60_000),
+    backgroundRefreshMs: readDuration(env, ENV.backgroundRefresh, DEFAULT_BACKGROUND_REFRESH_MS),
     debug: isDebug(env),
   };
 }

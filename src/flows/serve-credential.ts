@@ -57,6 +57,26 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
       );
       runtime.stdout(entry.credential);
       if (record !== undefined) writeLastServed(record.markerPath, record.caller);
+      // BACKGROUND REFRESH (inline window check, to be replaced by the core serve decision): inside
+      // the window before the refresh margin, start one detached refresh (docs/background-refresh.md).
+      if (
+        config.backgroundRefreshMs > 0 &&
+        store.lockDirectory !== undefined &&
+        !isFresh(entry.expiresAtMs, now, config.refreshMarginMs + config.backgroundRefreshMs)
+      ) {
+        debug(
+          `background refresh: inside the ${formatDuration(config.backgroundRefreshMs)} window before the refresh margin`,
+        );
+        const { startBackgroundRefresh } = await import("./start-background-refresh.js");
+        await startBackgroundRefresh({
+          request,
+          key,
+          entry,
+          lockDirectory: store.lockDirectory,
+          runtime,
+          debug,
+        });
+      }
       return 0;
     }
     rejected = entry;
