@@ -5,7 +5,7 @@
 // peak memory. Writes bench/results.md and bench/results.svg (BENCH_OUT to change the directory).
 // The test suite's sandbox and private keyring are reused: the bench never touches your own cache,
 // AWS keys, keyring or kubeconfig. Knobs: BENCH_RUNS, KCC_BENCH_KUBECTL, KCC_BENCH_DISPATCHER,
-// KCC_BENCH_REFERENCE, KCC_BENCH_BINARY.
+// KCC_BENCH_REFERENCE, KCC_BENCH_BINARY, BENCH_SESSION_SECONDS (the session row, per mode; 0 leaves it out).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -15,6 +15,7 @@ import { describeMachine } from "./bench/machine.js";
 import { describeProbe, peakMemory } from "./bench/memory.js";
 import { renderMarkdown, renderTargets } from "./bench/report.js";
 import { buildRows, type Programs, type Row } from "./bench/rows.js";
+import { runSessions, sessionSeconds } from "./bench/session.js";
 import { evaluateTargets } from "./bench/targets.js";
 import {
   findBinary,
@@ -70,6 +71,11 @@ async function main(): Promise<void> {
 
     const timings = await runHyperfine(rows, { runs, json: join(scratch, "hyperfine.json"), env: world.env });
 
+    const seconds = sessionSeconds();
+    const sessionKcc = kccBinary === undefined ? [process.execPath, kccNode] : [kccBinary];
+    const sessions = seconds === 0 ? [] : await runSessions(world, sessionKcc, seconds);
+    if (seconds === 0) skipped.push("session row: BENCH_SESSION_SECONDS=0");
+
     const probe = findMemoryProbe();
     const memory = new Map<string, number>();
     if (probe === undefined) skipped.push("peak memory: neither GNU time nor python3 is installed");
@@ -92,6 +98,11 @@ async function main(): Promise<void> {
       machine,
       runs,
       skipped,
+      session: {
+        results: sessions,
+        seconds,
+        kcc: kccBinary === undefined ? "kcc-cache (Node)" : "kcc-cache (binary)",
+      },
     };
     mkdirSync(outDir, { recursive: true });
     // Formatted as the repository's formatter would, so the committed table passes its check.

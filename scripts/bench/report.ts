@@ -2,6 +2,7 @@
 import type { Timing } from "./hyperfine.js";
 import type { Machine } from "./machine.js";
 import { SECTION_TITLES, type Row, type Section } from "./rows.js";
+import { renderSessions, type SessionResult } from "./session.js";
 import type { TargetResult } from "./targets.js";
 
 export interface Results {
@@ -14,6 +15,11 @@ export interface Results {
   readonly machine: Machine;
   readonly runs: number;
   readonly skipped: readonly string[];
+  readonly session?: {
+    readonly results: readonly SessionResult[];
+    readonly seconds: number;
+    readonly kcc: string;
+  };
 }
 
 const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
@@ -50,6 +56,9 @@ export function renderMarkdown(results: Results): string {
       );
     }
     lines.push("");
+  }
+  if (results.session !== undefined) {
+    lines.push(...renderSessions(results.session.results, results.session.seconds, results.session.kcc));
   }
   if (results.memory.size > 0) {
     lines.push("## Peak memory (max RSS, median of 5)", "", "| | MiB |", "|---|---:|");

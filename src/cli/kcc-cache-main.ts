@@ -11,6 +11,9 @@ void runCache(process.argv.slice(2), {
   parentPid: process.ppid,
   uid: process.getuid?.(),
   identifyProcess,
+  // Lazily: spawning code has no place on a plain hit.
+  startDetachedCopy: async (args, env) =>
+    (await import("../io/self-process.js")).startDetachedCopy(args, env),
   stdout: writeStdout,
   stderr: writeStderr,
 }).then((code) => process.exit(code));

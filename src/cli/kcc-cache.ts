@@ -1,3 +1,4 @@
+import { BACKGROUND_CHILD_ENV } from "../core/background-marker.js";
 import { isDebug } from "../core/config.js";
 import { serveCredential } from "../flows/serve-credential.js";
 import type { Runtime } from "../flows/runtime.js";
@@ -21,6 +22,11 @@ export async function runCache(argv: readonly string[], runtime: Runtime): Promi
         runtime.stdout(`kcc-cache ${KCC_VERSION}\n`);
         return 0;
       case "run":
+        // The detached refresher a hit starts (docs/background-refresh.md): kcc-cache's own, never a user's mode.
+        if (runtime.env[BACKGROUND_CHILD_ENV] !== undefined)
+          return await (
+            await import("../flows/run-background-refresh.js")
+          ).runBackgroundRefresh(command, runtime);
         return await serveCredential(command, runtime);
       case "list":
       case "status":

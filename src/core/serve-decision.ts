@@ -57,9 +57,15 @@ export function decideServe(
     return { kind: "rejected", pid: current.pid, servedForMs };
   }
   if (policy.backgroundRefreshMs <= 0) return { kind: "hit", servedForMs };
-  // The window includes its first instant: `servedForMs === backgroundRefreshMs` refreshes.
-  if (servedForMs <= policy.backgroundRefreshMs) return { kind: "hit-and-refresh", servedForMs };
-  return { kind: "hit", servedForMs, refreshInMs: servedForMs - policy.backgroundRefreshMs };
+  // At most half the entry's servable life: a credential living less than margin + window would
+  // otherwise start a background refresh on every call from the moment it was stored.
+  const windowMs = Math.min(
+    policy.backgroundRefreshMs,
+    (entry.expiresAtMs - policy.refreshMarginMs - entry.storedAtMs) / 2,
+  );
+  // The window includes its first instant: `servedForMs === windowMs` refreshes.
+  if (servedForMs <= windowMs) return { kind: "hit-and-refresh", servedForMs };
+  return { kind: "hit", servedForMs, refreshInMs: servedForMs - windowMs };
 }
 
 /** One debug line: the decision's kind, then why, in words and durations (never a credential). */

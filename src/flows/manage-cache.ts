@@ -2,8 +2,10 @@ import type { StoreDecision } from "../core/backend-choice.js";
 import type { CacheEntry } from "../core/cache-entry.js";
 import { EMPTY_DOCUMENT } from "../core/cache-document.js";
 import { ENV, readCacheConfig } from "../core/config.js";
+import { lastBackgroundRecords, type BackgroundRecord } from "../core/background-refresh.js";
 import { formatDuration } from "../core/duration.js";
 import { leftoverTempFiles } from "../io/atomic-file.js";
+import { backgroundLogPath, readBackgroundLog } from "../io/background-log.js";
 import { createDebugLog, type DebugLog } from "../io/debug-log.js";
 import { checkCacheLocation, type LocationState } from "../io/cache-location-check.js";
 import type { FileStore } from "../io/file-store.js";
@@ -56,6 +58,12 @@ export async function manageCache(
         // The memory that keeps a gone secret store's credentials out of the plaintext file (auto mode).
         usedBefore: usedSecretStoreBefore(config, runtime),
         index: keyringIndexPath(config, runtime),
+        // Background refreshes: the last one per key, from the log beside the cache (docs/background-refresh.md).
+        background: lastBackgroundRecords(
+          place.kind === "ok"
+            ? readBackgroundLog(backgroundLogPath(cacheLocation(config, runtime).directory))
+            : "",
+        ),
       });
     case "clear":
       return clear(command.keys, file, runtime, decision, keyring, debug);
@@ -163,7 +171,11 @@ function status(
   decision: StoreDecision,
   keyring: SecretStore | undefined,
   version: string,
-  history: { readonly usedBefore: boolean; readonly index: string },
+  history: {
+    readonly usedBefore: boolean;
+    readonly index: string;
+    readonly background: readonly BackgroundRecord[];
+  },
 ): number {
   const backendSetting = runtime.env[ENV.backend];
   const report = {
@@ -182,6 +194,7 @@ function status(
     keyring: keyring === undefined ? null : { location: keyring.location, entries: keyring.keys().length },
     secretStoreUsedBefore: history.usedBefore,
     keyringIndex: history.index,
+    backgroundRefresh: history.background,
   };
   if (json) {
     runtime.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -202,6 +215,14 @@ function status(
     history.usedBefore
       ? `history:  this cache has kept credentials in a secret store (${history.index} exists): when none is usable, auto mode serves uncached instead of using the file`
       : "history:  this cache has never kept credentials in a secret store",
+    ...(history.background.length === 0
+      ? ["background refresh: none logged"]
+      : [
+          "background refresh (last per key):",
+          ...history.background.map(
+            (record) => `  ${record.at}  ${record.result}: ${record.why}  ${record.key}`,
+          ),
+        ]),
   ];
   runtime.stdout(`${lines.join("\n")}\n`);
   return 0;

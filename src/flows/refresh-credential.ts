@@ -5,10 +5,8 @@ import { keyDigest } from "../core/cache-key.js";
 import type { CacheConfig } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
 import { errorSummary } from "../core/errors.js";
-import { validateExecCredential } from "../core/exec-credential.js";
 import type { ExecInfo } from "../core/exec-info.js";
-import { isFresh, planCacheLifetime } from "../core/freshness.js";
-import { decodePluginOutput, utf8Text } from "../core/plugin-output.js";
+import { isFresh } from "../core/freshness.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
 
@@ -16,6 +14,7 @@ import type { LockOutcome } from "../io/lock.js";
 import { runPlugin } from "../io/plugin.js";
 import { trapSignals, type SignalTrap } from "../io/signals.js";
 import { warn, type Runtime } from "./runtime.js";
+import { judgePluginOutput } from "./plugin-credential.js";
 import type { CallerRecord, ServeRequest } from "./serve-credential.js";
 import { forgetServed, recordServed } from "../io/caller.js";
 import { servedLine } from "../core/caller-identity.js";
@@ -145,43 +144,24 @@ async function runAndStore(
     runtime.stdout(run.stdout);
     return run.exitCode;
   }
-  const decoded = await decodePluginOutput(run.stdout);
-  const validation = decoded.ok
-    ? validateExecCredential(decoded.value, execInfo?.apiVersion)
-    : { ok: false as const, reason: decoded.reason };
-  if (!validation.ok) {
+  const judged = await judgePluginOutput(run.stdout, execInfo?.apiVersion, config, runtime.now());
+  if (judged.kind === "not-cached") {
     runtime.stdout(run.stdout);
-    runtime.stderr(`kcc-cache: the plugin's output was not cached: ${validation.reason}\n`);
+    runtime.stderr(`kcc-cache: the plugin's output was not cached: ${judged.reason}\n`);
     return 0;
   }
-  // Entries hold text; bytes that are not UTF-8 (kubectl takes UTF-16 with a byte order mark) could not
-  // be served back unchanged, so such output is passed on without caching it.
-  const credential = utf8Text(run.stdout);
-  if (credential === undefined) {
-    runtime.stdout(run.stdout);
-    runtime.stderr("kcc-cache: the plugin's output was not cached: it is not UTF-8\n");
-    return 0;
-  }
-  const now = runtime.now();
-  const lifetime = planCacheLifetime(validation.facts.expiresAtMs, now, config);
-  const entry: CacheEntry = {
-    credential,
-    expiresAtMs: lifetime.cacheable ? lifetime.expiresAtMs : now,
-    expirySource: lifetime.cacheable ? lifetime.source : "plugin",
-    kind: validation.facts.kind,
-    storedAtMs: now,
-  };
-  if (lifetime.cacheable) {
-    debug(`store: until ${new Date(lifetime.expiresAtMs).toISOString()} (${lifetime.why})`);
+  const { entry } = judged;
+  if (judged.keep) {
+    debug(`store: until ${new Date(entry.expiresAtMs).toISOString()} (${judged.why})`);
     try {
       // First, so that every line written after the new entry is in place is about the new entry.
       if (store.lockDirectory !== undefined) forgetServed(store.lockDirectory, keyDigest(key));
-      await store.put(key, entry, now);
+      await store.put(key, entry, entry.storedAtMs);
     } catch (error) {
       warn(runtime, `credential not cached: ${errorSummary(error)}`);
     }
   } else {
-    debug(`not stored: ${lifetime.why}`);
+    debug(`not stored: ${judged.why}`);
   }
   return serve(entry);
 }

@@ -15,6 +15,11 @@ export interface Runtime {
   readonly uid: number | undefined;
   /** The process table: who runs under a PID now (undefined where the OS does not tell cheaply). */
   readonly identifyProcess: (pid: number) => CallerIdentity | undefined;
+  /**
+   * Starts this same kcc-cache again with `args`, detached from this process and its terminal, and
+   * returns its PID (undefined if it could not start): how a hit hands off a background refresh.
+   */
+  readonly startDetachedCopy: (args: readonly string[], env: Env) => Promise<number | undefined>;
   /** Takes bytes too: a plugin's output is passed on byte for byte. */
   readonly stdout: (text: string | Uint8Array) => void;
   readonly stderr: (text: string) => void;

@@ -63,6 +63,18 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
   if (entry !== undefined && (decision.kind === "hit" || decision.kind === "hit-and-refresh")) {
     runtime.stdout(entry.credential);
     if (record !== undefined) recordServed(record.logPath, servedLine(record.caller, entry.storedAtMs));
+    // After the credential is out: kubectl has what it needs while the refresh is handed off.
+    if (decision.kind === "hit-and-refresh" && store.lockDirectory !== undefined) {
+      const { startBackgroundRefresh } = await import("./start-background-refresh.js");
+      await startBackgroundRefresh({
+        request,
+        key,
+        entry,
+        lockDirectory: store.lockDirectory,
+        runtime,
+        debug,
+      });
+    }
     return 0;
   }
   const rejected: CacheEntry | undefined = decision.kind === "rejected" ? entry : undefined;

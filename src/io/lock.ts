@@ -8,6 +8,7 @@ import {
   lstatSync,
   openSync,
   readFileSync,
+  renameSync,
   statSync,
   unlinkSync,
   writeSync,
@@ -72,13 +73,77 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
   }
 }
 
+/**
+ * A lock taken without waiting, to be handed to a process this one starts (a background refresh,
+ * docs/background-refresh.md). The lock names this process, alive, until `handOff` atomically
+ * renames a file naming the new holder into its place; from then on it is the new holder's to keep
+ * alive (adoptLock) and release. Waiters therefore never see a lock naming a process that is gone.
+ */
+export interface LockClaim {
+  handOff(holder: ProcessIdentity): void;
+  /** Gives the lock up when the hand-off cannot happen (the process could not be started). */
+  release(): void;
+}
+
+/** The lock at `path` if nobody holds it right now; undefined otherwise (nothing is waited for or broken). */
+export function claimLockNow(path: string): LockClaim | undefined {
+  const release = tryPublish(path);
+  if (release === undefined) return undefined;
+  return {
+    release,
+    handOff: (holder) => {
+      const temp = tempName(path);
+      try {
+        const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+        try {
+          writeAll(fd, JSON.stringify(holder));
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(temp, path);
+      } catch (error) {
+        unlinkQuietly(temp);
+        throw error;
+      } finally {
+        // Ours is no longer at the path after the rename, so this only stops our heartbeat.
+        release();
+      }
+    },
+  };
+}
+
+/**
+ * Takes over a lock another process handed to this one (claimLockNow): it must name this process
+ * (PID and start time). Adopted, the heartbeat runs until the returned release; otherwise the holder
+ * it names instead (the hand-off may still be on its way, or the lock was broken and taken meanwhile).
+ */
+export function adoptLock(
+  path: string,
+):
+  | { readonly kind: "adopted"; readonly release: () => void }
+  | { readonly kind: "not-mine"; readonly holder: ProcessIdentity | undefined } {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDWR | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return { kind: "not-mine", holder: undefined };
+  }
+  const holder = parseHolder(readFileSync(fd, "utf8"));
+  const me = currentProcess();
+  if (holder?.pid !== me.pid || holder.start !== me.start) {
+    closeSync(fd);
+    return { kind: "not-mine", holder };
+  }
+  return { kind: "adopted", release: hold(path, fd) };
+}
+
 /** Releases every lock this process holds; for exiting on a signal. */
 export function releaseHeldLocks(): void {
   for (const release of [...held]) release();
 }
 
 function tryPublish(path: string): (() => void) | undefined {
-  const temp = `${path}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  const temp = tempName(path);
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   let published: number | undefined;
   try {
@@ -212,6 +277,10 @@ function removeIfUnchanged(path: string, seen: SeenLock): void {
     now.text === seen.text
   )
     unlinkQuietly(path);
+}
+
+function tempName(path: string): string {
+  return `${path}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
 }
 
 function writeAll(fd: number, text: string): void {

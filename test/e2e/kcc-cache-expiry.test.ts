@@ -1,9 +1,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isoIn, writeFakePlugin } from "./support/fake-plugin.js";
-import { assertOk, kccCache, useSandbox } from "./support/kcc-cache.js";
+import { assertOk, kccCache as runKccCache, useSandbox } from "./support/kcc-cache.js";
 
 const MARGIN = "KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN";
+
+// These tests probe the foreground decision by moving the margin close to the expiry, which puts hits
+// inside the background window, and a background refresh would add plugin runs of its own (tested in
+// kcc-cache-background-refresh.test.ts): it is off here.
+const kccCache: typeof runKccCache = (sandbox, argv, call) =>
+  runKccCache(sandbox, argv, {
+    ...call,
+    env: { KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH: "0", ...call?.env },
+  });
 
 test("a credential expiring inside the default 30s refresh margin is fetched again", async (t) => {
   const sandbox = useSandbox(t);

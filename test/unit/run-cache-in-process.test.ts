@@ -45,6 +45,7 @@ test("runCache runs in-process on a fake Runtime: clock, process table and outpu
   let caller: CallerIdentity = { pid: 4242, start: "1", exe: "/opt/kubectl" };
   let stdout = "";
   let stderr = "";
+  const started: { args: readonly string[]; marked: boolean }[] = [];
   const runtime: Runtime = {
     env: {
       PATH: process.env["PATH"],
@@ -62,6 +63,11 @@ test("runCache runs in-process on a fake Runtime: clock, process table and outpu
     parentPid: 4242,
     uid: process.getuid?.(),
     identifyProcess: (pid) => (pid === caller.pid ? caller : undefined),
+    // Records the background refresh a hit hands off, and starts nothing.
+    startDetachedCopy: (args, env) => {
+      started.push({ args, marked: env["KCC_INTERNAL_BACKGROUND_REFRESH"] !== undefined });
+      return Promise.resolve(undefined);
+    },
     stdout: (text) => {
       stdout += typeof text === "string" ? text : Buffer.from(text).toString("utf8");
     },
@@ -85,17 +91,20 @@ test("runCache runs in-process on a fake Runtime: clock, process table and outpu
 
   const hit = await call(T0 + MIN, 101);
   assert.deepEqual([hit.code, hit.token, pluginRuns()], [0, "in-process-secret-1", 1]);
-  assert.match(hit.debug, /hit: served for 8m30s more; background refresh due in 3m30s/);
+  // The window is capped at half the entry's 9m30s of servable life: 4m45s.
+  assert.match(hit.debug, /hit: served for 8m30s more; background refresh due in 3m45s/);
 
   // The fake process table says the same kubectl asks again: client-go's retry after a 401.
   const retry = await call(T0 + 2 * MIN, 101);
   assert.deepEqual([retry.code, retry.token, pluginRuns()], [0, "in-process-secret-2", 2]);
   assert.match(retry.debug, /rejected: the same process \(pid 101\)/);
 
-  // The fake clock inside the 5-minute window before the 30 s margin: served, and a refresh is due.
-  const windowed = await call(EXPIRY - 30_000 - 4 * MIN, 102);
+  // The fake clock inside the window before the 30 s margin: served, and a refresh is due.
+  // (The entry refreshed at T0 + 2 min has 7m30s of servable life: its window is half of that, 3m45s.)
+  const windowed = await call(EXPIRY - 30_000 - 3 * MIN, 102);
   assert.deepEqual([windowed.code, windowed.token, pluginRuns()], [0, "in-process-secret-2", 2]);
   assert.match(windowed.debug, /hit-and-refresh: .*background refresh due/);
+  assert.deepEqual(started, [{ args: ["--", plugin], marked: true }], "one background copy asked for");
 
   const late = await call(EXPIRY - 30_000, 103);
   assert.deepEqual([late.code, late.token, pluginRuns()], [0, "in-process-secret-3", 3]);

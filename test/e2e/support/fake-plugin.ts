@@ -24,6 +24,15 @@ export interface FakePluginOptions {
   gate?: string;
   /** Saves each run's environment (`env -0`), read back with env(n). */
   recordEnv?: boolean;
+  /**
+   * Credential lifetime in seconds per run (run n takes entry n-1, the last one repeats), the expiry
+   * computed when the plugin runs, as a real plugin does. Overrides expirationTimestamp.
+   */
+  lifetimes?: readonly number[];
+  /** The plugin's own latency (a real plugin takes 0.3-1 s), before it prints. Not a test wait. */
+  latencyMs?: number;
+  /** Records what each run's stdin is and whether it has a controlling terminal, read back with stdin(n). */
+  recordStdin?: boolean;
 }
 
 export interface FakePlugin {
@@ -35,6 +44,12 @@ export interface FakePlugin {
   output(n: number): string;
   /** The environment run `n` saw (recordEnv only). */
   env(n: number): Record<string, string>;
+  /**
+   * What run `n`'s stdin was (the target of fd 0) and its controlling terminal (0: none) (recordStdin
+   * only; recorded after the environment, before the gate: waitForStdin(n) first).
+   */
+  stdin(n: number): { readonly fd0: string; readonly ttyNr: string };
+  waitForStdin(n: number): Promise<void>;
   /** Resolves once the plugin has started at least `n` times. */
   waitForRuns(n: number, timeoutMs?: number): Promise<void>;
 }
@@ -62,6 +77,12 @@ export function writeFakePlugin(sandbox: Sandbox, name: string, options: FakePlu
   ];
   lines.push(`printf '%s\\n' "$$" >> "$state/runs"`, `n=$(wc -l < "$state/runs" | tr -d ' ')`);
   if (options.recordEnv === true) lines.push('env -0 > "$state/env.$n"');
+  if (options.recordStdin === true) {
+    lines.push(
+      '{ readlink /proc/$$/fd/0 || echo unknown; sed "s/.*) //" /proc/$$/stat | cut -d" " -f5; } > "$state/stdin.$n.tmp" 2>/dev/null',
+      'mv "$state/stdin.$n.tmp" "$state/stdin.$n"',
+    );
+  }
   if (options.gate !== undefined) {
     // Bounded, and gives up when the sandbox is gone, so an orphaned run never outlives its test.
     lines.push(
@@ -87,11 +108,21 @@ export function writeFakePlugin(sandbox: Sandbox, name: string, options: FakePlu
       );
     }
     lines.push(`token=${tokenExpression(token)}`);
+    if (options.latencyMs !== undefined) lines.push(`sleep ${(options.latencyMs / 1000).toFixed(3)}`);
     const expiry = options.expirationTimestamp ?? isoIn(3_600_000);
-    const status =
+    let status =
       expiry === "none"
         ? `"token":"%s"`
         : `"expirationTimestamp":"${expiry.replace(/%/g, "%%")}","token":"%s"`;
+    if (options.lifetimes !== undefined && options.lifetimes.length > 0) {
+      const last = options.lifetimes.length;
+      lines.push(
+        `case $n in ${options.lifetimes.map((seconds, index) => `${index + 1 === last ? "*" : index + 1}) lt=${seconds};;`).join(" ")} esac`,
+        "at=$(( $(date +%s) + lt ))",
+        'exp=$(date -u -d "@$at" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u -r "$at" +%Y-%m-%dT%H:%M:%SZ)',
+      );
+      status = `"expirationTimestamp":"'"$exp"'","token":"%s"`;
+    }
     lines.push(
       `printf '{"kind":"ExecCredential","apiVersion":"%s","spec":{},"status":{${status}}}\\n' "$api" "$token" > "$state/out.$n"`,
     );
@@ -115,6 +146,12 @@ export function writeFakePlugin(sandbox: Sandbox, name: string, options: FakePlu
         entries.map((entry) => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]),
       );
     },
+    stdin: (n) => {
+      const [fd0 = "", ttyNr = ""] = readFileSync(join(state, `stdin.${n}`), "utf8").split("\n");
+      return { fd0, ttyNr };
+    },
+    waitForStdin: (n) =>
+      waitUntil(() => existsSync(join(state, `stdin.${n}`)), `${name} run ${n} has recorded its stdin`),
     waitForRuns: (n, timeoutMs) => waitUntil(() => runs() >= n, `${name} has run ${n} time(s)`, timeoutMs),
   };
 }

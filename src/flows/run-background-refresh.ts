@@ -1,0 +1,162 @@
+import { join } from "node:path";
+import { BACKGROUND_CHILD_ENV, parseBackgroundMarker } from "../core/background-marker.js";
+import {
+  nonInteractiveExecInfo,
+  type BackgroundRecord,
+  type BackgroundResult,
+} from "../core/background-refresh.js";
+import { buildCacheKey, keyDigest } from "../core/cache-key.js";
+import { readCacheConfig, type CacheConfig, type Env } from "../core/config.js";
+import { formatDuration } from "../core/duration.js";
+import { errorSummary } from "../core/errors.js";
+import { parseExecInfo, type ExecInfo } from "../core/exec-info.js";
+import { appendBackgroundRecord, backgroundLogPath } from "../io/background-log.js";
+import type { CredentialStore } from "../io/credential-store.js";
+import { createDebugLog } from "../io/debug-log.js";
+import { runPlugin } from "../io/plugin.js";
+import { pidExists } from "../io/process-identity.js";
+import { forgetServed } from "../io/caller.js";
+import { cacheLocation, openStore } from "./open-store.js";
+import { judgePluginOutput } from "./plugin-credential.js";
+import type { Runtime } from "./runtime.js";
+import type { ServeRequest } from "./serve-credential.js";
+
+/** How long the starting kcc-cache may take to hand the lock over (it does so right after starting us). */
+const HANDOFF_WAIT_MS = 5_000;
+const HANDOFF_POLL_MS = 5;
+
+type Outcome = { readonly result: BackgroundResult; readonly why: string; readonly expires?: string };
+
+/**
+ * The detached kcc-cache a hit inside the background window starts (docs/background-refresh.md). It
+ * holds the key's refresh lock handed to it, runs the plugin without a terminal (stdin, stdout and
+ * stderr are the null device; KUBERNETES_EXEC_INFO says interactive: false), stores a valid result
+ * and logs one line. A failure changes nothing in the cache: the entry stays until the foreground
+ * refreshes it as before. It prints no credential anywhere.
+ */
+export async function runBackgroundRefresh(request: ServeRequest, runtime: Runtime): Promise<number> {
+  const seenStoredAt = parseBackgroundMarker(runtime.env[BACKGROUND_CHILD_ENV]);
+  // Neither the cache key nor the plugin sees the marker.
+  const env: Env = Object.fromEntries(
+    Object.entries(runtime.env).filter(([name]) => name !== BACKGROUND_CHILD_ENV),
+  );
+  const inner: Runtime = { ...runtime, env };
+  const config = readCacheConfig(env);
+  const debug = createDebugLog(config.debug, runtime.now(), runtime.now, runtime.stderr);
+  const execInfo = parseExecInfo(env["KUBERNETES_EXEC_INFO"]);
+  const key = buildCacheKey({
+    command: request.command,
+    args: request.args,
+    env,
+    cacheKeyEnvList: config.cacheKeyEnvList,
+    execInfo,
+  });
+  const store = await openStore(config, inner, debug);
+  const release =
+    seenStoredAt === undefined || store.lockDirectory === undefined
+      ? undefined
+      : await adopt(join(store.lockDirectory, `${keyDigest(key)}.lock`), runtime);
+  if (release === undefined) {
+    runtime.stderr(
+      `kcc-cache: ${BACKGROUND_CHILD_ENV} is kcc-cache's own: this process was not handed a refresh; nothing done\n`,
+    );
+    return 2;
+  }
+  const startedAt = runtime.now();
+  try {
+    const outcome = await refreshInBackground(
+      request,
+      key,
+      seenStoredAt ?? 0,
+      config,
+      execInfo,
+      store,
+      inner,
+    );
+    const record: BackgroundRecord = {
+      at: new Date(startedAt).toISOString(),
+      key,
+      ...outcome,
+      ms: Math.round(runtime.now() - startedAt),
+    };
+    appendBackgroundRecord(backgroundLogPath(cacheLocation(config, inner).directory), record, runtime.uid);
+    return outcome.result === "failed" ? 1 : 0;
+  } finally {
+    release();
+  }
+}
+
+/** The lock, once the kcc-cache that started us has handed it over; undefined if it never does. */
+async function adopt(path: string, runtime: Runtime): Promise<(() => void) | undefined> {
+  // Lazily, as everywhere: one copy of the lock module holds every lock of this process.
+  const { adoptLock } = await import("../io/lock.js");
+  const deadline = runtime.now() + HANDOFF_WAIT_MS;
+  for (;;) {
+    const adopted = adoptLock(path);
+    if (adopted.kind === "adopted") return adopted.release;
+    // Our parent still names itself: the hand-off is on its way (it renames the lock right after the spawn).
+    const parent = runtime.parentPid;
+    const onItsWay = adopted.holder?.pid === parent && pidExists(parent);
+    if (!onItsWay || runtime.now() >= deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, HANDOFF_POLL_MS));
+  }
+}
+
+async function refreshInBackground(
+  request: ServeRequest,
+  key: string,
+  seenStoredAt: number,
+  config: CacheConfig,
+  execInfo: ExecInfo | undefined,
+  store: CredentialStore,
+  runtime: Runtime,
+): Promise<Outcome> {
+  const current = await store.get(key);
+  if (current === undefined) return { result: "skipped", why: "the entry is gone (cleared or expired)" };
+  if (current.storedAtMs !== seenStoredAt)
+    return { result: "skipped", why: "another kcc-cache refreshed it meanwhile" };
+  const pluginEnv: Env = {
+    ...runtime.env,
+    KUBERNETES_EXEC_INFO: nonInteractiveExecInfo(runtime.env["KUBERNETES_EXEC_INFO"]),
+  };
+  const started = runtime.now();
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  let run;
+  try {
+    run = await runPlugin(request.command, request.args, pluginEnv, (child) => {
+      // Nobody waits for us, but a foreground refresh would wait for our lock: never hold it longer
+      // than such a waiter would (KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT).
+      timer = setTimeout(() => {
+        timedOut = true;
+        child.kill("SIGTERM");
+      }, config.lockTimeoutMs);
+    });
+  } catch (error) {
+    return { result: "failed", why: errorSummary(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+  const took = formatDuration(runtime.now() - started);
+  if (timedOut)
+    return {
+      result: "failed",
+      why: `the plugin ran longer than ${formatDuration(config.lockTimeoutMs)} and was stopped`,
+    };
+  // Only the exit code: the plugin's stderr went to the null device (see docs/background-refresh.md).
+  if (run.exitCode !== 0) return { result: "failed", why: `the plugin exited ${run.exitCode} after ${took}` };
+  const judged = await judgePluginOutput(run.stdout, execInfo?.apiVersion, config, runtime.now());
+  if (judged.kind === "not-cached")
+    return { result: "failed", why: `the plugin's output was not cached: ${judged.reason}` };
+  if (!judged.keep) return { result: "failed", why: `not stored: ${judged.why}` };
+  const { entry } = judged;
+  try {
+    // As the foreground refresh does: lines about the old entry go before the new one is in place.
+    if (store.lockDirectory !== undefined) forgetServed(store.lockDirectory, keyDigest(key));
+    await store.put(key, entry, entry.storedAtMs);
+  } catch (error) {
+    return { result: "failed", why: `not stored: ${errorSummary(error)}` };
+  }
+  const expires = new Date(entry.expiresAtMs).toISOString();
+  return { result: "refreshed", why: `the plugin ran in ${took}`, expires };
+}

@@ -1,0 +1,39 @@
+import { spawn } from "node:child_process";
+import type { Env } from "../core/config.js";
+
+/**
+ * How to run this same kcc-cache again: from the npm package, Node plus the bundle (and any Node
+ * options it was started with); from a standalone binary, the binary alone. bun's compiled binaries
+ * report the embedded entry as argv[1] (`/$bunfs/root/…`, `B:/~BUN/root/…` on Windows), a path that
+ * exists only inside the binary, and process.execPath is the binary itself.
+ */
+export function selfCommand(): { readonly file: string; readonly prefix: readonly string[] } {
+  const script = process.argv[1];
+  const compiled = script === undefined || /^(\/\$bunfs\/|[A-Za-z]:[\\/]~BUN[\\/])/.test(script);
+  return { file: process.execPath, prefix: compiled ? [] : [...process.execArgv, script] };
+}
+
+/**
+ * Starts a process that outlives this one and holds nothing of it: its own session (no controlling
+ * terminal, no signals from ours), stdin, stdout and stderr on the null device (kubectl reads our
+ * stdout to EOF, so a child holding that pipe would make kubectl wait for it), and not waited for.
+ * Returns its PID (undefined if it could not be started).
+ */
+export function spawnDetached(file: string, args: readonly string[], env: Env): number | undefined {
+  const child = spawn(file, args, {
+    detached: true,
+    stdio: "ignore",
+    env: { ...env },
+    windowsHide: true,
+  });
+  // A start failure arrives as an event after we have returned; it must not crash the serving process.
+  child.on("error", () => undefined);
+  child.unref();
+  return child.pid;
+}
+
+/** Runs this same kcc-cache again with `args`, detached (see selfCommand and spawnDetached). */
+export function startDetachedCopy(args: readonly string[], env: Env): number | undefined {
+  const self = selfCommand();
+  return spawnDetached(self.file, [...self.prefix, ...args], env);
+}

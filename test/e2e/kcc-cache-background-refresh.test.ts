@@ -1,0 +1,289 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { test, type TestContext } from "node:test";
+import { startApiServer } from "./support/api-server.js";
+import { writeFakePlugin, type FakePlugin, type FakePluginOptions } from "./support/fake-plugin.js";
+import { assertOk, execInfo, kccCache, startKccCache, useSandbox } from "./support/kcc-cache.js";
+import { writeKubeconfig } from "./support/kubeconfig.js";
+import { run } from "./support/run.js";
+import { kccBin, type Sandbox } from "./support/sandbox.js";
+import { missingCommands, skipOrFailUnderCi } from "./support/skip.js";
+import { waitUntil } from "./support/wait.js";
+
+/**
+ * Refresh ahead of expiry (docs/background-refresh.md). The fake plugin issues ~40 s credentials in
+ * ~300 ms, like a real one but faster. The window is at most half an entry's servable life, so the
+ * priming call's entry is then dated a minute back in the cache file, as if that minute had passed:
+ * with a 5 s refresh margin and a 60 s window it is inside the window, and a hit starts a background
+ * refresh deterministically. The plugin's background run is held on a gate file the test creates,
+ * never on a sleep.
+ */
+const IN_WINDOW = {
+  KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN: "5s",
+  KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH: "60s",
+  KUBE_CREDENTIAL_CACHE_DEBUG: "1",
+  KUBERNETES_EXEC_INFO: execInfo(undefined, { interactive: true }),
+};
+
+interface Scene {
+  readonly sandbox: Sandbox;
+  readonly plugin: FakePlugin;
+  readonly gate: string;
+  readonly log: string;
+  openGate(): void;
+  closeGate(): void;
+  /** Runs the plugin once in the foreground (gate open), so that the cache holds run 1's credential. */
+  prime(): Promise<void>;
+  logRecords(): { key: string; result: string; why: string }[];
+}
+
+function setScene(t: TestContext, options: FakePluginOptions = {}): Scene {
+  const sandbox = useSandbox(t);
+  const gate = join(sandbox.dir, "gate");
+  const plugin = writeFakePlugin(sandbox, "bg-plugin", {
+    lifetimes: [40],
+    latencyMs: 300,
+    gate,
+    recordEnv: true,
+    recordStdin: true,
+    ...options,
+  });
+  const log = join(dirname(sandbox.cacheFile), "background-refresh.log");
+  const openGate = (): void => {
+    writeFileSync(gate, "");
+  };
+  // Whatever happens, no gated plugin run outlives the test waiting for its gate (it also gives up
+  // when the sandbox is gone, which may happen first).
+  t.after(() => {
+    if (existsSync(sandbox.dir)) openGate();
+  });
+  return {
+    sandbox,
+    plugin,
+    gate,
+    log,
+    openGate,
+    closeGate: () => {
+      rmSync(gate, { force: true });
+    },
+    prime: async () => {
+      openGate();
+      assertOk(await kccCache(sandbox, [plugin.name], { env: IN_WINDOW }), "priming call");
+      assert.equal(plugin.runs(), 1);
+      rmSync(gate);
+      storedEarlier(sandbox, 60_000);
+    },
+    logRecords: () =>
+      existsSync(log)
+        ? readFileSync(log, "utf8")
+            .split("\n")
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as { key: string; result: string; why: string })
+        : [],
+  };
+}
+
+/** Dates every cached entry `ms` earlier, as if it had been stored that long ago. */
+function storedEarlier(sandbox: Sandbox, ms: number): void {
+  const document = JSON.parse(readFileSync(sandbox.cacheFile, "utf8")) as {
+    entries: Record<string, { storedAtMs: number }>;
+  };
+  for (const entry of Object.values(document.entries)) entry.storedAtMs -= ms;
+  writeFileSync(sandbox.cacheFile, `${JSON.stringify(document, null, 1)}\n`, { mode: 0o600 });
+}
+
+function tokenOf(credential: string): string {
+  return (JSON.parse(credential) as { status: { token: string } }).status.token;
+}
+
+function startedPid(stderr: string): number {
+  const match = /background refresh: started \(pid (\d+)\)/.exec(stderr);
+  assert.ok(match, `no background refresh started; stderr:\n${stderr}`);
+  return Number(match[1]);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test("kubectl inside the window gets the cached token at once, without waiting for the background plugin, which then refreshes the cache", async (t) => {
+  const missing = missingCommands(["kubectl"]);
+  if (missing.length > 0) {
+    skipOrFailUnderCi(t, `kubectl is not on PATH`);
+    return;
+  }
+  const scene = setScene(t);
+  const { sandbox, plugin } = scene;
+  const server = await startApiServer();
+  t.after(() => server.close());
+  const kubeconfig = writeKubeconfig(sandbox, server, {
+    name: "dev",
+    exec: { command: kccBin("kcc-cache"), args: [plugin.name] },
+  });
+  await scene.prime();
+  const first = tokenOf(plugin.output(1));
+
+  // The gate is closed: the background plugin cannot finish, and its kcc-cache cannot exit, until
+  // kubectl has returned. If either held kubectl's stdout or stderr, kubectl (or this run, which waits
+  // for its pipes to close) would never return and the test would time out.
+  const env = { ...sandbox.env, ...IN_WINDOW };
+  delete (env as Record<string, string | undefined>)["KUBERNETES_EXEC_INFO"]; // kubectl sets its own.
+  const result = await run("kubectl", ["--kubeconfig", kubeconfig, "get", "--raw", "/version"], {
+    env,
+    timeoutMs: 20_000,
+  });
+  assertOk(result, "kubectl inside the window");
+  assert.equal(server.requests.at(-1)?.authorization, `Bearer ${first}`, "served the cached credential");
+  const pid = startedPid(result.stderr);
+  await plugin.waitForRuns(2);
+  assert.ok(alive(pid), "the background kcc-cache is still running its gated plugin");
+
+  // The plugin ran without a terminal and was told so.
+  await plugin.waitForStdin(2);
+  assert.deepEqual(plugin.stdin(2), { fd0: "/dev/null", ttyNr: "0" });
+  const info = JSON.parse(plugin.env(2)["KUBERNETES_EXEC_INFO"] ?? "{}") as {
+    spec?: { interactive?: boolean };
+  };
+  assert.equal(info.spec?.interactive, false);
+  assert.equal(
+    plugin.env(2)["KCC_INTERNAL_BACKGROUND_REFRESH"],
+    undefined,
+    "the plugin never sees the marker",
+  );
+
+  scene.openGate();
+  const second = () => tokenOf(plugin.output(2));
+  await waitUntil(
+    () => existsSync(`${dirname(sandbox.cacheFile)}/background-refresh.log`),
+    "the background refresh has logged its result",
+  );
+  assert.ok(readFileSync(sandbox.cacheFile, "utf8").includes(second()), "the cache holds run 2's credential");
+  assert.deepEqual(
+    scene.logRecords().map((record) => record.result),
+    ["refreshed"],
+  );
+  await waitUntil(() => !alive(pid), "the background kcc-cache has exited");
+  const secrets = readFileSync(scene.log, "utf8");
+  assert.ok(!secrets.includes(first) && !secrets.includes(second()), "the log holds no token");
+
+  const after = await kccCache(sandbox, [plugin.name], {
+    env: { ...IN_WINDOW, KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH: "0" },
+  });
+  assertOk(after);
+  assert.equal(tokenOf(after.stdout), second(), "the next call is served the refreshed credential");
+  assert.equal(plugin.runs(), 2);
+});
+
+test("50 parallel callers inside the window start one background refresh: the plugin runs once", async (t) => {
+  const scene = setScene(t);
+  const { sandbox, plugin } = scene;
+  await scene.prime();
+  const calls = await Promise.all(
+    Array.from({ length: 50 }, () => kccCache(sandbox, [plugin.name], { env: IN_WINDOW })),
+  );
+  for (const call of calls) {
+    assertOk(call);
+    assert.equal(call.stdout, plugin.output(1), "every caller got the cached credential at once");
+  }
+  const started = calls.filter((call) => call.stderr.includes("background refresh: started"));
+  assert.equal(started.length, 1, "one caller started the refresh; the others found the lock held");
+  await plugin.waitForRuns(2);
+  scene.openGate();
+  await waitUntil(() => scene.logRecords().length === 1, "the background refresh has logged its result");
+  await waitUntil(() => !alive(startedPid(started[0]?.stderr ?? "")), "the background kcc-cache has exited");
+  assert.equal(plugin.runs(), 2, "one foreground run, one background run");
+  assert.equal(scene.logRecords()[0]?.result, "refreshed");
+});
+
+test("a foreground miss while the background refresh runs waits for it and serves its credential", async (t) => {
+  // Run 1 lives 20 s, later runs 60 s: with a 30 s margin run 1's entry is a miss and run 2's a hit.
+  const scene = setScene(t, { lifetimes: [20, 60] });
+  const { sandbox, plugin } = scene;
+  await scene.prime();
+  assertOk(await kccCache(sandbox, [plugin.name], { env: IN_WINDOW }), "hit inside the window");
+  await plugin.waitForRuns(2);
+  const miss = startKccCache(sandbox, [plugin.name], {
+    env: { ...IN_WINDOW, KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN: "30s" },
+  });
+  await waitUntil(() => /lock .*: waiting/.test(miss.stderrSoFar()), "the foreground miss waits on the lock");
+  scene.openGate();
+  const result = await miss.result;
+  assertOk(result, "foreground miss");
+  assert.equal(result.stdout, plugin.output(2), "served the background refresh's credential");
+  assert.equal(plugin.runs(), 2, "no second plugin run");
+});
+
+test("a failing background refresh leaves the entry, logs why (never the plugin's stderr), and --status shows it", async (t) => {
+  const scene = setScene(t);
+  const { sandbox, plugin } = scene;
+  await scene.prime();
+  // From now on the plugin fails, as an expired SSO session makes aws fail.
+  writeFakePlugin(sandbox, plugin.name, { exitCode: 3, stderr: "error: session expired for token-abc\n" });
+  scene.openGate();
+  const hit = await kccCache(sandbox, [plugin.name], { env: IN_WINDOW });
+  assertOk(hit);
+  assert.equal(hit.stdout, plugin.output(1));
+  await waitUntil(() => scene.logRecords().length === 1, "the background refresh has logged its result");
+  const [record] = scene.logRecords();
+  assert.equal(record?.result, "failed");
+  assert.match(record?.why ?? "", /the plugin exited 3/);
+  assert.ok(!readFileSync(scene.log, "utf8").includes("token-abc"), "the plugin's stderr is not logged");
+  assert.equal(statSync(scene.log).mode & 0o777, 0o600, "the log is private");
+
+  const after = await kccCache(sandbox, [plugin.name], {
+    env: { ...IN_WINDOW, KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH: "0" },
+  });
+  assertOk(after);
+  assert.equal(after.stdout, plugin.output(1), "the cached entry is untouched");
+  const status = await kccCache(sandbox, ["--status"]);
+  assertOk(status);
+  assert.match(status.stdout, /background refresh \(last per key\):\n .*failed: the plugin exited 3/);
+  const json = await kccCache(sandbox, ["--status", "--json"]);
+  const report = JSON.parse(json.stdout) as { backgroundRefresh: { result: string; key: string }[] };
+  assert.deepEqual(
+    report.backgroundRefresh.map((row) => row.result),
+    ["failed"],
+  );
+});
+
+test("KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH=0 turns it off", async (t) => {
+  const scene = setScene(t);
+  const { sandbox, plugin } = scene;
+  await scene.prime();
+  scene.openGate();
+  const off = await kccCache(sandbox, [plugin.name], {
+    env: { ...IN_WINDOW, KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH: "0" },
+  });
+  assertOk(off);
+  assert.equal(off.stdout, plugin.output(1));
+  // The refresh would start before kcc-cache exits and say so: its absence is final, no waiting needed.
+  assert.doesNotMatch(off.stderr, /background refresh: /);
+  assert.equal(plugin.runs(), 1);
+  // The same call with the window on does start one (so the check above can tell the two apart).
+  const on = await kccCache(sandbox, [plugin.name], { env: IN_WINDOW });
+  startedPid(on.stderr);
+  await waitUntil(() => scene.logRecords().length === 1, "the background refresh has logged its result");
+  assert.equal(plugin.runs(), 2);
+});
+
+test("the background mode cannot be triggered by hand: without the handed-over lock it does nothing", async (t) => {
+  const scene = setScene(t);
+  const { sandbox, plugin } = scene;
+  await scene.prime();
+  scene.openGate();
+  const entry = JSON.stringify(JSON.parse(readFileSync(sandbox.cacheFile, "utf8")));
+  const storedAt = /"storedAtMs":(\d+)/.exec(entry)?.[1] ?? "1";
+  const forged = await kccCache(sandbox, [plugin.name], {
+    env: { ...IN_WINDOW, KCC_INTERNAL_BACKGROUND_REFRESH: storedAt },
+  });
+  assert.equal(forged.code, 2);
+  assert.equal(forged.stdout, "", "never a credential on stdout");
+  assert.match(forged.stderr, /not handed a refresh; nothing done/);
+  assert.equal(plugin.runs(), 1);
+});

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseBackgroundMarker } from "../../src/core/background-marker.js";
+import {
+  formatBackgroundRecord,
+  lastBackgroundRecords,
+  nonInteractiveExecInfo,
+  type BackgroundRecord,
+} from "../../src/core/background-refresh.js";
+import { readCacheConfig } from "../../src/core/config.js";
+
+test("nonInteractiveExecInfo sets spec.interactive false and keeps everything else", () => {
+  const cases: [string | undefined, string | undefined][] = [
+    [undefined, undefined],
+    ["", ""],
+    ["not json", "not json"],
+    ["[1]", "[1]"],
+    [
+      '{"kind":"ExecCredential","spec":{"interactive":true}}',
+      '{"kind":"ExecCredential","spec":{"interactive":false}}',
+    ],
+    [
+      '{"apiVersion":"v1","spec":{"cluster":{"server":"s"},"interactive":true}}',
+      '{"apiVersion":"v1","spec":{"cluster":{"server":"s"},"interactive":false}}',
+    ],
+    ['{"kind":"ExecCredential"}', '{"kind":"ExecCredential","spec":{"interactive":false}}'],
+    ['{"spec":null}', '{"spec":{"interactive":false}}'],
+  ];
+  for (const [raw, expected] of cases) assert.equal(nonInteractiveExecInfo(raw), expected, String(raw));
+});
+
+test("parseBackgroundMarker accepts only an entry version", () => {
+  const cases: [string | undefined, number | undefined][] = [
+    [undefined, undefined],
+    ["", undefined],
+    ["1", 1],
+    ["1764386400000", 1764386400000],
+    ["-1", undefined],
+    ["1.5", undefined],
+    ["12345678901234567", undefined],
+    ["1; rm -rf /", undefined],
+  ];
+  for (const [value, expected] of cases) assert.equal(parseBackgroundMarker(value), expected, String(value));
+});
+
+const record = (key: string, at: string, result: BackgroundRecord["result"]): BackgroundRecord => ({
+  at,
+  key,
+  result,
+  why: `why ${at}`,
+  ms: 1,
+});
+
+test("lastBackgroundRecords keeps the last record per key and skips lines that are not records", () => {
+  const a1 = record("a", "2026-01-01T00:00:01Z", "refreshed");
+  const b1 = record("b", "2026-01-01T00:00:02Z", "failed");
+  const a2 = record("a", "2026-01-01T00:00:03Z", "failed");
+  const text =
+    [a1, b1, a2].map(formatBackgroundRecord).join("") +
+    'garbage\n{"key":1}\n' +
+    '{"at":"x","key":"c","result":"odd","why":"","ms":1}\n';
+  const cases: [string, BackgroundRecord[]][] = [
+    ["", []],
+    [formatBackgroundRecord(a1), [a1]],
+    [text, [b1, a2]],
+    // A line cut short by a full disk or a rotation race is skipped, the rest still read.
+    [`${formatBackgroundRecord(a1).slice(0, 20)}\n${formatBackgroundRecord(b1)}`, [b1]],
+  ];
+  for (const [input, expected] of cases) assert.deepEqual(lastBackgroundRecords(input), expected);
+});
+
+test("KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH is a Go duration, 5m by default, 0 turns it off", () => {
+  const cases: [string | undefined, number][] = [
+    [undefined, 300_000],
+    ["", 300_000],
+    ["0", 0],
+    ["90s", 90_000],
+    ["1m30s", 90_000],
+  ];
+  for (const [value, ms] of cases)
+    assert.equal(
+      readCacheConfig({ KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH: value }).backgroundRefreshMs,
+      ms,
+    );
+  assert.throws(
+    () => readCacheConfig({ KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH: "soon" }),
+    /BACKGROUND_REFRESH/,
+  );
+  assert.throws(() => readCacheConfig({ KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH: "-1s" }), /negative/);
+});
