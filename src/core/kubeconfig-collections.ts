@@ -57,19 +57,24 @@ export function replaceNode(node: ParsedNode, text: string): Splice {
   return { start: node.range[0], end: node.range[1], text };
 }
 
-/** Replaces an empty or null value (`args: null`, as kubectl writes) with a list of items. */
+/**
+ * Replaces an empty or null value (`args: null`, as kubectl writes) with a list of items. In block
+ * style the old value goes and the items follow as lines of their own, so that whatever else the key's
+ * line holds (trailing spaces, a comment) stays where it was, and restore has only the value to put
+ * back; the line's end is not the value's end.
+ */
 export function replaceAfterColonWithItems(
   source: string,
   map: Map,
   pair: MapPair,
   items: readonly Render[],
   seqIndent: string,
-): Splice {
+): Splice[] {
   const range = { start: colonEnd(pair), end: valueEnd(source, pair) };
-  if (contextOf(map) === "flow") return { ...range, text: ` ${flowList(items)}` };
+  if (contextOf(map) === "flow") return [{ ...range, text: ` ${flowList(items)}` }];
   const indent = blockIndent(source, pair.key.range[0]) + seqIndent;
-  const eol = lineEnding(source);
-  return { ...range, text: eol + items.flatMap((render) => itemLines(indent, render("block"))).join(eol) };
+  const lines = items.flatMap((render) => itemLines(indent, render("block")));
+  return [{ ...range, text: "" }, linesInsertion(source, range.end, lines)];
 }
 
 export function restoreAfterColon(source: string, pair: MapPair, raw: string): Splice {

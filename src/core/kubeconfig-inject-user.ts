@@ -73,7 +73,7 @@ export function injectUser(source: string, user: ExecUser, options: EditOptions)
   if (entry.args === undefined) {
     splices.push(insertListPair(source, entry.exec, entry.command, "args", [argItem], entry.seqIndent));
   } else if (args === "empty" || args === undefined) {
-    splices.push(replaceAfterColonWithItems(source, entry.exec, entry.args, [argItem], entry.seqIndent));
+    splices.push(...replaceAfterColonWithItems(source, entry.exec, entry.args, [argItem], entry.seqIndent));
   } else {
     splices.push(prependItem(source, args, argItem));
   }
@@ -84,7 +84,7 @@ export function injectUser(source: string, user: ExecUser, options: EditOptions)
   if (entry.env === undefined) {
     splices.push(insertListPair(source, entry.exec, undefined, "env", envItems, entry.seqIndent));
   } else if (env === "empty" || env === undefined) {
-    splices.push(replaceAfterColonWithItems(source, entry.exec, entry.env, envItems, entry.seqIndent));
+    splices.push(...replaceAfterColonWithItems(source, entry.exec, entry.env, envItems, entry.seqIndent));
   } else {
     splices.push(appendItems(source, env, envItems));
   }
