@@ -20,7 +20,8 @@ import {
 /**
  * Splices that add or remove one entry of a mapping or sequence, written so that each removal is
  * the exact inverse of the matching insertion (restore relies on it), in block and flow style.
- * Each function reads the node ranges of a fresh parse of `source`; callers re-parse between edits.
+ * Each function reads node ranges of the one parse of `source`; the splices of a file are applied
+ * together by applySplices, so none may overlap another.
  */
 export type Context = "block" | "flow";
 type Map = YAMLMap<ParsedNode, ParsedNode | null>;
@@ -56,19 +57,24 @@ export function replaceNode(node: ParsedNode, text: string): Splice {
   return { start: node.range[0], end: node.range[1], text };
 }
 
-/** Replaces an empty or null value (`args: null`, as kubectl writes) with a list of items. */
+/**
+ * Replaces an empty or null value (`args: null`, as kubectl writes) with a list of items. In block
+ * style the old value goes and the items follow as lines of their own, so that whatever else the key's
+ * line holds (trailing spaces, a comment) stays where it was, and restore has only the value to put
+ * back; the line's end is not the value's end.
+ */
 export function replaceAfterColonWithItems(
   source: string,
   map: Map,
   pair: MapPair,
   items: readonly Render[],
   seqIndent: string,
-): Splice {
+): Splice[] {
   const range = { start: colonEnd(pair), end: valueEnd(source, pair) };
-  if (contextOf(map) === "flow") return { ...range, text: ` ${flowList(items)}` };
+  if (contextOf(map) === "flow") return [{ ...range, text: ` ${flowList(items)}` }];
   const indent = blockIndent(source, pair.key.range[0]) + seqIndent;
-  const eol = lineEnding(source);
-  return { ...range, text: eol + items.flatMap((render) => itemLines(indent, render("block"))).join(eol) };
+  const lines = items.flatMap((render) => itemLines(indent, render("block")));
+  return [{ ...range, text: "" }, linesInsertion(source, range.end, lines)];
 }
 
 export function restoreAfterColon(source: string, pair: MapPair, raw: string): Splice {
@@ -161,15 +167,19 @@ export function appendItems(source: string, seq: Seq, renders: readonly Render[]
   return linesInsertion(source, last.range[1], lines);
 }
 
-export function removeItem(source: string, seq: Seq, index: number): Splice {
-  const item = seq.items[index];
-  if (item === undefined) throw new KubeconfigError("internal error: no such sequence item");
-  if (contextOf(seq) === "block") return lineRemoval(source, dashOffset(seq, index), item.range[1]);
-  const previous = seq.items[index - 1];
-  const next = seq.items[index + 1];
-  if (previous !== undefined) return { start: previous.range[1], end: item.range[1], text: "" };
-  if (next !== undefined) return { start: item.range[0], end: next.range[0], text: "" };
-  return { start: item.range[0], end: item.range[1], text: "" };
+/** Removes items from..to (inclusive) of a sequence, with the separator or lines that go with them. */
+export function removeItemRun(source: string, seq: Seq, from: number, to: number): Splice {
+  const first = seq.items[from];
+  const last = seq.items[to];
+  if (first === undefined || last === undefined) {
+    throw new KubeconfigError("internal error: no such sequence item");
+  }
+  if (contextOf(seq) === "block") return lineRemoval(source, dashOffset(seq, from), last.range[1]);
+  const previous = seq.items[from - 1];
+  const next = seq.items[to + 1];
+  if (previous !== undefined) return { start: previous.range[1], end: last.range[1], text: "" };
+  if (next !== undefined) return { start: first.range[0], end: next.range[0], text: "" };
+  return { start: first.range[0], end: last.range[1], text: "" };
 }
 
 /**

@@ -1,11 +1,24 @@
-import { type Document, type Pair, LineCounter, isMap, isScalar, isSeq, parseAllDocuments } from "yaml";
+import {
+  type Document,
+  type Pair,
+  type ParsedNode,
+  type YAMLMap,
+  LineCounter,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+} from "yaml";
 import { KubeconfigError } from "./errors.js";
+import { sequenceIndent } from "./kubeconfig-collections.js";
+import { type ExecEntry, execEntryOf } from "./kubeconfig-exec.js";
 
 /** A user entry with an `exec` mapping, located in the parsed document. */
 export interface ExecUser {
   readonly index: number;
   readonly name: string;
   readonly command: string;
+  readonly entry: ExecEntry;
 }
 
 export interface ParsedKubeconfig {
@@ -29,7 +42,12 @@ const KUBECONFIG_KEYS = new Set([
  * checks the shape kcc-injector relies on. Every failure is a one-line KubeconfigError that starts
  * with `label:line:column:` so the user can jump to it.
  */
-export function parseKubeconfig(source: string, label: string): ParsedKubeconfig {
+export function parseKubeconfig(
+  source: string,
+  label: string,
+  onParse?: (label: string) => void,
+): ParsedKubeconfig {
+  onParse?.(label);
   const lines = new LineCounter();
   const docs = parseAllDocuments(source, { keepSourceTokens: true, lineCounter: lines, prettyErrors: false });
   const where = (offset: number): string => {
@@ -45,12 +63,12 @@ export function parseKubeconfig(source: string, label: string): ParsedKubeconfig
   if (second !== undefined) fail(second.range[0], "several YAML documents: a kubeconfig is one");
   const error = doc.errors[0];
   if (error !== undefined) fail(error.pos[0], `not valid YAML: ${firstLine(error.message)}`);
-  return readUsers(doc, fail);
+  return readUsers(doc, sequenceIndent(source, doc.contents), fail);
 }
 
 type Fail = (offset: number, message: string) => never;
 
-function readUsers(doc: Document.Parsed, fail: Fail): ParsedKubeconfig {
+function readUsers(doc: Document.Parsed, seqIndent: string, fail: Fail): ParsedKubeconfig {
   const root: unknown = doc.contents;
   if (isAbsent(root)) return { execUsers: [], userNames: [] };
   if (!isMap(root) || !root.items.some((pair) => KUBECONFIG_KEYS.has(keyOf(pair) ?? ""))) {
@@ -82,7 +100,8 @@ function readUsers(doc: Document.Parsed, fail: Fail): ParsedKubeconfig {
     if (!isMap(exec)) return fail(at(exec), `${who}: exec is not a mapping`);
     const command = scalarValue(exec.get("command", true));
     if (typeof command !== "string" || command === "") return fail(at(exec), `${who}: exec has no command`);
-    execUsers.push({ index, name, command });
+    const entry = execEntryOf(exec as YAMLMap<ParsedNode, ParsedNode | null>, seqIndent);
+    execUsers.push({ index, name, command, entry });
     return undefined;
   });
   return { execUsers, userNames };

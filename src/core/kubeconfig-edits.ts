@@ -1,16 +1,10 @@
 import { KubeconfigError } from "./errors.js";
-import { type ExecUser, parseKubeconfig } from "./kubeconfig-document.js";
-import {
-  type ExecEntry,
-  commandOf,
-  envIndex,
-  goesThroughCache,
-  listOf,
-  locateExec,
-} from "./kubeconfig-exec.js";
+import { type ExecUser, type ParsedKubeconfig, parseKubeconfig } from "./kubeconfig-document.js";
+import { type ExecEntry, commandOf, envIndex, goesThroughCache, listOf } from "./kubeconfig-exec.js";
 import { injectUser } from "./kubeconfig-inject-user.js";
 import { ORIGINAL_ENV } from "./kubeconfig-restore-state.js";
 import { restoreUser } from "./kubeconfig-restore-user.js";
+import { type Splice, applySplices, lineEnding } from "./kubeconfig-text.js";
 
 export interface EditOptions {
   /** The file's path, for messages. */
@@ -21,6 +15,8 @@ export interface EditOptions {
   readonly users: ReadonlySet<string> | undefined;
   /** Absolute directory of the kubeconfig: kubectl resolves relative commands against it. */
   readonly baseDirectory: string;
+  /** Called once per parse of a whole file: lets a test count the work, which must not grow with users. */
+  readonly onParse?: (label: string) => void;
 }
 
 export type UserAction = "injected" | "restored" | "already-injected" | "not-injected";
@@ -36,39 +32,63 @@ export interface EditResult {
  * Points every selected exec user at the injection command (issue 3, "Injection"): the original
  * command goes first in args, provideClusterInfo becomes true, KUBE_CREDENTIAL_CACHE_USER and the
  * restore state (kubeconfig-restore-state.ts) are appended to env. Nothing else changes a byte.
- * Before returning, the result is checked: it must parse, say what was meant, and restore to `source`
+ * The file is parsed once and every user's splices are applied in one pass. Before returning, the
+ * result is checked (one more parse): it must parse, say what was meant, and restore to `source`
  * exactly; if not, nothing is edited and the error says so.
  */
 export function injectKubeconfig(source: string, options: EditOptions): EditResult {
-  const parsed = parseKubeconfig(source, options.label);
-  let text = source;
-  const users: { name: string; action: UserAction }[] = [];
-  const injected: ExecUser[] = [];
-  for (const user of selected(parsed.execUsers, options)) {
-    const entry = locateExec(text, user.index);
-    if (isInjected(text, entry, options.injectionCommand)) {
-      users.push({ name: user.name, action: "already-injected" });
-      continue;
+  return withFinalNewline(source, (text) => {
+    const parsed = parseKubeconfig(text, options.label, options.onParse);
+    const users: { name: string; action: UserAction }[] = [];
+    const injected: ExecUser[] = [];
+    const splices: Splice[] = [];
+    for (const user of selected(parsed.execUsers, options)) {
+      if (isInjected(user.entry, options.injectionCommand)) {
+        users.push({ name: user.name, action: "already-injected" });
+        continue;
+      }
+      splices.push(...injectUser(text, user, options));
+      users.push({ name: user.name, action: "injected" });
+      injected.push(user);
     }
-    text = injectUser(text, user, options);
-    users.push({ name: user.name, action: "injected" });
-    injected.push(user);
-  }
-  verifyInjection(source, text, injected, options);
-  return { text, users, userNames: parsed.userNames };
+    const result = injected.length === 0 ? text : applySplices(text, splices);
+    verifyInjection(text, result, injected, options);
+    return { text: result, users, userNames: parsed.userNames };
+  });
 }
 
 /** Undoes injections (issue 3, "Restore"); a user that was never injected is left as it is. */
 export function restoreKubeconfig(source: string, options: EditOptions): EditResult {
-  const parsed = parseKubeconfig(source, options.label);
-  let text = source;
+  return withFinalNewline(source, (text) =>
+    restoreParsed(text, parseKubeconfig(text, options.label, options.onParse), options),
+  );
+}
+
+function restoreParsed(text: string, parsed: ParsedKubeconfig, options: EditOptions): EditResult {
   const users: { name: string; action: UserAction }[] = [];
+  const splices: Splice[] = [];
   for (const user of selected(parsed.execUsers, options)) {
-    const next = restoreUser(text, user, options);
-    users.push({ name: user.name, action: next === undefined ? "not-injected" : "restored" });
-    if (next !== undefined) text = next;
+    const restore = restoreUser(text, user, options);
+    users.push({ name: user.name, action: restore === undefined ? "not-injected" : "restored" });
+    if (restore !== undefined) splices.push(...restore);
   }
-  return { text, users, userNames: parsed.userNames };
+  const result = splices.length === 0 ? text : applySplices(text, splices);
+  return { text: result, users, userNames: parsed.userNames };
+}
+
+/**
+ * Edits are planned on a text that ends with a line ending, so that removing or adding the last
+ * lines of a file is the same splice as anywhere else (several splices at the very end would
+ * otherwise each claim the newline before them); the one added is taken off again.
+ */
+function withFinalNewline(source: string, edit: (text: string) => EditResult): EditResult {
+  if (source === "" || source.endsWith("\n")) return edit(source);
+  const eol = lineEnding(source);
+  const result = edit(source + eol);
+  if (!result.text.endsWith(eol)) {
+    throw new KubeconfigError("internal error: an edit removed the end of the file");
+  }
+  return { ...result, text: result.text.slice(0, -eol.length) };
 }
 
 function selected(users: readonly ExecUser[], options: EditOptions): readonly ExecUser[] {
@@ -76,7 +96,7 @@ function selected(users: readonly ExecUser[], options: EditOptions): readonly Ex
   return only === undefined ? users : users.filter((user) => only.has(user.name));
 }
 
-function isInjected(source: string, entry: ExecEntry, injectionCommand: string): boolean {
+function isInjected(entry: ExecEntry, injectionCommand: string): boolean {
   const env = entry.env === undefined ? undefined : listOf(entry.env);
   if (env !== undefined && env !== "empty" && envIndex(env, ORIGINAL_ENV) !== -1) return true;
   return goesThroughCache(commandOf(entry), injectionCommand);
@@ -92,15 +112,14 @@ function verifyInjection(
   const names = new Set(injected.map((user) => user.name));
   let restored: string | undefined;
   try {
-    const check = parseKubeconfig(text, options.label);
+    const check = parseKubeconfig(text, options.label, options.onParse);
     for (const user of check.execUsers.filter((u) => names.has(u.name))) {
-      const entry = locateExec(text, user.index);
-      const env = entry.env === undefined ? undefined : listOf(entry.env);
-      if (commandOf(entry) !== options.injectionCommand || env === undefined || env === "empty") {
+      const env = user.entry.env === undefined ? undefined : listOf(user.entry.env);
+      if (commandOf(user.entry) !== options.injectionCommand || env === undefined || env === "empty") {
         throw new Error(`user ${user.name}`);
       }
     }
-    restored = restoreKubeconfig(text, { ...options, users: names }).text;
+    restored = restoreParsed(text, check, { ...options, users: names }).text;
   } catch {
     restored = undefined;
   }

@@ -1,20 +1,10 @@
-import {
-  type Pair,
-  type ParsedNode,
-  type YAMLMap,
-  type YAMLSeq,
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-} from "yaml";
+import { type Pair, type ParsedNode, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq } from "yaml";
 import { KubeconfigError } from "./errors.js";
-import { sequenceIndent } from "./kubeconfig-collections.js";
 
 type Map = YAMLMap<ParsedNode, ParsedNode | null>;
 type MapPair = Pair<ParsedNode, ParsedNode | null>;
 
-/** One user's exec entry in a fresh parse, with the parts injection and restore read and edit. */
+/** One user's exec entry in the one parse of the file, with the parts injection and restore read and edit. */
 export interface ExecEntry {
   readonly exec: Map;
   readonly command: MapPair;
@@ -26,24 +16,20 @@ export interface ExecEntry {
 }
 
 /**
- * Re-parses `source` and finds users[index].user.exec. Edits are applied one at a time with a fresh
- * parse in between, so every splice works from exact ranges; kubeconfigs are small enough for that.
- * The shape was validated by parseKubeconfig before the first edit.
+ * The parts of users[i].user.exec that editing reads. Every edit of a file is computed against this
+ * one parse and applied in one pass (applySplices), so the work grows with the file, not with the
+ * file times its users.
  */
-export function locateExec(source: string, index: number): ExecEntry {
-  const doc = parseDocument(source, { keepSourceTokens: true });
-  const exec = doc.getIn(["users", index, "user", "exec"], true);
-  if (!isMap(exec) || doc.errors.length > 0) throw new KubeconfigError("internal error: exec entry lost");
-  const map = exec as Map;
-  const command = pairOf(map, "command");
+export function execEntryOf(exec: Map, seqIndent: string): ExecEntry {
+  const command = pairOf(exec, "command");
   if (command === undefined) throw new KubeconfigError("internal error: exec command lost");
   return {
-    exec: map,
+    exec,
     command,
-    args: pairOf(map, "args"),
-    env: pairOf(map, "env"),
-    provideClusterInfo: pairOf(map, "provideClusterInfo"),
-    seqIndent: sequenceIndent(source, doc.contents),
+    args: pairOf(exec, "args"),
+    env: pairOf(exec, "env"),
+    provideClusterInfo: pairOf(exec, "provideClusterInfo"),
+    seqIndent,
   };
 }
 

@@ -16,23 +16,22 @@ import {
 } from "./kubeconfig-collections.js";
 import type { ExecUser } from "./kubeconfig-document.js";
 import type { EditOptions } from "./kubeconfig-edits.js";
-import { type ExecEntry, commandOf, envIndex, listOf, locateExec, sourceOf } from "./kubeconfig-exec.js";
+import { type ExecEntry, commandOf, envIndex, listOf, sourceOf } from "./kubeconfig-exec.js";
 import { ORIGINAL_ENV, type RestoreState, USER_ENV, encodeRestoreState } from "./kubeconfig-restore-state.js";
-import { type Splice, applySplice, formatScalar, isMovable } from "./kubeconfig-text.js";
+import { type Splice, formatScalar, isMovable } from "./kubeconfig-text.js";
 
 /**
- * One user's injection, spliced into the text: command, args, env and provideClusterInfo, each edit
- * made against a fresh parse so ranges stay right. Records in the restore state exactly what restore
- * needs to give back the original spelling.
+ * One user's injection as splices into the text: command, args, env and provideClusterInfo, all
+ * computed against the one parse of `source` (applySplices applies them with every other user's).
+ * Records in the restore state exactly what restore needs to give back the original spelling.
  */
-export function injectUser(source: string, user: ExecUser, options: EditOptions): string {
+export function injectUser(source: string, user: ExecUser, options: EditOptions): Splice[] {
   const fail = (message: string): never => {
     throw new KubeconfigError(`${options.label}: user ${JSON.stringify(user.name)}: ${message}`);
   };
-  let text = source;
-  const entry = locateExec(text, user.index);
+  const entry = user.entry;
   const commandNode = entry.command.value as ParsedNode;
-  const rawCommand = sourceOf(text, commandNode);
+  const rawCommand = sourceOf(source, commandNode);
   const args = entry.args === undefined ? undefined : listOf(entry.args);
   const env = entry.env === undefined ? undefined : listOf(entry.env);
   if (entry.args !== undefined && args === undefined) fail("exec args is not a list");
@@ -54,51 +53,47 @@ export function injectUser(source: string, user: ExecUser, options: EditOptions)
   const state: RestoreState = {
     ...(movedText === rawCommand ? {} : { command: rawCommand }),
     ...(entry.args === undefined ? { args: null } : {}),
-    ...(entry.args !== undefined && isEmpty(args) ? { args: afterColon(text, entry.args) } : {}),
+    ...(entry.args !== undefined && isEmpty(args) ? { args: afterColon(source, entry.args) } : {}),
     ...(entry.env === undefined ? { env: null } : {}),
-    ...(entry.env !== undefined && isEmpty(env) ? { env: afterColon(text, entry.env) } : {}),
+    ...(entry.env !== undefined && isEmpty(env) ? { env: afterColon(source, entry.env) } : {}),
     ...(pci === undefined ? { provideClusterInfo: null } : {}),
     ...(pci !== undefined && !(isScalar(pci) && pci.value === true)
-      ? { provideClusterInfo: sourceOf(text, pci) }
+      ? { provideClusterInfo: sourceOf(source, pci) }
       : {}),
     ...(env !== undefined && env !== "empty" && envIndex(env, USER_ENV) !== -1
       ? { user: false as const }
       : {}),
   };
 
-  const step = (edit: (entry: ExecEntry) => Splice): void => {
-    text = applySplice(text, edit(locateExec(text, user.index)));
-  };
-  step((e) =>
-    replaceNode(e.command.value as ParsedNode, formatScalar(options.injectionCommand, contextOf(e.exec))),
-  );
+  // Where a new key goes "after the last one", it lands at the same offset as an earlier insertion
+  // after that key: applySplices keeps them in this order, which is the order they were made in.
+  const splices: Splice[] = [];
+  splices.push(replaceNode(commandNode, formatScalar(options.injectionCommand, contextOf(entry.exec))));
   const argItem: Render = () => [movedText];
-  step((e) => {
-    const list = e.args === undefined ? undefined : listOf(e.args);
-    if (e.args === undefined) return insertListPair(text, e.exec, e.command, "args", [argItem], e.seqIndent);
-    if (list === "empty" || list === undefined) {
-      return replaceAfterColonWithItems(text, e.exec, e.args, [argItem], e.seqIndent);
-    }
-    return prependItem(text, list, argItem);
-  });
+  if (entry.args === undefined) {
+    splices.push(insertListPair(source, entry.exec, entry.command, "args", [argItem], entry.seqIndent));
+  } else if (args === "empty" || args === undefined) {
+    splices.push(...replaceAfterColonWithItems(source, entry.exec, entry.args, [argItem], entry.seqIndent));
+  } else {
+    splices.push(prependItem(source, args, argItem));
+  }
   const envItems = [
     ...(state.user === false ? [] : [envItem(USER_ENV, user.name)]),
     envItem(ORIGINAL_ENV, encodeRestoreState(state)),
   ];
-  step((e) => {
-    const list = e.env === undefined ? undefined : listOf(e.env);
-    if (e.env === undefined) return insertListPair(text, e.exec, undefined, "env", envItems, e.seqIndent);
-    if (list === "empty" || list === undefined) {
-      return replaceAfterColonWithItems(text, e.exec, e.env, envItems, e.seqIndent);
-    }
-    return appendItems(text, list, envItems);
-  });
-  if (state.provideClusterInfo === null) {
-    step((e) => insertScalarPair(text, e.exec, undefined, "provideClusterInfo", "true"));
-  } else if (state.provideClusterInfo !== undefined) {
-    step((e) => replaceNode(e.provideClusterInfo?.value as ParsedNode, "true"));
+  if (entry.env === undefined) {
+    splices.push(insertListPair(source, entry.exec, undefined, "env", envItems, entry.seqIndent));
+  } else if (env === "empty" || env === undefined) {
+    splices.push(...replaceAfterColonWithItems(source, entry.exec, entry.env, envItems, entry.seqIndent));
+  } else {
+    splices.push(appendItems(source, env, envItems));
   }
-  return text;
+  if (state.provideClusterInfo === null) {
+    splices.push(insertScalarPair(source, entry.exec, undefined, "provideClusterInfo", "true"));
+  } else if (state.provideClusterInfo !== undefined) {
+    splices.push(replaceNode(pci as ParsedNode, "true"));
+  }
+  return splices;
 }
 
 /**

@@ -1,8 +1,9 @@
-import { type ParsedNode, isScalar } from "yaml";
+import { type ParsedNode, type YAMLSeq, isScalar } from "yaml";
 import { KubeconfigError } from "./errors.js";
 import {
+  colonEnd,
   contextOf,
-  removeItem,
+  removeItemRun,
   removePair,
   replaceNode,
   restoreAfterColon,
@@ -16,18 +17,20 @@ import {
   envValue,
   goesThroughCache,
   listOf,
-  locateExec,
   sourceOf,
 } from "./kubeconfig-exec.js";
 import { ORIGINAL_ENV, type RestoreState, USER_ENV, decodeRestoreState } from "./kubeconfig-restore-state.js";
-import { type Splice, applySplice, formatScalar, isMovable } from "./kubeconfig-text.js";
+import { type Splice, formatScalar, isMovable } from "./kubeconfig-text.js";
 
-/** Returns the restored text, or undefined when the user was not injected. */
-export function restoreUser(source: string, user: ExecUser, options: EditOptions): string | undefined {
+/**
+ * One user's restore as splices computed against the one parse of `source` (applied with every other
+ * user's by applySplices), or undefined when the user was not injected.
+ */
+export function restoreUser(source: string, user: ExecUser, options: EditOptions): Splice[] | undefined {
   const fail = (message: string): never => {
     throw new KubeconfigError(`${options.label}: user ${JSON.stringify(user.name)}: ${message}`);
   };
-  const entry = locateExec(source, user.index);
+  const entry = user.entry;
   const env = entry.env === undefined ? undefined : listOf(entry.env);
   const markerIndex = env !== undefined && env !== "empty" ? envIndex(env, ORIGINAL_ENV) : -1;
   let state: RestoreState;
@@ -46,58 +49,62 @@ export function restoreUser(source: string, user: ExecUser, options: EditOptions
     return undefined;
   }
   const args = entry.args === undefined ? undefined : listOf(entry.args);
-  if (args === undefined || args === "empty" || args.items.length === 0) {
+  if (entry.args === undefined || args === undefined || args === "empty" || args.items.length === 0) {
     return fail("injected, but args holds no original command to restore");
   }
 
-  let text = source;
-  const step = (edit: (entry: ExecEntry) => Splice | undefined): void => {
-    const splice = edit(locateExec(text, user.index));
-    if (splice !== undefined) text = applySplice(text, splice);
-  };
-  step((e) => {
-    const first = (listOf(e.args as NonNullable<ExecEntry["args"]>) as NonNullable<typeof args>).items[0];
-    const value = first !== undefined && isScalar(first) ? first.value : undefined;
-    if (first === undefined || typeof value !== "string") return fail("args[0] is not the original command");
-    const raw = sourceOf(text, first);
-    const spelled =
-      state.command ?? (isMovable(raw, contextOf(e.exec)) ? raw : formatScalar(value, contextOf(e.exec)));
-    return replaceNode(e.command.value as ParsedNode, spelled);
-  });
-  step((e) =>
-    removeItem(text, listOf(e.args as NonNullable<ExecEntry["args"]>) as NonNullable<typeof args>, 0),
-  );
-  step((e) => restoreEmpty(text, e, "args", state.args));
-  const names = [ORIGINAL_ENV, ...(state.user === false ? [] : [USER_ENV])];
-  for (const name of names) {
-    step((e) => {
-      const list = e.env === undefined ? undefined : listOf(e.env);
-      if (list === undefined || list === "empty") return undefined;
-      const index = envIndex(list, name);
-      return index === -1 ? undefined : removeItem(text, list, index);
-    });
+  const splices: Splice[] = [];
+  const first = args.items[0];
+  const value = first !== undefined && isScalar(first) ? first.value : undefined;
+  if (first === undefined || typeof value !== "string") return fail("args[0] is not the original command");
+  const raw = sourceOf(source, first);
+  const spelled =
+    state.command ??
+    (isMovable(raw, contextOf(entry.exec)) ? raw : formatScalar(value, contextOf(entry.exec)));
+  splices.push(replaceNode(entry.command.value as ParsedNode, spelled));
+  splices.push(...removeItems(source, entry, entry.args, args, [0], state.args));
+  if (env !== undefined && env !== "empty") {
+    const names = [ORIGINAL_ENV, ...(state.user === false ? [] : [USER_ENV])];
+    const indices = names.map((name) => envIndex(env, name)).filter((index) => index !== -1);
+    if (entry.env !== undefined && indices.length > 0) {
+      splices.push(...removeItems(source, entry, entry.env, env, indices, state.env));
+    }
   }
-  step((e) => restoreEmpty(text, e, "env", state.env));
-  step((e) => {
-    const pair = e.provideClusterInfo;
-    if (pair === undefined || state.provideClusterInfo === undefined) return undefined;
-    if (state.provideClusterInfo === null) return removePair(text, e.exec, pair);
-    return pair.value === null ? undefined : replaceNode(pair.value, state.provideClusterInfo);
-  });
-  return text;
+  const pair = entry.provideClusterInfo;
+  if (pair !== undefined && state.provideClusterInfo !== undefined) {
+    if (state.provideClusterInfo === null) splices.push(removePair(source, entry.exec, pair));
+    else if (pair.value !== null) splices.push(replaceNode(pair.value, state.provideClusterInfo));
+  }
+  return splices;
 }
 
-/** A list that injection created or filled from nothing goes back to nothing, spelled as before. */
-function restoreEmpty(
+/**
+ * Removes the items injection added to a list. A list left empty goes back to how it was before
+ * injection filled or created it (`original`: null when the key was absent, else the text after the
+ * colon), in one splice that covers the items too, so that no two splices overlap.
+ */
+function removeItems(
   source: string,
   entry: ExecEntry,
-  key: "args" | "env",
+  pair: NonNullable<ExecEntry["args"]>,
+  list: YAMLSeq<ParsedNode>,
+  indices: readonly number[],
   original: string | null | undefined,
-): Splice | undefined {
-  const pair = entry[key];
-  if (pair === undefined || original === undefined) return undefined;
-  const list = listOf(pair);
-  // Removing the last item of a block list leaves `key:` with an empty value.
-  if (list === undefined || (list !== "empty" && list.items.length > 0)) return undefined;
-  return original === null ? removePair(source, entry.exec, pair) : restoreAfterColon(source, pair, original);
+): Splice[] {
+  const unique = [...new Set(indices)].sort((a, b) => a - b);
+  if (original !== undefined && unique.length === list.items.length) {
+    if (original === null) return [removePair(source, entry.exec, pair)];
+    if (contextOf(list) === "flow") return [restoreAfterColon(source, pair, original)];
+    // Block: the key line keeps its place and gets its old value back; the item lines go.
+    const at = colonEnd(pair);
+    return [{ start: at, end: at, text: original }, removeItemRun(source, list, 0, unique.length - 1)];
+  }
+  // Neighbouring items go in one splice: removing each alone would claim the separator between them twice.
+  const runs: [number, number][] = [];
+  for (const index of unique) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last[1] === index - 1) last[1] = index;
+    else runs.push([index, index]);
+  }
+  return runs.map(([from, to]) => removeItemRun(source, list, from, to));
 }

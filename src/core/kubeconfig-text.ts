@@ -1,4 +1,5 @@
 import { parse } from "yaml";
+import { KubeconfigError } from "./errors.js";
 
 /**
  * Source-text helpers for editing a kubeconfig by splicing at node ranges. Every edit kcc-injector
@@ -11,13 +12,48 @@ export interface Splice {
   readonly text: string;
 }
 
-export function applySplice(source: string, splice: Splice): string {
-  return source.slice(0, splice.start) + splice.text + source.slice(splice.end);
+/**
+ * Applies splices that were all computed against `source`, in one pass. They are sorted by start; at
+ * the same start, insertions go before a replacement, and otherwise they keep the order they were
+ * made in (so "replace the command, then add args after it" reads as written). Overlapping splices
+ * are a bug in the planner, never guessed at.
+ */
+export function applySplices(source: string, splices: readonly Splice[]): string {
+  const ordered = splices
+    .map((splice, order) => ({ splice, order }))
+    .sort(
+      (x, y) =>
+        x.splice.start - y.splice.start ||
+        Number(x.splice.end > x.splice.start) - Number(y.splice.end > y.splice.start) ||
+        x.order - y.order,
+    );
+  const parts: string[] = [];
+  let at = 0;
+  for (const { splice } of ordered) {
+    if (splice.start < at || splice.end < splice.start) {
+      throw new KubeconfigError("internal error: overlapping edits");
+    }
+    parts.push(source.slice(at, splice.start), splice.text);
+    at = splice.end;
+  }
+  parts.push(source.slice(at));
+  return parts.join("");
 }
 
-/** The file's own line ending, so that inserted lines match it (a CRLF file stays CRLF). */
+let lastSource = "";
+let lastEnding = "\n";
+
+/**
+ * The file's own line ending, so that inserted lines match it (a CRLF file stays CRLF). Remembered for
+ * the last text asked about: every user's edits ask again, and a search of a 5 MB file each time
+ * would make the edits quadratic.
+ */
 export function lineEnding(source: string): string {
-  return source.includes("\r\n") ? "\r\n" : "\n";
+  if (source !== lastSource) {
+    lastSource = source;
+    lastEnding = source.includes("\r\n") ? "\r\n" : "\n";
+  }
+  return lastEnding;
 }
 
 export function lineStartOf(source: string, offset: number): number {

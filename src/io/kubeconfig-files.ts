@@ -1,9 +1,9 @@
-import { chownSync, existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync, unlinkSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import type { Env } from "../core/config.js";
 import { KubeconfigError } from "../core/errors.js";
-import { writeFileAtomic } from "./atomic-file.js";
 import { acquireKubectlLock } from "./kubectl-lock.js";
+import { type StagedFile, stageFile } from "./staged-file.js";
 
 export interface KubeconfigFile {
   /** As the user named it (absolute): messages, the lock and the backup use this path. */
@@ -62,12 +62,16 @@ export interface KubeconfigUpdate {
 }
 
 /**
- * Writes every update or, as far as a file system allows, none: all kubectl locks are taken and every
- * file is checked to be unchanged since it was read before the first write. Each file keeps its
+ * Writes every update or none. First everything that can fail is done for every file: all kubectl
+ * locks taken, every file checked unchanged since it was read, every backup path checked, and each
+ * new content and backup written and synced beside its file. Only then is each file replaced, backup
+ * first (one rename each). Should a rename still fail, the files already replaced get their previous
+ * content back and their backups are undone, so the files stay as they were. Each file keeps its
  * previous content in `<file>.kcc-backup` and its mode (and owner, when we may set it).
  */
 export function writeKubeconfigFiles(updates: readonly KubeconfigUpdate[]): void {
   const releases: (() => void)[] = [];
+  const staged: StagedUpdate[] = [];
   try {
     for (const lockPath of new Set(updates.flatMap(({ file }) => [file.path, file.target]))) {
       releases.push(acquireKubectlLock(lockPath));
@@ -79,29 +83,134 @@ export function writeKubeconfigFiles(updates: readonly KubeconfigUpdate[]): void
         );
       }
     }
-    for (const { file, text } of updates) {
-      writeKept(`${file.path}${BACKUP_SUFFIX}`, file.text, file);
-      writeKept(file.target, text, file);
-    }
+    for (const update of updates) staged.push(stageUpdate(update));
+    commitAll(staged);
   } finally {
+    for (const { backup, target } of staged) {
+      backup.discard();
+      target.discard();
+    }
     for (const release of releases.reverse()) release();
   }
 }
 
-function writeKept(path: string, text: string, like: KubeconfigFile): void {
+interface StagedUpdate {
+  readonly file: KubeconfigFile;
+  readonly backup: StagedFile;
+  readonly target: StagedFile;
+  /** What the backup path held before (undefined: nothing), to put back on a rollback. */
+  readonly previousBackup: Buffer | undefined;
+}
+
+function stageUpdate({ file, text }: KubeconfigUpdate): StagedUpdate {
+  const backupPath = `${file.path}${BACKUP_SUFFIX}`;
+  const previousBackup = readPreviousBackup(backupPath);
+  const backup = stage(backupPath, file.text, file);
   try {
-    writeFileAtomic(path, text, like.mode);
+    return { file, backup, target: stage(file.target, text, file), previousBackup };
   } catch (error) {
-    throw new KubeconfigError(`cannot write ${path}: ${describe(error)}`, { cause: error });
+    backup.discard();
+    throw error;
   }
-  // A new file belongs to whoever wrote it; root editing a user's kubeconfig must give it back.
-  if (process.getuid?.() === 0 && (like.uid !== 0 || like.gid !== 0)) {
+}
+
+function readPreviousBackup(path: string): Buffer | undefined {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new KubeconfigError(`cannot write ${path}: ${describe(error)}; nothing was written`, {
+      cause: error,
+    });
+  }
+  // A rename cannot replace a directory (or would replace a link rather than a file): find out now,
+  // before any file is written, rather than half-way.
+  if (!stat.isFile()) {
+    const what = stat.isDirectory() ? "it is a directory" : "it is not a regular file";
+    throw new KubeconfigError(`cannot write ${path}: ${what}; nothing was written`);
+  }
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new KubeconfigError(`cannot read ${path}: ${describe(error)}; nothing was written`, {
+      cause: error,
+    });
+  }
+}
+
+function stage(path: string, text: string | Uint8Array, like: KubeconfigFile): StagedFile {
+  try {
+    return stageFile(path, text, like.mode, ownerFor(like));
+  } catch (error) {
+    throw new KubeconfigError(`cannot write ${path}: ${describe(error)}; nothing was written`, {
+      cause: error,
+    });
+  }
+}
+
+function commitAll(staged: readonly StagedUpdate[]): void {
+  const done: { update: StagedUpdate; target: boolean }[] = [];
+  for (const update of staged) {
+    let failed: StagedFile = update.backup;
     try {
-      chownSync(path, like.uid, like.gid);
-    } catch {
-      // Best effort: the content and mode are right, which is what kubectl needs.
+      update.backup.commit();
+      done.push({ update, target: false });
+      failed = update.target;
+      update.target.commit();
+      done[done.length - 1] = { update, target: true };
+    } catch (error) {
+      const notRestored = rollBack(done);
+      const outcome =
+        notRestored.length === 0
+          ? "nothing was changed"
+          : `could not put back ${notRestored.join(", ")}: the previous content is in the .kcc-backup beside each`;
+      throw new KubeconfigError(`cannot write ${failed.path}: ${describe(error)}; ${outcome}`, {
+        cause: error,
+      });
     }
   }
+}
+
+/** Undoes committed renames, latest first; returns the paths it could not put back. */
+function rollBack(done: readonly { update: StagedUpdate; target: boolean }[]): string[] {
+  const failed: string[] = [];
+  for (const { update, target } of [...done].reverse()) {
+    const { file, previousBackup } = update;
+    const backupPath = `${file.path}${BACKUP_SUFFIX}`;
+    if (target) {
+      try {
+        writeNow(file.target, file.text, file);
+      } catch {
+        failed.push(file.path);
+        // Its backup holds the previous content: leave it for the user.
+        continue;
+      }
+    }
+    try {
+      if (previousBackup === undefined) unlinkSync(backupPath);
+      else writeNow(backupPath, previousBackup, file);
+    } catch {
+      // The file itself is back as it was; a stale backup is only a leftover.
+    }
+  }
+  return failed;
+}
+
+function writeNow(path: string, data: string | Uint8Array, like: KubeconfigFile): void {
+  const staged = stageFile(path, data, like.mode, ownerFor(like));
+  try {
+    staged.commit();
+  } finally {
+    staged.discard();
+  }
+}
+
+/** A new file belongs to whoever wrote it; root editing a user's kubeconfig must give it back. */
+function ownerFor(like: KubeconfigFile): { uid: number; gid: number } | undefined {
+  return process.getuid?.() === 0 && (like.uid !== 0 || like.gid !== 0)
+    ? { uid: like.uid, gid: like.gid }
+    : undefined;
 }
 
 function describe(error: unknown): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import {
   chmodSync,
   existsSync,
@@ -17,6 +17,7 @@ import { test } from "node:test";
 import { useSandbox } from "./support/kcc-cache.js";
 import { run } from "./support/run.js";
 import { kccBin, type Sandbox } from "./support/sandbox.js";
+import { missingCommands, skipOrFailUnderCi } from "./support/skip.js";
 
 const GOOD = `# hand-written
 apiVersion: v1
@@ -235,4 +236,47 @@ test("-h prints the usage and --version the version", async (t) => {
   assert.match(help.stdout, /^Usage: kcc-injector/);
   const version = await injector(sandbox, ["--version"]);
   assert.match(version.stdout, /^kcc-injector \d+\.\d+\.\d+\n$/);
+});
+
+test("-i over several files where a later backup path is a directory: nothing is written", async (t) => {
+  const sandbox = useSandbox(t);
+  const first = write(sandbox, "m1.yaml", GOOD);
+  const second = write(sandbox, "m2.yaml", GOOD.replace("name: dev", "name: other"));
+  mkdirSync(`${second}.kcc-backup`);
+  const before = snapshot(sandbox);
+  const result = await injector(sandbox, ["-i", first, second]);
+  assert.deepEqual(snapshot(sandbox), before, "m1 byte for byte, no backup, no temporary file, no lock");
+  assertOneLineError(result, /m2\.yaml\.kcc-backup: it is a directory; nothing was written/);
+  assert.deepEqual(readdirSync(`${second}.kcc-backup`), []);
+});
+
+test("-i over several files where a later file cannot be replaced: the files already written are put back", async (t) => {
+  const sandbox = useSandbox(t);
+  const missing = missingCommands(["chattr"]);
+  if (missing.length > 0) {
+    skipOrFailUnderCi(t, `needs ${missing.join(", ")} (e2fsprogs)`);
+    return;
+  }
+  const first = write(sandbox, "m1.yaml", GOOD);
+  const second = write(sandbox, "m2.yaml", GOOD.replace("name: dev", "name: other"));
+  write(sandbox, "m1.yaml.kcc-backup", "an older backup\n");
+  // Immutable: every step before the last rename succeeds (the directory stays writable), and the
+  // rename over m2 fails even for root, after m1 and m2's backup are in place.
+  if (spawnSync("chattr", ["+i", second]).status !== 0) {
+    skipOrFailUnderCi(t, `chattr +i is not supported on ${sandbox.dir}'s file system`);
+    return;
+  }
+  try {
+    const before = snapshot(sandbox);
+    const result = await injector(sandbox, ["-i", first, second]);
+    assert.deepEqual(
+      snapshot(sandbox),
+      before,
+      "m1 and its older backup as they were, no new backup or temp",
+    );
+    assertOneLineError(result, /cannot write .*m2\.yaml: permission denied; nothing was changed/);
+  } finally {
+    // Before the sandbox is removed, which an immutable file would stop.
+    spawnSync("chattr", ["-i", second]);
+  }
 });
