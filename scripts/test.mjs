@@ -4,7 +4,8 @@
 // `binary` puts the linux-x64 standalone binaries from dist/bin (built by `npm run build:bin` when
 // missing) on a private bin directory as kcc-cache and kcc-injector.
 // `node scripts/test.mjs unit` runs only the unit tests (no install); `e2e` only the end-to-end ones;
-// further arguments name the test files to run.
+// `stress` the standing stress suite (test/stress, against the installed commands, and the
+// property-based tests in test/property); further arguments name the test files to run.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,13 +18,26 @@ if (!TARGETS.includes(target)) {
   process.exit(2);
 }
 
+// Each suite's test directories; `stress` runs the installed commands, as `e2e` does.
+const DIRECTORIES = { unit: ["unit"], e2e: ["e2e"], stress: ["stress", "property"] };
 const [only, ...named] = process.argv.slice(2);
+if (only !== undefined && !(only in DIRECTORIES)) {
+  console.error(
+    `test: the suite must be one of ${Object.keys(DIRECTORIES).join(", ")}, not ${JSON.stringify(only)}`,
+  );
+  process.exit(2);
+}
 const suites = only ? [only] : ["unit", "e2e"];
-const files = named.length > 0 ? named : suites.flatMap((suite) => listTests(join("test", suite)));
+const files =
+  named.length > 0
+    ? named
+    : suites.flatMap((suite) =>
+        DIRECTORIES[suite].flatMap((directory) => listTests(join("test", directory))),
+      );
 
 const env = { ...process.env, KCC_TEST_TARGET: target };
 let scratch;
-if (suites.includes("e2e")) {
+if (suites.includes("e2e") || suites.includes("stress")) {
   scratch = mkdtempSync(join(tmpdir(), "kcc-test-prefix-"));
   env.KCC_TEST_BIN = target === "binary" ? placeBinaries(scratch) : installPackage(scratch);
   // The binary target's own tests (test/e2e/binary-*.test.ts) check every target's build here.

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { isRecord } from "../core/exec-info.js";
 import { StoreError } from "../core/errors.js";
 import type { IndexedEntry } from "../core/keyring-prune.js";
-import { writeFileAtomic } from "./atomic-file.js";
+import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-file.js";
 import { ensureDirectory } from "./file-store.js";
 
 /**
@@ -40,6 +40,8 @@ export function createKeyringIndex(
       try {
         const keys = read();
         change(keys);
+        // A writer killed mid-write leaves its temp copy; under the lock none is in use.
+        removeLeftoverTempFiles(path);
         writeFileAtomic(path, serializeIndex(keys), 0o600);
       } finally {
         release();

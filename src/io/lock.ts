@@ -7,6 +7,7 @@ import {
   linkSync,
   lstatSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   statSync,
@@ -14,6 +15,7 @@ import {
   writeSync,
   type BigIntStats,
 } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { HEARTBEAT_MS, judgeLock, type LockSighting } from "../core/lock-staleness.js";
 import { compareStartTime, currentProcess, pidExists, type ProcessIdentity } from "./process-identity.js";
 
@@ -56,7 +58,10 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
   let explained = false;
   for (;;) {
     const release = tryPublish(path);
-    if (release !== undefined) return { kind: "acquired", release };
+    if (release !== undefined) {
+      removeAbandonedPublications(path);
+      return { kind: "acquired", release };
+    }
     const seen = readLock(path);
     if (seen === undefined) continue; // Released meanwhile: try again at once.
     const verdict = judgeLock(sight(seen, options.now()));
@@ -162,6 +167,32 @@ function tryPublish(path: string): (() => void) | undefined {
   }
   return published === undefined ? undefined : hold(path, published);
 }
+
+/**
+ * A holder killed between creating its private temp file and removing it (kill -9, power loss) leaves
+ * `<lock>.<pid>-<hex>.tmp` behind, which nobody else would ever remove. Whoever next holds the lock
+ * removes those whose writer is gone, or that are older than any publication takes (a reused PID).
+ */
+function removeAbandonedPublications(path: string): void {
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = /^(\d+)-[0-9a-f]+\.tmp$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : "");
+    if (match === null) continue;
+    const temp = join(dirname(path), name);
+    const stat = lstatQuietly(temp);
+    const old = stat !== undefined && Date.now() - Number(stat.mtimeMs) > ABANDONED_AFTER_MS;
+    if (old || !pidExists(Number(match[1]))) unlinkQuietly(temp);
+  }
+}
+
+/** A publication takes microseconds; a temp file this old is abandoned whatever PID it names. */
+const ABANDONED_AFTER_MS = 60_000;
 
 /** The descriptor of the published lock file, or undefined when someone else holds the lock. */
 function publish(temp: string, path: string, tempFd: number): number | undefined {

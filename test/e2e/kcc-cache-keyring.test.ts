@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { API_V1BETA1, writeFakePlugin } from "./support/fake-plugin.js";
 import { assertOk, execInfo, kccCache, startKccCache } from "./support/kcc-cache.js";
@@ -200,4 +200,21 @@ test("single flight holds for the keyring: parallel cold calls run the plugin on
     assert.equal(result.stdout, plugin.output(1));
   }
   assert.equal(plugin.runs(), 1, "the others waited on the key's lock and served what the first stored");
+});
+
+test("keyring mode: a temp copy of the index left by a writer killed mid-write is removed by the next write", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const plugin = writeFakePlugin(world.sandbox, "index-leftover");
+  const env = { ...world.env, KUBE_CREDENTIAL_CACHE_BACKEND: "keyring" };
+  const directory = dirname(world.sandbox.cacheFile);
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  // What writeFileAtomic leaves when kill -9 lands between creating its temp file and renaming it.
+  const leftover = join(directory, ".keyring-index.json.99999999.abandoned.tmp");
+  writeFileSync(leftover, "{", { mode: 0o600 });
+  const miss = await kccCache(world.sandbox, [plugin.path], { env });
+  assertOk(miss);
+  assert.equal(miss.stdout, plugin.output(1));
+  assert.ok(existsSync(join(directory, "keyring-index.json")), "the index was written");
+  assert.ok(!existsSync(leftover), "and the leftover temp copy removed");
 });

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { API_V1BETA1, isoIn, shq, writeFakePlugin } from "./support/fake-plugin.js";
 import { assertOk, startKccCache, useSandbox } from "./support/kcc-cache.js";
@@ -179,4 +188,29 @@ test(`on a full disk, ${PARALLEL} parallel cold calls each run the plugin at onc
     .filter((name) => name.endsWith(".lock") || name.endsWith(".tmp"));
   assert.deepEqual(left, [], "no lock and no temp file stays behind");
   assert.deepEqual(readdirSync(mount), [], "the tmpfs was private to the scenario");
+});
+
+test("a lock's temp file left by a holder killed mid-publication is removed by the next holder", async (t) => {
+  const sandbox = useSandbox(t);
+  const gate = join(sandbox.dir, "gate");
+  const plugin = writeFakePlugin(sandbox, "abandoned-publication", { gate });
+  const locks = locksDirectory(sandbox);
+  const lock = await refreshLockName(sandbox, plugin, gate);
+  // A PID that has just exited: what a kcc-cache killed with kill -9 between creating its private
+  // temp file and linking it leaves, for the key's refresh lock and for the cache file's own lock.
+  const gone = spawnSync("true").pid;
+  mkdirSync(locks, { recursive: true, mode: 0o700 });
+  const keyTemp = join(locks, `${lock}.${gone}-0badc0de.tmp`);
+  const fileTemp = join(dirname(sandbox.cacheFile), `cache.json.lock.${gone}-0badc0de.tmp`);
+  const someoneElses = join(locks, `${lock}.${process.pid}-0badc0de.tmp`); // alive, and fresh: left alone
+  for (const path of [keyTemp, fileTemp, someoneElses]) writeFileSync(path, JSON.stringify({ pid: gone }));
+
+  const result = await boundedCall(sandbox, [plugin.path], FOREVER);
+  assertOk(result);
+  assert.equal(result.stdout, plugin.output(2), "a miss: both locks were taken");
+  assert.deepEqual(
+    [keyTemp, fileTemp, someoneElses].filter((path) => existsSync(path)),
+    [someoneElses],
+    "the dead holders' temp files are gone, the live one's stays",
+  );
 });
