@@ -98,6 +98,9 @@ async function refreshUnderLock(context: RefreshContext, signals: SignalTrap): P
   }
 }
 
+/** Errors that mean nothing can be written in the cache directory now. */
+const UNWRITABLE = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM"]);
+
 async function takeKeyLock(
   context: RefreshContext,
   isSatisfied: () => Promise<boolean>,
@@ -121,8 +124,13 @@ async function takeKeyLock(
     debug(`refresh lock: ${outcome.kind}`);
     return outcome;
   } catch (error) {
-    // The lock only saves duplicate plugin runs; without it the credential is still served.
-    warn(runtime, `refresh lock unavailable (${errorSummary(error)}); running the plugin without it`);
+    // The lock only saves duplicate plugin runs; without it the credential is still served. A cache
+    // directory that cannot be written to (full, read-only, not ours to write) fails the store's own
+    // write too, which says so: one line for one cause.
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = `refresh lock unavailable (${errorSummary(error)}); running the plugin without it`;
+    if (code !== undefined && UNWRITABLE.has(code)) debug(message);
+    else warn(runtime, message);
     // Not "timeout": nobody was waited for, and saying so would send the user after a phantom process.
     return { kind: "unavailable" };
   }
