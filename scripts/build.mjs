@@ -1,4 +1,4 @@
-// Bundles each command into CommonJS (PROTOCOL.md: CJS starts faster than ESM, and bundled code loads
+// Bundles each command into CommonJS (docs/startup.md: CJS starts faster than ESM, and bundled code loads
 // 2-3x faster than unbundled imports). Every dynamic import() of our own code or of a package becomes
 // a separate lazy bundle next to the command's, so the cache-hit path reads and compiles only the code a
 // hit runs: the refresh machinery, YAML, locks and help text load only on the paths that use them.

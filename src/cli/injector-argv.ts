@@ -5,7 +5,7 @@ import type { EditRequest } from "../flows/edit-kubeconfig.js";
 export type InjectorCommand =
   { readonly kind: "help" } | { readonly kind: "version" } | ({ readonly kind: "edit" } & EditRequest);
 
-/** `kcc-injector [flags] [kubeconfig...]`, the seed's flags (-i, -r, -c, -h) plus --user, --diff, --version. */
+/** `kcc-injector [flags] [kubeconfig...]`, the Go original's flags (-i, -r, -c, -h) plus --user, --diff, --version. */
 export function parseInjectorArgv(argv: readonly string[]): InjectorCommand {
   let parsed;
   try {

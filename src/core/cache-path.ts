@@ -8,7 +8,7 @@ export interface Platform {
 
 /**
  * The Go original's default: os.UserCacheDir()/kube-credential-cache/cache.json. On Windows that
- * is %LocalAppData% (the seed README says %AppData%, but Go's os.UserCacheDir uses LocalAppData,
+ * is %LocalAppData% (the Go original's README says %AppData%, but Go's os.UserCacheDir uses LocalAppData,
  * which is also where a machine-local cache belongs), so existing users keep their path.
  */
 export function defaultCacheFile({ os, homedir, env }: Platform): string {

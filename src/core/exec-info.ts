@@ -1,6 +1,6 @@
 /**
- * KUBERNETES_EXEC_INFO, which client-go always sets for a plugin (PROTOCOL.md, "How client-go runs an
- * exec plugin"). It tells us the apiVersion kubectl will insist on and, with provideClusterInfo, which
+ * KUBERNETES_EXEC_INFO, which client-go always sets for a plugin (docs/protocol.md, "Running the
+ * plugin"). It tells us the apiVersion kubectl will insist on and, with provideClusterInfo, which
  * cluster the credential is for. Scripts calling kcc-cache directly do not set it.
  */
 export interface ClusterInfo {

@@ -29,7 +29,7 @@ export interface EditResult {
 }
 
 /**
- * Points every selected exec user at the injection command (issue 3, "Injection"): the original
+ * Points every selected exec user at the injection command (README, "kcc-injector"): the original
  * command goes first in args, provideClusterInfo becomes true, KUBE_CREDENTIAL_CACHE_USER and the
  * restore state (kubeconfig-restore-state.ts) are appended to env. Nothing else changes a byte.
  * The file is parsed once and every user's splices are applied in one pass. Before returning, the
@@ -57,7 +57,7 @@ export function injectKubeconfig(source: string, options: EditOptions): EditResu
   });
 }
 
-/** Undoes injections (issue 3, "Restore"); a user that was never injected is left as it is. */
+/** Undoes injections, byte for byte; a user that was never injected is left as it is. */
 export function restoreKubeconfig(source: string, options: EditOptions): EditResult {
   return withFinalNewline(source, (text) =>
     restoreParsed(text, parseKubeconfig(text, options.label, options.onParse), options),

@@ -72,7 +72,7 @@ export function commandOf(entry: ExecEntry): string {
   return isScalar(value) && typeof value.value === "string" ? value.value : "";
 }
 
-/** True for the injection command, or any path whose base name is kcc-cache (issue 3: idempotent). */
+/** True for the injection command, or any path whose base name is kcc-cache (so that injecting twice changes nothing). */
 export function goesThroughCache(command: string, injectionCommand: string): boolean {
   return command === injectionCommand || /^kcc-cache(\.exe)?$/i.test(command.split(/[\\/]/).pop() ?? "");
 }

@@ -37,7 +37,7 @@ export function injectUser(source: string, user: ExecUser, options: EditOptions)
   if (entry.args !== undefined && args === undefined) fail("exec args is not a list");
   if (entry.env !== undefined && env === undefined) fail("exec env is not a list");
 
-  // PROTOCOL.md, kubeconfig: kubectl resolves a relative command with a path separator against the
+  // docs/protocol.md, kubeconfig: kubectl resolves a relative command with a path separator against the
   // kubeconfig's directory, but not args; moved into args it must be absolute to keep working.
   const command = commandOf(entry);
   const moved =

@@ -18,7 +18,7 @@ export interface KeyringApi {
 /**
  * Loads @napi-rs/keyring (a native addon, kept out of the bundle and off the file-store hit path)
  * and pins Linux to the Secret Service: its default silently falls back to the kernel keyutils
- * store, which forgets everything at reboot and is not what users inspect (PROTOCOL.md).
+ * store, which forgets everything at reboot and is not what users inspect (docs/secret-store.md).
  * Each Entry opens its own D-Bus connection on Linux (~10 ms), so entries are reused per account.
  */
 export function loadKeyring(platform: Pick<Platform, "os">): KeyringApi {

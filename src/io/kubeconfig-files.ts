@@ -19,7 +19,7 @@ export interface KubeconfigFile {
 export const BACKUP_SUFFIX = ".kcc-backup";
 
 /**
- * The files to edit: those named on the command line, else the ones kubectl would use (PROTOCOL.md,
+ * The files to edit: those named on the command line, else the ones kubectl would use (docs/protocol.md,
  * kubeconfig): $KUBECONFIG's list in order, duplicates dropped, missing files skipped, else
  * ~/.kube/config.
  */

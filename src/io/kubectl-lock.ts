@@ -2,7 +2,7 @@ import { closeSync, constants, openSync, unlinkSync } from "node:fs";
 import { LockError } from "../core/errors.js";
 
 /**
- * kubectl's own lock on a kubeconfig (PROTOCOL.md, kubeconfig): `<file>.lock` created with
+ * kubectl's own lock on a kubeconfig (docs/protocol.md, kubeconfig): `<file>.lock` created with
  * O_CREAT|O_EXCL and mode 0 before it writes, removed after. Taking the same lock keeps kubectl and
  * kcc-injector from writing the file at the same time. Like kubectl, fail at once when it is held:
  * a lock left by a crashed kubectl blocks kubectl too, and only the user can tell it is stale.

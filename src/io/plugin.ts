@@ -14,7 +14,7 @@ export interface PluginRun {
 }
 
 /**
- * Runs the wrapped plugin as client-go would (PROTOCOL.md): no shell, the environment unchanged,
+ * Runs the wrapped plugin as client-go would (docs/protocol.md): no shell, the environment unchanged,
  * stdin and stderr inherited so prompts and messages reach the user, stdout captured.
  * A plugin killed by a signal yields 128 + the signal number, as a shell reports it. `onSpawn` sees
  * the process as soon as it exists (to pass signals on to it). On Windows the file to run is found

@@ -52,7 +52,7 @@ const valid = (status: string, apiVersion = API_V1BETA1): string =>
   `{"kind":"ExecCredential","apiVersion":"${apiVersion}","status":${status}}\n`;
 const tokenStatus = `{"token":"t0ken-value","expirationTimestamp":"${expiry}"}`;
 
-/** Outputs client-go rejects (PROTOCOL.md): kubectl must see them as if kcc-cache were not there. */
+/** Outputs client-go rejects (docs/protocol.md): kubectl must see them as if kcc-cache were not there. */
 const invalidOutputs: { name: string; stdout: string; requested?: string }[] = [
   { name: "empty stdout", stdout: "" },
   { name: "whitespace only", stdout: "\n  \n" },

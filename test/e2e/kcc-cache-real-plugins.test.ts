@@ -12,7 +12,7 @@ import { kccBin, type Sandbox } from "./support/sandbox.js";
 /**
  * A real kubectl that runs the plugin once per call. /usr/bin/kubectl on these machines is gcloud's
  * dispatcher: it runs client-go once to read the server version, then execs the matching
- * kubectl.1.xx, so every call runs the exec plugin twice (PROTOCOL.md). Counting plugin runs per
+ * kubectl.1.xx, so every call runs the exec plugin twice (docs/protocol.md). Counting plugin runs per
  * kubectl call therefore needs a versioned binary; the dispatcher is tested separately below.
  */
 const KUBECTL_ONE_RUN = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33";

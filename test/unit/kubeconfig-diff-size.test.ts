@@ -7,7 +7,7 @@ import { injectKubeconfig } from "../../src/core/kubeconfig-edits.js";
 import { diffLines, splitLines } from "../../src/core/unified-diff.js";
 
 /**
- * Issue 3 asks which editing technique gives the smaller diff: yaml's Document API (edit the AST,
+ * Which editing technique gives the smaller diff: yaml's Document API (edit the AST,
  * print it with toString) or splicing the source at node ranges (what kubeconfig-edits.ts does).
  * This is the measurement, kept as a test so the choice stays justified: the Document API variant
  * below makes the same semantic edits.

@@ -170,7 +170,7 @@ for (const { file, moved } of FIXTURE_TABLE) {
   });
 
   test(`${file}: restore state survives a rewrite that drops comments and reorders keys`, () => {
-    // What kubectl does to the file (PROTOCOL.md): the real kubectl is exercised end to end.
+    // What kubectl does to the file (docs/protocol.md): the real kubectl is exercised end to end.
     const injected = injectKubeconfig(source, options()).text;
     const rewritten = stringify(sortKeys(parse(injected)));
     const restored = usersOf(restoreKubeconfig(rewritten, options()).text);
