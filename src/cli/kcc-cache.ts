@@ -1,4 +1,4 @@
-import { BACKGROUND_CHILD_ENV } from "../core/background-marker.js";
+import { BACKGROUND_CHILD_ENV } from "../core/cache/background-marker.js";
 import { isDebug } from "../core/config.js";
 import { serveCredential } from "../flows/serve-credential.js";
 import type { Runtime } from "../flows/runtime.js";

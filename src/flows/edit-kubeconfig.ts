@@ -1,8 +1,8 @@
 import { dirname } from "node:path";
 import type { Env } from "../core/config.js";
 import { KubeconfigError, UsageError } from "../core/errors.js";
-import { type EditResult, injectKubeconfig, restoreKubeconfig } from "../core/kubeconfig-edits.js";
-import { unifiedDiff } from "../core/unified-diff.js";
+import { type EditResult, injectKubeconfig, restoreKubeconfig } from "../core/kubeconfig/edits.js";
+import { unifiedDiff } from "../core/kubeconfig/unified-diff.js";
 import {
   BACKUP_SUFFIX,
   readKubeconfigFile,

@@ -1,8 +1,8 @@
-import type { StoreDecision } from "../core/backend-choice.js";
-import type { CacheEntry } from "../core/cache-entry.js";
-import { EMPTY_DOCUMENT } from "../core/cache-document.js";
+import type { StoreDecision } from "../core/store/backend-choice.js";
+import type { CacheEntry } from "../core/cache/cache-entry.js";
+import { EMPTY_DOCUMENT } from "../core/cache/cache-document.js";
 import { ENV, readCacheConfig } from "../core/config.js";
-import { lastBackgroundRecords, type BackgroundRecord } from "../core/background-refresh.js";
+import { lastBackgroundRecords, type BackgroundRecord } from "../core/cache/background-refresh.js";
 import { formatDuration } from "../core/duration.js";
 import { leftoverTempFiles } from "../io/atomic-file.js";
 import { backgroundLogPath, readBackgroundLog } from "../io/background-log.js";

@@ -7,8 +7,8 @@ import {
   type StoreDecision,
   type StoreFacts,
   type StorePlan,
-} from "../core/backend-choice.js";
-import { resolveCacheLocation, type CacheLocation } from "../core/cache-location.js";
+} from "../core/store/backend-choice.js";
+import { resolveCacheLocation, type CacheLocation } from "../core/cache/cache-location.js";
 import type { CacheConfig } from "../core/config.js";
 import { errorFirstLine } from "../core/errors.js";
 import { checkCacheLocation } from "../io/cache-location-check.js";
@@ -27,7 +27,7 @@ export function cacheLocation(config: CacheConfig, runtime: Runtime): CacheLocat
 }
 
 /**
- * Which store serves this call (core/backend-choice.ts decides). Deciding "no secret store" costs
+ * Which store serves this call (core/store/backend-choice.ts decides). Deciding "no secret store" costs
  * two environment lookups and at most two stats, so the file-store hit never loads the keyring code;
  * only a session bus that exists is asked, with a deadline, whether its Secret Service is usable.
  */

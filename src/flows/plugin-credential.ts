@@ -1,8 +1,8 @@
-import type { CacheEntry } from "../core/cache-entry.js";
+import type { CacheEntry } from "../core/cache/cache-entry.js";
 import type { CacheConfig } from "../core/config.js";
-import { validateExecCredential } from "../core/exec-credential.js";
-import { planCacheLifetime } from "../core/freshness.js";
-import { decodePluginOutput, utf8Text } from "../core/plugin-output.js";
+import { validateExecCredential } from "../core/credential/exec-credential.js";
+import { planCacheLifetime } from "../core/cache/freshness.js";
+import { decodePluginOutput, utf8Text } from "../core/credential/plugin-output.js";
 
 /** What a plugin's successful output becomes: the one judgement the foreground and background refreshes share. */
 export type JudgedOutput =

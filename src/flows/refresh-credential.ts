@@ -1,12 +1,11 @@
+import { keyFiles } from "../core/cache/key-files.js";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import type { CacheEntry } from "../core/cache-entry.js";
-import { keyDigest } from "../core/cache-key.js";
+import type { CacheEntry } from "../core/cache/cache-entry.js";
 import type { CacheConfig } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
 import { errorSummary } from "../core/errors.js";
-import type { ExecInfo } from "../core/exec-info.js";
-import { isFresh } from "../core/freshness.js";
+import type { ExecInfo } from "../core/credential/exec-info.js";
+import { isFresh } from "../core/cache/freshness.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
 
@@ -17,7 +16,7 @@ import { warn, type Runtime } from "./runtime.js";
 import { judgePluginOutput } from "./plugin-credential.js";
 import type { CallerRecord, ServeRequest } from "./serve-credential.js";
 import { forgetServed, recordServed } from "../io/caller.js";
-import { servedLine } from "../core/caller-identity.js";
+import { servedLine } from "../core/cache/caller-identity.js";
 
 export interface RefreshContext {
   readonly request: ServeRequest;
@@ -109,7 +108,7 @@ async function takeKeyLock(
   const directory = store.lockDirectory;
   // No trustworthy directory for locks (already reported): refresh without single flight.
   if (directory === undefined) return { kind: "unavailable" };
-  const path = join(directory, `${keyDigest(key)}.lock`);
+  const path = keyFiles(directory, key).lock;
   try {
     const { acquireLock } = await import("../io/lock.js");
     mkdirSync(directory, { recursive: true, mode: 0o700 });
@@ -163,7 +162,7 @@ async function runAndStore(
     debug(`store: until ${new Date(entry.expiresAtMs).toISOString()} (${judged.why})`);
     try {
       // First, so that every line written after the new entry is in place is about the new entry.
-      if (store.lockDirectory !== undefined) forgetServed(store.lockDirectory, keyDigest(key));
+      if (store.lockDirectory !== undefined) forgetServed(store.lockDirectory, key);
       await store.put(key, entry, entry.storedAtMs);
     } catch (error) {
       warn(runtime, `credential not cached: ${errorSummary(error)}`);

@@ -1,15 +1,15 @@
-import { join } from "node:path";
-import { BACKGROUND_CHILD_ENV, parseBackgroundMarker } from "../core/background-marker.js";
+import { keyFiles } from "../core/cache/key-files.js";
+import { BACKGROUND_CHILD_ENV, parseBackgroundMarker } from "../core/cache/background-marker.js";
 import {
   nonInteractiveExecInfo,
   type BackgroundRecord,
   type BackgroundResult,
-} from "../core/background-refresh.js";
-import { buildCacheKey, keyDigest } from "../core/cache-key.js";
+} from "../core/cache/background-refresh.js";
+import { buildCacheKey } from "../core/cache/cache-key.js";
 import { readCacheConfig, type CacheConfig, type Env } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
 import { errorSummary } from "../core/errors.js";
-import { parseExecInfo, type ExecInfo } from "../core/exec-info.js";
+import { parseExecInfo, type ExecInfo } from "../core/credential/exec-info.js";
 import { appendBackgroundRecord, backgroundLogPath } from "../io/background-log.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import { createDebugLog } from "../io/debug-log.js";
@@ -55,7 +55,7 @@ export async function runBackgroundRefresh(request: ServeRequest, runtime: Runti
   const release =
     seenStoredAt === undefined || store.lockDirectory === undefined
       ? undefined
-      : await adopt(join(store.lockDirectory, `${keyDigest(key)}.lock`), runtime);
+      : await adopt(keyFiles(store.lockDirectory, key).lock, runtime);
   if (release === undefined) {
     runtime.stderr(
       `kcc-cache: ${BACKGROUND_CHILD_ENV} is kcc-cache's own: this process was not handed a refresh; nothing done\n`,
@@ -152,7 +152,7 @@ async function refreshInBackground(
   const { entry } = judged;
   try {
     // As the foreground refresh does: lines about the old entry go before the new one is in place.
-    if (store.lockDirectory !== undefined) forgetServed(store.lockDirectory, keyDigest(key));
+    if (store.lockDirectory !== undefined) forgetServed(store.lockDirectory, key);
     await store.put(key, entry, entry.storedAtMs);
   } catch (error) {
     return { result: "failed", why: `not stored: ${errorSummary(error)}` };

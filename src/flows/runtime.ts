@@ -1,4 +1,4 @@
-import type { CallerIdentity } from "../core/caller-identity.js";
+import type { CallerIdentity } from "../core/cache/caller-identity.js";
 import type { Env } from "../core/config.js";
 
 /**

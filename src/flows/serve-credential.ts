@@ -1,10 +1,11 @@
-import type { CacheEntry } from "../core/cache-entry.js";
-import { servedLine, type CallerIdentity } from "../core/caller-identity.js";
-import { buildCacheKey, keyDigest } from "../core/cache-key.js";
+import { keyFiles } from "../core/cache/key-files.js";
+import type { CacheEntry } from "../core/cache/cache-entry.js";
+import { servedLine, type CallerIdentity } from "../core/cache/caller-identity.js";
+import { buildCacheKey } from "../core/cache/cache-key.js";
 import { readCacheConfig } from "../core/config.js";
-import { parseExecInfo } from "../core/exec-info.js";
-import { decideServe, describeServeDecision, tracksCaller } from "../core/serve-decision.js";
-import { readServedLog, recordServed, servedLogPath } from "../io/caller.js";
+import { parseExecInfo } from "../core/credential/exec-info.js";
+import { decideServe, describeServeDecision, tracksCaller } from "../core/cache/serve-decision.js";
+import { readServedLog, recordServed } from "../io/caller.js";
 import { createDebugLog } from "../io/debug-log.js";
 import { openStore } from "./open-store.js";
 import type { Runtime } from "./runtime.js";
@@ -14,7 +15,7 @@ export interface ServeRequest {
   readonly args: readonly string[];
 }
 
-/** Who is asking, and the served log where each credential they are given is noted (src/core/serve-decision.ts). */
+/** Who is asking, and the served log where each credential they are given is noted (src/core/cache/serve-decision.ts). */
 export interface CallerRecord {
   readonly caller: CallerIdentity;
   readonly logPath: string;
@@ -23,7 +24,7 @@ export interface CallerRecord {
 /**
  * kcc-cache's job: print a fresh cached credential, or refresh it through the plugin. This module is
  * the cache-hit path, run on every kubectl call: it reads the facts, lets the core decide
- * (src/core/serve-decision.ts), and acts; it imports only what a hit needs, and loads the refresh
+ * (src/core/cache/serve-decision.ts), and acts; it imports only what a hit needs, and loads the refresh
  * machinery (plugin, locks, validation, YAML) only on a miss.
  */
 export async function serveCredential(request: ServeRequest, runtime: Runtime): Promise<number> {
@@ -45,7 +46,7 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
   const record: CallerRecord | undefined =
     caller === undefined || store.lockDirectory === undefined
       ? undefined
-      : { caller, logPath: servedLogPath(store.lockDirectory, keyDigest(key)) };
+      : { caller, logPath: keyFiles(store.lockDirectory, key).servedLog };
   const entry = await store.get(key);
   const decision = decideServe(
     entry,

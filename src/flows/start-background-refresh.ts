@@ -1,8 +1,7 @@
+import { keyFiles } from "../core/cache/key-files.js";
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { BACKGROUND_CHILD_ENV } from "../core/background-marker.js";
-import type { CacheEntry } from "../core/cache-entry.js";
-import { keyDigest } from "../core/cache-key.js";
+import { BACKGROUND_CHILD_ENV } from "../core/cache/background-marker.js";
+import type { CacheEntry } from "../core/cache/cache-entry.js";
 import { errorSummary } from "../core/errors.js";
 import type { DebugLog } from "../io/debug-log.js";
 import { processStartTime } from "../io/process-identity.js";
@@ -28,7 +27,7 @@ export interface BackgroundStart {
  */
 export async function startBackgroundRefresh(start: BackgroundStart): Promise<void> {
   const { request, key, entry, lockDirectory, runtime, debug } = start;
-  const path = join(lockDirectory, `${keyDigest(key)}.lock`);
+  const path = keyFiles(lockDirectory, key).lock;
   try {
     mkdirSync(lockDirectory, { recursive: true, mode: 0o700 });
     // Lazily, as everywhere: one copy of the lock module holds every lock of this process.

@@ -9,7 +9,7 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { formatBackgroundRecord, type BackgroundRecord } from "../core/background-refresh.js";
+import { formatBackgroundRecord, type BackgroundRecord } from "../core/cache/background-refresh.js";
 import { NO_FOLLOW_READ } from "./private-path.js";
 
 /** Past this size the log is rotated to `<log>.1` (one old generation): at most ~64 KiB on disk. */

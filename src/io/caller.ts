@@ -1,3 +1,4 @@
+import { keyFiles } from "../core/cache/key-files.js";
 import {
   closeSync,
   constants,
@@ -9,8 +10,7 @@ import {
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { join } from "node:path";
-import type { CallerIdentity } from "../core/caller-identity.js";
+import type { CallerIdentity } from "../core/cache/caller-identity.js";
 import { processStartTime } from "./process-identity.js";
 import { NO_FOLLOW_READ } from "./private-path.js";
 
@@ -40,7 +40,7 @@ export function identifyProcess(pid: number): CallerIdentity | undefined {
   }
 }
 
-/** A key's served log (src/core/caller-identity.ts), or undefined. Holds no secret: PIDs, start times, paths. */
+/** A key's served log (src/core/cache/caller-identity.ts), or undefined. Holds no secret: PIDs, start times, paths. */
 export function readServedLog(path: string): string | undefined {
   let fd: number | undefined;
   try {
@@ -72,17 +72,13 @@ export function recordServed(path: string, line: string): void {
   }
 }
 
-/** Where a key's served log lives: beside its refresh lock (`digest` is the key's digest). */
-export function servedLogPath(lockDirectory: string, digest: string): string {
-  return join(lockDirectory, `${digest}.callers`);
-}
-
 /**
  * Before a new entry is stored: lines about the entries it replaces can never match again. Also
- * removes the single-caller marker earlier versions kept (`<digest>.served`).
+ * removes the single-caller marker earlier versions kept.
  */
-export function forgetServed(lockDirectory: string, digest: string): void {
-  for (const path of [servedLogPath(lockDirectory, digest), join(lockDirectory, `${digest}.served`)]) {
+export function forgetServed(lockDirectory: string, key: string): void {
+  const files = keyFiles(lockDirectory, key);
+  for (const path of [files.servedLog, files.legacyServedMarker]) {
     try {
       unlinkSync(path);
     } catch {

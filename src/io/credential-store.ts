@@ -1,4 +1,4 @@
-import type { CacheEntry } from "../core/cache-entry.js";
+import type { CacheEntry } from "../core/cache/cache-entry.js";
 
 /**
  * Where cached credentials live. Reads never throw: a store that cannot be read is a miss plus a

@@ -1,5 +1,5 @@
 import { closeSync, fchmodSync, fstatSync, mkdirSync, readFileSync, readSync } from "node:fs";
-import type { CacheEntry } from "../core/cache-entry.js";
+import type { CacheEntry } from "../core/cache/cache-entry.js";
 import {
   EMPTY_DOCUMENT,
   parseCacheDocument,
@@ -8,10 +8,10 @@ import {
   serializeCacheDocument,
   withEntry,
   type CacheDocument,
-} from "../core/cache-document.js";
-import { judgeCacheContent, refusalMessage, type CacheLocation } from "../core/cache-location.js";
+} from "../core/cache/cache-document.js";
+import { judgeCacheContent, refusalMessage, type CacheLocation } from "../core/cache/cache-location.js";
 import { ConfigError, StoreError, isKccError } from "../core/errors.js";
-import { judgeCacheFile, judgeDirectory } from "../core/private-path.js";
+import { judgeCacheFile, judgeDirectory } from "../core/cache/private-path.js";
 import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-file.js";
 import type { CredentialStore } from "./credential-store.js";
 import { inspectDirectory, openRegularFile } from "./private-path.js";
@@ -121,7 +121,7 @@ export function createFileStore(options: FileStoreOptions): FileStore {
 }
 
 /**
- * A hit's read: the one entry, without parsing the rest of the file (core/cache-document.ts says when
+ * A hit's read: the one entry, without parsing the rest of the file (core/cache/cache-document.ts says when
  * that is exact), in chunks through one small buffer: reading a large file whole costs more than
  * scanning it. Undefined whenever anything needs the full read's judgement: a missing, foreign,
  * damaged or untrusted file, or one to tighten.

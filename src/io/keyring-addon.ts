@@ -1,5 +1,5 @@
-import type { Platform } from "../core/cache-path.js";
-import { WINDOWS_MAX_PART_CHARS } from "../core/secret-chunks.js";
+import type { Platform } from "../core/cache/cache-path.js";
+import { WINDOWS_MAX_PART_CHARS } from "../core/store/secret-chunks.js";
 
 export const KEYRING_SERVICE = "kube-credential-cache";
 
@@ -7,7 +7,7 @@ export const KEYRING_SERVICE = "kube-credential-cache";
 export interface KeyringApi {
   /** What the OS calls the store, for --status and debug output. */
   readonly description: string;
-  /** The largest value one entry takes, in characters (see core/secret-chunks.ts). */
+  /** The largest value one entry takes, in characters (see core/store/secret-chunks.ts). */
   readonly maxPartChars: number;
   get(account: string): string | undefined;
   set(account: string, value: string): void;

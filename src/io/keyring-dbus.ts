@@ -5,7 +5,7 @@ import {
   messageSize,
   type DbusValue,
   type MethodCall,
-} from "../core/dbus-message.js";
+} from "../core/store/dbus-message.js";
 
 /**
  * Just enough of a D-Bus client to ask the session bus a few questions with a deadline, in plain

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { isRecord } from "../core/exec-info.js";
+import { isRecord, parseJson } from "../core/json.js";
 import { StoreError } from "../core/errors.js";
-import type { IndexedEntry } from "../core/keyring-prune.js";
+import type { IndexedEntry } from "../core/store/keyring-prune.js";
 import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-file.js";
 import { ensureDirectory } from "./file-store.js";
 
@@ -53,12 +53,8 @@ export function createKeyringIndex(
 export function parseIndex(text: string | undefined): Map<string, IndexedEntry> {
   const keys = new Map<string, IndexedEntry>();
   if (text === undefined) return keys;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return keys; // Rebuilt by the next write; entries it named stay in the store until they expire or --clear.
-  }
+  // Not JSON: rebuilt by the next write; entries it named stay in the store until they expire or --clear.
+  const value = parseJson(text);
   const raw = isRecord(value) ? value["keyring"] : undefined;
   if (!isRecord(raw)) return keys;
   for (const [key, entry] of Object.entries(raw)) {

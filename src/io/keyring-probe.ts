@@ -1,4 +1,4 @@
-import type { ProbeOutcome } from "../core/backend-choice.js";
+import type { ProbeOutcome } from "../core/store/backend-choice.js";
 import { errorSummary } from "../core/errors.js";
 import { openDbus, type DbusConnection } from "./keyring-dbus.js";
 

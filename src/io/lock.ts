@@ -16,7 +16,8 @@ import {
   type BigIntStats,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { HEARTBEAT_MS, judgeLock, type LockSighting } from "../core/lock-staleness.js";
+import { isRecord, parseJson } from "../core/json.js";
+import { HEARTBEAT_MS, judgeLock, type LockSighting } from "../core/cache/lock-staleness.js";
 import { compareStartTime, currentProcess, pidExists, type ProcessIdentity } from "./process-identity.js";
 
 export type LockOutcome =
@@ -48,7 +49,7 @@ const held = new Set<() => void>();
 /**
  * An advisory lock file holding the holder's PID and start time, published whole (a private temp
  * file hard-linked to the lock path) so that no waiter ever sees an ownerless lock, and kept alive by
- * a heartbeat on its mtime. A lock whose holder is gone or silent (src/core/lock-staleness.ts) is
+ * a heartbeat on its mtime. A lock whose holder is gone or silent (src/core/cache/lock-staleness.ts) is
  * broken and taken over. Waiting is bounded: past `timeoutMs` the caller decides what to do without
  * the lock. A lock that cannot be written (disk full) throws: nobody would be able to tell it from
  * an abandoned one.
@@ -272,13 +273,9 @@ function readLock(path: string): SeenLock | undefined {
 }
 
 function parseHolder(text: string): ProcessIdentity | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<ProcessIdentity> | null;
-    if (typeof value?.pid !== "number") return undefined;
-    return { pid: value.pid, start: typeof value.start === "string" ? value.start : undefined };
-  } catch {
-    return undefined;
-  }
+  const value = parseJson(text);
+  if (!isRecord(value) || typeof value["pid"] !== "number") return undefined;
+  return { pid: value["pid"], start: typeof value["start"] === "string" ? value["start"] : undefined };
 }
 
 function sight(seen: SeenLock, nowMs: number): LockSighting {

@@ -4,8 +4,8 @@ import { constants } from "node:os";
 import { delimiter, join } from "node:path";
 import { PluginError } from "../core/errors.js";
 import type { Env } from "../core/config.js";
-import type { WindowsFiles } from "../core/windows-command-lookup.js";
-import { planWindowsSpawn } from "../core/windows-spawn-plan.js";
+import type { WindowsFiles } from "../core/windows/command-lookup.js";
+import { planWindowsSpawn } from "../core/windows/spawn-plan.js";
 
 export interface PluginRun {
   readonly exitCode: number;

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, statSync, type Stats } from "node:fs";
-import { isWindowsNullDevice } from "../core/cache-location.js";
-import type { PathFacts } from "../core/private-path.js";
+import { isWindowsNullDevice } from "../core/cache/cache-location.js";
+import type { PathFacts } from "../core/cache/private-path.js";
 
 /** Where the OS lacks a flag (Windows), 0 leaves it out. */
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;

@@ -1,12 +1,14 @@
-import type { CacheEntry } from "../core/cache-entry.js";
-import { toCacheEntry } from "../core/cache-entry.js";
+import { isExpired } from "../core/cache/freshness.js";
+import { parseJson } from "../core/json.js";
+import type { CacheEntry } from "../core/cache/cache-entry.js";
+import { toCacheEntry } from "../core/cache/cache-entry.js";
 import { StoreError, errorFirstLine } from "../core/errors.js";
-import { encodeSecret, joinParts, parseHead, partAccount } from "../core/secret-chunks.js";
+import { encodeSecret, joinParts, parseHead, partAccount } from "../core/store/secret-chunks.js";
 import type { CredentialStore } from "./credential-store.js";
 import type { KeyringApi } from "./keyring-addon.js";
 import { KEYRING_SERVICE } from "./keyring-addon.js";
 import type { KeyringIndex } from "./keyring-index.js";
-import { planPrune, type IndexedEntry } from "../core/keyring-prune.js";
+import { planPrune, type IndexedEntry } from "../core/store/keyring-prune.js";
 
 export interface SecretStoreOptions {
   readonly keyring: KeyringApi;
@@ -33,7 +35,7 @@ export type SecretStore = CredentialStore & {
 /**
  * Cache entries in the OS secret store: service "kube-credential-cache", account = the cache key,
  * value = the entry's JSON, exactly what the file store keeps for that key (split into parts only
- * where the store's size limit needs it: core/secret-chunks.ts). A value that is not ours or does
+ * where the store's size limit needs it: core/store/secret-chunks.ts). A value that is not ours or does
  * not parse is a miss, and the next refresh overwrites it.
  */
 export function createSecretStore(options: SecretStoreOptions): SecretStore {
@@ -83,7 +85,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
   };
   /**
    * As the file store prunes on write: without it, every key ever used would stay in the keyring (and
-   * in --list) forever. Bounded per write (core/keyring-prune.ts); returns the index changes, which
+   * in --list) forever. Bounded per write (core/store/keyring-prune.ts); returns the index changes, which
    * the write records in its one index update.
    */
   const pruneExpired = (
@@ -105,7 +107,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     plan.remove.forEach(tryDelete);
     for (const key of plan.inspect) {
       const existing = get(key);
-      if (existing !== undefined && existing.expiresAtMs > nowMs)
+      if (existing !== undefined && !isExpired(existing.expiresAtMs, nowMs))
         learned.set(key, { parts: known.get(key)?.parts ?? 0, expiresAtMs: existing.expiresAtMs });
       else tryDelete(key);
     }
@@ -159,12 +161,4 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     keys: () => [...index.read().keys()].sort(),
     remove,
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

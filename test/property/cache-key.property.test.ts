@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { type CacheKeyInput, buildCacheKey } from "../../src/core/cache-key.js";
+import { type CacheKeyInput, buildCacheKey } from "../../src/core/cache/cache-key.js";
 import { ENV } from "../../src/core/config.js";
-import type { ClusterInfo } from "../../src/core/exec-info.js";
-import { IDENTITY_VARIABLES } from "../../src/core/identity-variables.js";
+import type { ClusterInfo } from "../../src/core/credential/exec-info.js";
+import { IDENTITY_VARIABLES } from "../../src/core/cache/identity-variables.js";
 import { configureProperties } from "./seed.js";
 
 configureProperties(2000);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { parseRfc3339, validateExecCredential } from "../../src/core/exec-credential.js";
-import { decodePluginOutput } from "../../src/core/plugin-output.js";
+import { parseRfc3339, validateExecCredential } from "../../src/core/credential/exec-credential.js";
+import { decodePluginOutput } from "../../src/core/credential/plugin-output.js";
 import { configureProperties } from "./seed.js";
 
 configureProperties(300);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { isFresh, planCacheLifetime } from "../../src/core/freshness.js";
-import { type CallerFacts, type ServeDecision, decideServe } from "../../src/core/serve-decision.js";
-import { servedLine } from "../../src/core/caller-identity.js";
+import { isFresh, planCacheLifetime } from "../../src/core/cache/freshness.js";
+import { type CallerFacts, type ServeDecision, decideServe } from "../../src/core/cache/serve-decision.js";
+import { servedLine } from "../../src/core/cache/caller-identity.js";
 import { configureProperties } from "./seed.js";
 
 configureProperties(5000);

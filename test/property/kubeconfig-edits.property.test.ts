@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { type EditOptions, injectKubeconfig, restoreKubeconfig } from "../../src/core/kubeconfig-edits.js";
+import { type EditOptions, injectKubeconfig, restoreKubeconfig } from "../../src/core/kubeconfig/edits.js";
 import { configureProperties } from "./seed.js";
 
 configureProperties(250);

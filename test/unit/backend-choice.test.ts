@@ -6,7 +6,7 @@ import {
   planStore,
   type BusLocation,
   type ProbeState,
-} from "../../src/core/backend-choice.js";
+} from "../../src/core/store/backend-choice.js";
 import type { BackendChoice } from "../../src/core/config.js";
 
 test("locateSessionBus finds the socket libdbus would use, and calls every other address unusable", () => {

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseBackgroundMarker } from "../../src/core/background-marker.js";
+import { parseBackgroundMarker } from "../../src/core/cache/background-marker.js";
 import {
   formatBackgroundRecord,
   lastBackgroundRecords,
   nonInteractiveExecInfo,
   type BackgroundRecord,
-} from "../../src/core/background-refresh.js";
+} from "../../src/core/cache/background-refresh.js";
 import { readCacheConfig } from "../../src/core/config.js";
 
 test("nonInteractiveExecInfo sets spec.interactive false and keeps everything else", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { CacheEntry } from "../../src/core/cache-entry.js";
+import type { CacheEntry } from "../../src/core/cache/cache-entry.js";
 import {
   EMPTY_DOCUMENT,
   parseCacheDocument,
@@ -9,7 +9,7 @@ import {
   type SerializedFile,
   serializeCacheDocument,
   withEntry,
-} from "../../src/core/cache-document.js";
+} from "../../src/core/cache/cache-document.js";
 
 const entry = (expiresAtMs: number, credential = "{}"): CacheEntry => ({
   credential,

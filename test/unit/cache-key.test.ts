@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildCacheKey, maskSecretArgs, type CacheKeyInput } from "../../src/core/cache-key.js";
+import { buildCacheKey, maskSecretArgs, type CacheKeyInput } from "../../src/core/cache/cache-key.js";
 import { DEFAULT_CACHEKEY_ENV_LIST } from "../../src/core/config.js";
-import { IDENTITY_VARIABLES } from "../../src/core/identity-variables.js";
-import { parseExecInfo } from "../../src/core/exec-info.js";
+import { IDENTITY_VARIABLES } from "../../src/core/cache/identity-variables.js";
+import { parseExecInfo } from "../../src/core/credential/exec-info.js";
 
 const V1BETA1 = "client.authentication.k8s.io/v1beta1";
 

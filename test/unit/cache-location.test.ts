@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseCacheDocument, serializeCacheDocument } from "../../src/core/cache-document.js";
+import { parseCacheDocument, serializeCacheDocument } from "../../src/core/cache/cache-document.js";
 import {
   isAbsolutePath,
   isWindowsNullDevice,
   judgeCacheContent,
   resolveCacheLocation,
   type CacheLocation,
-} from "../../src/core/cache-location.js";
-import type { Platform } from "../../src/core/cache-path.js";
+} from "../../src/core/cache/cache-location.js";
+import type { Platform } from "../../src/core/cache/cache-path.js";
 import { isKccError } from "../../src/core/errors.js";
 
 const LINUX: Platform = { os: "linux", homedir: "/home/u", env: {} };

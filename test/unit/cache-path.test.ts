@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { defaultCacheFile, type Platform } from "../../src/core/cache-path.js";
+import { defaultCacheFile, type Platform } from "../../src/core/cache/cache-path.js";
 
 test("the default cache file follows the Go original (os.UserCacheDir)", () => {
   const cases: [string, Platform, string][] = [

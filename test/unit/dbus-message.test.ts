@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { decodeMessage, encodeCall, messageSize } from "../../src/core/dbus-message.js";
+import { decodeMessage, encodeCall, messageSize } from "../../src/core/store/dbus-message.js";
 
 test("a method call encodes to a whole message that decodes back to its type and first argument", () => {
   const call = encodeCall(

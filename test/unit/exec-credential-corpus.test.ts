@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { validateExecCredential } from "../../src/core/exec-credential.js";
-import { decodePluginOutput } from "../../src/core/plugin-output.js";
+import { validateExecCredential } from "../../src/core/credential/exec-credential.js";
+import { decodePluginOutput } from "../../src/core/credential/plugin-output.js";
 import { CONFIGURED_API_VERSION, CORPUS } from "../fixtures/exec-credential-corpus.js";
 
 // The same rows real kubectl judges in test/e2e/kubectl-differential.test.ts: the core must agree on each.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { validateExecCredential } from "../../src/core/exec-credential.js";
-import { decodePluginOutput } from "../../src/core/plugin-output.js";
+import { validateExecCredential } from "../../src/core/credential/exec-credential.js";
+import { decodePluginOutput } from "../../src/core/credential/plugin-output.js";
 import { CERT, KEY } from "../fixtures/exec-credential-corpus.js";
 
 const V1 = "client.authentication.k8s.io/v1";

@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import type { CacheEntry } from "../../src/core/cache-entry.js";
-import { resolveCacheLocation } from "../../src/core/cache-location.js";
+import type { CacheEntry } from "../../src/core/cache/cache-entry.js";
+import { resolveCacheLocation } from "../../src/core/cache/cache-location.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { createFileStore } from "../../src/io/file-store.js";
 

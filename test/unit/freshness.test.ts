@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { isFresh, planCacheLifetime, type ExpiryPolicy } from "../../src/core/freshness.js";
+import { isFresh, planCacheLifetime, type ExpiryPolicy } from "../../src/core/cache/freshness.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

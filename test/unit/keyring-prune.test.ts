@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { planPrune, type IndexedEntry } from "../../src/core/keyring-prune.js";
+import { planPrune, type IndexedEntry } from "../../src/core/store/keyring-prune.js";
 
 const index = (entries: [string, number | undefined][]): Map<string, IndexedEntry> =>
   new Map(

@@ -3,12 +3,12 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { type YAMLMap, isMap, isSeq, parseDocument } from "yaml";
-import { injectKubeconfig } from "../../src/core/kubeconfig-edits.js";
-import { diffLines, splitLines } from "../../src/core/unified-diff.js";
+import { injectKubeconfig } from "../../src/core/kubeconfig/edits.js";
+import { diffLines, splitLines } from "../../src/core/kubeconfig/unified-diff.js";
 
 /**
  * Which editing technique gives the smaller diff: yaml's Document API (edit the AST,
- * print it with toString) or splicing the source at node ranges (what kubeconfig-edits.ts does).
+ * print it with toString) or splicing the source at node ranges (what core/kubeconfig/edits.ts does).
  * This is the measurement, kept as a test so the choice stays justified: the Document API variant
  * below makes the same semantic edits.
  */

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { LineCounter, isMap, parse, parseDocument, stringify } from "yaml";
 import { KubeconfigError } from "../../src/core/errors.js";
-import { type EditOptions, injectKubeconfig, restoreKubeconfig } from "../../src/core/kubeconfig-edits.js";
-import { diffLines, splitLines } from "../../src/core/unified-diff.js";
+import { type EditOptions, injectKubeconfig, restoreKubeconfig } from "../../src/core/kubeconfig/edits.js";
+import { diffLines, splitLines } from "../../src/core/kubeconfig/unified-diff.js";
 
 const FIXTURES = join(__dirname, "..", "fixtures", "kubeconfig");
 const read = (name: string): string => readFileSync(join(FIXTURES, name), "utf8");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parse } from "yaml";
-import { injectKubeconfig, restoreKubeconfig } from "../../src/core/kubeconfig-edits.js";
+import { injectKubeconfig, restoreKubeconfig } from "../../src/core/kubeconfig/edits.js";
 
 /**
  * Every spelling of an exec entry that kubectl reads must inject, restore byte for byte, and stay put

@@ -9,9 +9,9 @@ import {
   type RestoreState,
   decodeRestoreState,
   encodeRestoreState,
-} from "../../src/core/kubeconfig-restore-state.js";
-import { formatScalar } from "../../src/core/kubeconfig-text.js";
-import { unifiedDiff } from "../../src/core/unified-diff.js";
+} from "../../src/core/kubeconfig/restore-state.js";
+import { formatScalar } from "../../src/core/kubeconfig/text.js";
+import { unifiedDiff } from "../../src/core/kubeconfig/unified-diff.js";
 
 const STATES: RestoreState[] = [
   {},

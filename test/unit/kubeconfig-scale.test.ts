@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { injectKubeconfig, restoreKubeconfig } from "../../src/core/kubeconfig-edits.js";
+import { injectKubeconfig, restoreKubeconfig } from "../../src/core/kubeconfig/edits.js";
 
 /** `users` exec users in kubectl's layout and a hand-written one, alternating. */
 function kubeconfig(users: number): string {

@@ -5,7 +5,7 @@ import {
   STALE_AFTER_MS as STALE,
   UNNAMED_STALE_AFTER_MS as UNNAMED,
   type LockSighting,
-} from "../../src/core/lock-staleness.js";
+} from "../../src/core/cache/lock-staleness.js";
 
 test("judgeLock breaks a lock whose holder is gone or silent, and only then", () => {
   const cases: [LockSighting["holder"], boolean, LockSighting["startTime"], number, boolean, RegExp][] = [

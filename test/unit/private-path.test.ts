@@ -5,7 +5,7 @@ import {
   judgeDirectory,
   type PathFacts,
   type PathVerdict,
-} from "../../src/core/private-path.js";
+} from "../../src/core/cache/private-path.js";
 
 const ME = 1000;
 const file = (uid: number, mode: number): PathFacts => ({ kind: "file", uid, mode: 0o100000 | mode });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCache } from "../../src/cli/kcc-cache.js";
-import type { CallerIdentity } from "../../src/core/caller-identity.js";
+import type { CallerIdentity } from "../../src/core/cache/caller-identity.js";
 import type { Runtime } from "../../src/flows/runtime.js";
 
 const MIN = 60_000;

@@ -7,7 +7,7 @@ import {
   parseHead,
   partAccount,
   WINDOWS_MAX_PART_CHARS,
-} from "../../src/core/secret-chunks.js";
+} from "../../src/core/store/secret-chunks.js";
 
 // Random bytes do not compress: the worst case for the size limit.
 const incompressible = (length: number): string => randomBytes(length).toString("base64");

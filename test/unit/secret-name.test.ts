@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { flagName, isSecretName } from "../../src/core/secret-name.js";
+import { flagName, isSecretName } from "../../src/core/cache/secret-name.js";
 
 test("isSecretName: secret words anywhere in the name, unless it names a path", () => {
   const cases: [string, boolean][] = [

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { servedLine, type CallerIdentity } from "../../src/core/caller-identity.js";
+import { servedLine, type CallerIdentity } from "../../src/core/cache/caller-identity.js";
 import {
   decideServe,
   describeServeDecision,
@@ -8,7 +8,7 @@ import {
   type CallerFacts,
   type ServeDecision,
   type ServePolicy,
-} from "../../src/core/serve-decision.js";
+} from "../../src/core/cache/serve-decision.js";
 
 const S = 1000;
 const MIN = 60 * S;

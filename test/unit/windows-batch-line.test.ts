@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { batchCommandLine, isBatchFile } from "../../src/core/windows-batch-line.js";
+import { batchCommandLine, isBatchFile } from "../../src/core/windows/batch-line.js";
 
 // None of this runs on Linux (no cmd.exe): the exact lines below are the proof. Each is what follows
 // `cmd.exe /d /e:ON /v:OFF /s /c ` verbatim; /s strips the outermost quotes, so cmd.exe parses the rest.

@@ -6,7 +6,7 @@ import {
   lookUpWindowsCommand,
   splitPathList,
   type WindowsFiles,
-} from "../../src/core/windows-command-lookup.js";
+} from "../../src/core/windows/command-lookup.js";
 
 // None of this runs on Linux: these rows are the proof. A fake NTFS: names ignore case, and relative
 // paths are taken from the current directory C:\work.

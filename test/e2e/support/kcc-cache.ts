@@ -23,7 +23,7 @@ export interface CacheCall {
 /**
  * Runs the installed kcc-cache as kubectl would: `kcc-cache <plugin> [args…]`, from a parent process of
  * its own. Each kubectl call is a new process; kcc-cache takes the same parent asking again for a
- * still-valid credential as client-go's retry after a 401 (src/core/serve-decision.ts), so calls from this
+ * still-valid credential as client-go's retry after a 401 (src/core/cache/serve-decision.ts), so calls from this
  * one test process must not share a parent. The intermediate shell waits and passes the exit code on;
  * the `; exit $?` keeps shells that exec a lone command (bash as /bin/sh does) from skipping that step.
  */

@@ -1,6 +1,7 @@
+import { ENV } from "../config.js";
 import { posix } from "node:path";
 import { type ParsedNode, isScalar } from "yaml";
-import { KubeconfigError } from "./errors.js";
+import { KubeconfigError } from "../errors.js";
 import {
   type Context,
   type Render,
@@ -13,12 +14,12 @@ import {
   replaceAfterColonWithItems,
   replaceNode,
   valueEnd,
-} from "./kubeconfig-collections.js";
-import type { ExecUser } from "./kubeconfig-document.js";
-import type { EditOptions } from "./kubeconfig-edits.js";
-import { type ExecEntry, commandOf, envIndex, listOf, sourceOf } from "./kubeconfig-exec.js";
-import { ORIGINAL_ENV, type RestoreState, USER_ENV, encodeRestoreState } from "./kubeconfig-restore-state.js";
-import { type Splice, formatScalar, isMovable } from "./kubeconfig-text.js";
+} from "./collections.js";
+import type { ExecUser } from "./document.js";
+import type { EditOptions } from "./edit-types.js";
+import { type ExecEntry, commandOf, envIndex, listOf, sourceOf } from "./exec.js";
+import { ORIGINAL_ENV, type RestoreState, encodeRestoreState } from "./restore-state.js";
+import { type Splice, formatScalar, isMovable } from "./text.js";
 
 /**
  * One user's injection as splices into the text: command, args, env and provideClusterInfo, all
@@ -60,7 +61,7 @@ export function injectUser(source: string, user: ExecUser, options: EditOptions)
     ...(pci !== undefined && !(isScalar(pci) && pci.value === true)
       ? { provideClusterInfo: sourceOf(source, pci) }
       : {}),
-    ...(env !== undefined && env !== "empty" && envIndex(env, USER_ENV) !== -1
+    ...(env !== undefined && env !== "empty" && envIndex(env, ENV.user) !== -1
       ? { user: false as const }
       : {}),
   };
@@ -78,7 +79,7 @@ export function injectUser(source: string, user: ExecUser, options: EditOptions)
     splices.push(prependItem(source, args, argItem));
   }
   const envItems = [
-    ...(state.user === false ? [] : [envItem(USER_ENV, user.name)]),
+    ...(state.user === false ? [] : [envItem(ENV.user, user.name)]),
     envItem(ORIGINAL_ENV, encodeRestoreState(state)),
   ];
   if (entry.env === undefined) {

@@ -7,15 +7,8 @@ import {
   isCollection,
   isScalar,
 } from "yaml";
-import { KubeconfigError } from "./errors.js";
-import {
-  type Splice,
-  indentBefore,
-  lineEnding,
-  lineRemoval,
-  lineStartOf,
-  linesInsertion,
-} from "./kubeconfig-text.js";
+import { KubeconfigError } from "../errors.js";
+import { type Splice, indentBefore, lineEnding, lineRemoval, lineStartOf, linesInsertion } from "./text.js";
 
 /**
  * Splices that add or remove one entry of a mapping or sequence, written so that each removal is
@@ -24,14 +17,14 @@ import {
  * together by applySplices, so none may overlap another.
  */
 export type Context = "block" | "flow";
-type Map = YAMLMap<ParsedNode, ParsedNode | null>;
+type YamlMap = YAMLMap<ParsedNode, ParsedNode | null>;
 type Seq = YAMLSeq<ParsedNode>;
 type MapPair = Pair<ParsedNode, ParsedNode | null>;
 
 /** A new entry: block lines (the first follows `- ` or `key:`) or one flow element. */
 export type Render = (context: Context) => readonly string[];
 
-export function contextOf(node: Map | Seq): Context {
+export function contextOf(node: YamlMap | Seq): Context {
   return node.flow === true ? "flow" : "block";
 }
 
@@ -65,7 +58,7 @@ export function replaceNode(node: ParsedNode, text: string): Splice {
  */
 export function replaceAfterColonWithItems(
   source: string,
-  map: Map,
+  map: YamlMap,
   pair: MapPair,
   items: readonly Render[],
   seqIndent: string,
@@ -84,7 +77,7 @@ export function restoreAfterColon(source: string, pair: MapPair, raw: string): S
 /** Adds `key: <scalar>` after `after` (or at the end of the mapping). */
 export function insertScalarPair(
   source: string,
-  map: Map,
+  map: YamlMap,
   after: MapPair | undefined,
   key: string,
   scalar: string,
@@ -95,7 +88,7 @@ export function insertScalarPair(
 /** Adds `key:` holding a list of items after `after` (or at the end of the mapping). */
 export function insertListPair(
   source: string,
-  map: Map,
+  map: YamlMap,
   after: MapPair | undefined,
   key: string,
   items: readonly Render[],
@@ -107,7 +100,7 @@ export function insertListPair(
 
 function insertPairText(
   source: string,
-  map: Map,
+  map: YamlMap,
   after: MapPair | undefined,
   key: string,
   flowValue: string,
@@ -128,7 +121,7 @@ function flowList(items: readonly Render[]): string {
   return `[${items.map((render) => render("flow").join("")).join(", ")}]`;
 }
 
-export function removePair(source: string, map: Map, pair: MapPair): Splice {
+export function removePair(source: string, map: YamlMap, pair: MapPair): Splice {
   if (contextOf(map) === "block") return lineRemoval(source, pair.key.range[0], valueEnd(source, pair));
   const index = map.items.indexOf(pair);
   const previous = map.items[index - 1];
@@ -222,7 +215,7 @@ function insertAt(offset: number, text: string): Splice {
   return { start: offset, end: offset, text };
 }
 
-function firstKeyStart(map: Map): number {
+function firstKeyStart(map: YamlMap): number {
   const first = map.items[0];
   if (first === undefined) throw new KubeconfigError("unsupported layout: an empty exec mapping");
   return first.key.range[0];

@@ -46,6 +46,11 @@ export function planCacheLifetime(
   return { cacheable: true, expiresAtMs: pluginExpiresAtMs, source: "plugin", why: "plugin expiry" };
 }
 
+/** Past its expiry: what pruning drops (from the file, the secret store and the keyring index). */
+export function isExpired(expiresAtMs: number, nowMs: number): boolean {
+  return expiresAtMs <= nowMs;
+}
+
 /** Serve while expiry minus the refresh margin is still in the future. */
 export function isFresh(expiresAtMs: number, nowMs: number, refreshMarginMs: number): boolean {
   return expiresAtMs - refreshMarginMs > nowMs;

@@ -1,3 +1,4 @@
+import { isRecord, parseJson } from "../json.js";
 /**
  * What restore needs to undo an injection exactly, kept in the exec entry itself as one extra env
  * entry:
@@ -22,7 +23,6 @@
  *   - user: false when KUBE_CREDENTIAL_CACHE_USER was already set (and so not added by us).
  */
 export const ORIGINAL_ENV = "KUBE_CREDENTIAL_CACHE_ORIGINAL";
-export const USER_ENV = "KUBE_CREDENTIAL_CACHE_USER";
 
 export interface RestoreState {
   readonly command?: string;
@@ -42,14 +42,8 @@ export function encodeRestoreState(state: RestoreState): string {
 
 /** undefined when the text is not a state this version wrote (restore then refuses to guess). */
 export function decodeRestoreState(text: string): RestoreState | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const record = value as Record<string, unknown>;
+  const record = parseJson(text);
+  if (!isRecord(record)) return undefined;
   const state: { -readonly [K in keyof RestoreState]: RestoreState[K] } = {};
   for (const [key, field] of Object.entries(record)) {
     switch (key) {

@@ -1,4 +1,4 @@
-import { isRecord } from "./exec-info.js";
+import { isRecord } from "../json.js";
 import type { ExpirySource } from "./freshness.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Env } from "./config.js";
+import type { Env } from "../config.js";
 
 export interface Platform {
   readonly os: NodeJS.Platform;

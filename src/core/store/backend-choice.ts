@@ -1,4 +1,4 @@
-import type { BackendChoice } from "./config.js";
+import type { BackendChoice } from "../config.js";
 
 /**
  * Which credential store serves this call. One pure function decides from facts the edge gathers,

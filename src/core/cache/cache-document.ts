@@ -1,11 +1,12 @@
+import { isExpired } from "./freshness.js";
 import { toCacheEntry, type CacheEntry } from "./cache-entry.js";
-import { isRecord } from "./exec-info.js";
+import { isRecord, parseJson } from "../json.js";
 
 /**
  * The cache file's content: `{"kcc":1,"entries":{"<key>":{…}}}`. Anything else is either a damaged
  * copy of ours (recognisable by its opening), or foreign: the Go original's `{"credentials":…}`, or some
  * other program's data. Whether a foreign file may be replaced depends on where it is
- * (core/cache-location.ts), so parsing only says what the text is.
+ * (core/cache/cache-location.ts), so parsing only says what the text is.
  */
 export interface CacheDocument {
   readonly entries: ReadonlyMap<string, CacheEntry>;
@@ -32,13 +33,9 @@ export const EMPTY_DOCUMENT: CacheDocument = { entries: new Map() };
 export function parseCacheDocument(text: string): DocumentRead {
   if (text.trim() === "") return { state: "ok", document: EMPTY_DOCUMENT, skipped: 0 };
   const ours = OUR_OPENING.test(text);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // Never quote the text: it may hold a token, or be a file of the user's that is not ours.
-    return { state: "broken", document: EMPTY_DOCUMENT, why: "not JSON", ours };
-  }
+  const value = parseJson(text);
+  // Never quote the text: it may hold a token, or be a file of the user's that is not ours.
+  if (value === undefined) return { state: "broken", document: EMPTY_DOCUMENT, why: "not JSON", ours };
   if (!isRecord(value)) return { state: "broken", document: EMPTY_DOCUMENT, why: "not a JSON object", ours };
   if (value["kcc"] !== 1) {
     const what = isRecord(value["credentials"]) ? GO_ORIGINAL : "JSON that is not a kcc-cache file";
@@ -104,11 +101,8 @@ export function findSerializedEntry(
 }
 
 function parseEntry(bytes: Buffer): { readonly entry: CacheEntry | undefined } | undefined {
-  try {
-    return { entry: toCacheEntry(JSON.parse(bytes.toString("utf8"))) };
-  } catch {
-    return undefined;
-  }
+  const value = parseJson(bytes.toString("utf8"));
+  return value === undefined ? undefined : { entry: toCacheEntry(value) };
 }
 
 const SERIALIZED_HEAD = Buffer.from('{\n "kcc": 1,\n "entries": {');
@@ -131,7 +125,7 @@ export function withEntry(
 ): CacheDocument {
   const entries = new Map<string, CacheEntry>();
   for (const [existingKey, existing] of document.entries) {
-    if (existing.expiresAtMs > nowMs) entries.set(existingKey, existing);
+    if (!isExpired(existing.expiresAtMs, nowMs)) entries.set(existingKey, existing);
   }
   if (entry === undefined) entries.delete(key);
   else entries.set(key, entry);

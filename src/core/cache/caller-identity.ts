@@ -1,5 +1,5 @@
 /**
- * Who ran kcc-cache, as the rejected-credential rule needs it (src/core/serve-decision.ts): a PID plus
+ * Who ran kcc-cache, as the rejected-credential rule needs it (src/core/cache/serve-decision.ts): a PID plus
  * its start time (PIDs are reused) plus its executable (gcloud's kubectl dispatcher asks once, then
  * execs the real kubectl in the same PID with the same start time, and that second request is not a
  * retry).

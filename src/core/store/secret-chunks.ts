@@ -1,5 +1,5 @@
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { sha256Hex } from "./sha256.js";
+import { sha256Hex } from "../sha256.js";
 
 /**
  * How one cache entry's JSON becomes secret-store values. Most stores take it whole; Windows

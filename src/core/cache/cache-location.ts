@@ -1,7 +1,7 @@
 import { GO_ORIGINAL, type CacheDocument, type DocumentRead } from "./cache-document.js";
-import { ENV } from "./config.js";
+import { ENV } from "../config.js";
 import { defaultCacheFile, type Platform } from "./cache-path.js";
-import { ConfigError } from "./errors.js";
+import { ConfigError } from "../errors.js";
 
 /**
  * Where the cache lives: the cache file, and beside it the refresh locks (and the keyring index). A

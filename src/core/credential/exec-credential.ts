@@ -1,5 +1,6 @@
 import { keyPairProblem } from "./client-certificate.js";
-import { API_VERSIONS, isRecord } from "./exec-info.js";
+import { isRecord } from "../json.js";
+import { API_VERSIONS } from "./exec-info.js";
 import { parseGoRfc3339 } from "./go-time.js";
 
 /** What kcc-cache needs to know about a valid credential; the bytes themselves stay as printed. */

@@ -9,9 +9,9 @@ import {
   isSeq,
   parseAllDocuments,
 } from "yaml";
-import { KubeconfigError } from "./errors.js";
-import { sequenceIndent } from "./kubeconfig-collections.js";
-import { type ExecEntry, execEntryOf } from "./kubeconfig-exec.js";
+import { KubeconfigError } from "../errors.js";
+import { sequenceIndent } from "./collections.js";
+import { type ExecEntry, execEntryOf, scalarValue } from "./exec.js";
 
 /** A user entry with an `exec` mapping, located in the parsed document. */
 export interface ExecUser {
@@ -110,10 +110,6 @@ function readUsers(doc: Document.Parsed, seqIndent: string, fail: Fail): ParsedK
 /** A missing key, `key:` with nothing, `null` or `~`: kubectl reads all of them as "not set". */
 function isAbsent(node: unknown): boolean {
   return node === undefined || node === null || (isScalar(node) && node.value === null);
-}
-
-function scalarValue(node: unknown): unknown {
-  return isScalar(node) ? node.value : undefined;
 }
 
 function at(node: unknown): number {

@@ -1,12 +1,12 @@
 import { type Pair, type ParsedNode, type YAMLMap, type YAMLSeq, isMap, isScalar, isSeq } from "yaml";
-import { KubeconfigError } from "./errors.js";
+import { KubeconfigError } from "../errors.js";
 
-type Map = YAMLMap<ParsedNode, ParsedNode | null>;
+type YamlMap = YAMLMap<ParsedNode, ParsedNode | null>;
 type MapPair = Pair<ParsedNode, ParsedNode | null>;
 
 /** One user's exec entry in the one parse of the file, with the parts injection and restore read and edit. */
 export interface ExecEntry {
-  readonly exec: Map;
+  readonly exec: YamlMap;
   readonly command: MapPair;
   readonly args: MapPair | undefined;
   readonly env: MapPair | undefined;
@@ -20,7 +20,7 @@ export interface ExecEntry {
  * one parse and applied in one pass (applySplices), so the work grows with the file, not with the
  * file times its users.
  */
-export function execEntryOf(exec: Map, seqIndent: string): ExecEntry {
+export function execEntryOf(exec: YamlMap, seqIndent: string): ExecEntry {
   const command = pairOf(exec, "command");
   if (command === undefined) throw new KubeconfigError("internal error: exec command lost");
   return {
@@ -33,7 +33,7 @@ export function execEntryOf(exec: Map, seqIndent: string): ExecEntry {
   };
 }
 
-export function pairOf(map: Map, key: string): MapPair | undefined {
+export function pairOf(map: YamlMap, key: string): MapPair | undefined {
   return map.items.find((pair) => isScalar(pair.key) && pair.key.value === key);
 }
 
@@ -58,7 +58,8 @@ export function envValue(env: YAMLSeq<ParsedNode>, index: number): unknown {
   return isMap(item) ? scalarValue(item.get("value", true)) : undefined;
 }
 
-function scalarValue(node: unknown): unknown {
+/** A scalar node's value; undefined for anything else. */
+export function scalarValue(node: unknown): unknown {
   return isScalar(node) ? node.value : undefined;
 }
 

@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { KubeconfigError } from "./errors.js";
+import { KubeconfigError } from "../errors.js";
 
 /**
  * Source-text helpers for editing a kubeconfig by splicing at node ranges. Every edit kcc-injector

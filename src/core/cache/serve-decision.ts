@@ -1,7 +1,8 @@
 import { servedLine, type CallerIdentity } from "./caller-identity.js";
-import type { CacheConfig } from "./config.js";
+import type { CacheConfig } from "../config.js";
 import type { CacheEntry } from "./cache-entry.js";
-import { formatDuration } from "./duration.js";
+import { formatDuration } from "../duration.js";
+import { isExpired } from "./freshness.js";
 
 /**
  * What kcc-cache does with a request, decided from facts alone (docs/serve-decision.md has the
@@ -51,7 +52,7 @@ export function decideServe(
   if (entry === undefined) return { kind: "miss", reason: "no-entry" };
   const servedForMs = entry.expiresAtMs - policy.refreshMarginMs - nowMs;
   if (servedForMs <= 0)
-    return { kind: "miss", reason: entry.expiresAtMs <= nowMs ? "expired" : "within-margin" };
+    return { kind: "miss", reason: isExpired(entry.expiresAtMs, nowMs) ? "expired" : "within-margin" };
   const current = caller?.current;
   if (policy.selfHeal && current !== undefined && wasServed(caller?.servedLog, current, entry.storedAtMs)) {
     return { kind: "rejected", pid: current.pid, servedForMs };

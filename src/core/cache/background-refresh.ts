@@ -1,3 +1,4 @@
+import { isRecord, parseJson } from "../json.js";
 /**
  * The pure parts of refreshing ahead of expiry in the background (docs/background-refresh.md): how
  * kcc-cache recognises the detached copy of itself it starts, what that copy tells the plugin, and the
@@ -12,14 +13,8 @@
  */
 export function nonInteractiveExecInfo(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === "") return raw;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return raw;
-  const document = value as Record<string, unknown>;
+  const document = parseJson(raw);
+  if (!isRecord(document)) return raw;
   const spec = document["spec"];
   const base = typeof spec === "object" && spec !== null && !Array.isArray(spec) ? spec : {};
   return JSON.stringify({ ...document, spec: { ...base, interactive: false } });
@@ -62,14 +57,9 @@ export function lastBackgroundRecords(text: string): BackgroundRecord[] {
 
 function parseRecord(line: string): BackgroundRecord | undefined {
   if (line.trim() === "") return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null) return undefined;
-  const { at, key, result, why, ms, expires } = value as Record<string, unknown>;
+  const value = parseJson(line);
+  if (!isRecord(value)) return undefined;
+  const { at, key, result, why, ms, expires } = value;
   if (typeof at !== "string" || typeof key !== "string" || typeof why !== "string") return undefined;
   if (result !== "refreshed" && result !== "failed" && result !== "skipped") return undefined;
   if (typeof ms !== "number") return undefined;

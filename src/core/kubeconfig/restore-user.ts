@@ -1,5 +1,6 @@
+import { ENV } from "../config.js";
 import { type ParsedNode, type YAMLSeq, isScalar } from "yaml";
-import { KubeconfigError } from "./errors.js";
+import { KubeconfigError } from "../errors.js";
 import {
   colonEnd,
   contextOf,
@@ -7,20 +8,12 @@ import {
   removePair,
   replaceNode,
   restoreAfterColon,
-} from "./kubeconfig-collections.js";
-import type { ExecUser } from "./kubeconfig-document.js";
-import type { EditOptions } from "./kubeconfig-edits.js";
-import {
-  type ExecEntry,
-  commandOf,
-  envIndex,
-  envValue,
-  goesThroughCache,
-  listOf,
-  sourceOf,
-} from "./kubeconfig-exec.js";
-import { ORIGINAL_ENV, type RestoreState, USER_ENV, decodeRestoreState } from "./kubeconfig-restore-state.js";
-import { type Splice, formatScalar, isMovable } from "./kubeconfig-text.js";
+} from "./collections.js";
+import type { ExecUser } from "./document.js";
+import type { EditOptions } from "./edit-types.js";
+import { type ExecEntry, commandOf, envIndex, envValue, goesThroughCache, listOf, sourceOf } from "./exec.js";
+import { ORIGINAL_ENV, type RestoreState, decodeRestoreState } from "./restore-state.js";
+import { type Splice, formatScalar, isMovable } from "./text.js";
 
 /**
  * One user's restore as splices computed against the one parse of `source` (applied with every other
@@ -64,7 +57,7 @@ export function restoreUser(source: string, user: ExecUser, options: EditOptions
   splices.push(replaceNode(entry.command.value as ParsedNode, spelled));
   splices.push(...removeItems(source, entry, entry.args, args, [0], state.args));
   if (env !== undefined && env !== "empty") {
-    const names = [ORIGINAL_ENV, ...(state.user === false ? [] : [USER_ENV])];
+    const names = [ORIGINAL_ENV, ...(state.user === false ? [] : [ENV.user])];
     const indices = names.map((name) => envIndex(env, name)).filter((index) => index !== -1);
     if (entry.env !== undefined && indices.length > 0) {
       splices.push(...removeItems(source, entry, entry.env, env, indices, state.env));

@@ -1,3 +1,4 @@
+import { isExpired } from "../cache/freshness.js";
 /**
  * Which secret-store entries a write removes on its way out. The secret store has no cheap bulk
  * operation: on Linux every entry touched costs a D-Bus connection (~10 ms), so a cache that had
@@ -34,7 +35,7 @@ export function planPrune(
   for (const [key, entry] of index) {
     if (key === written) continue;
     if (entry.expiresAtMs === undefined) unknown.push(key);
-    else if (entry.expiresAtMs <= nowMs) expired.push([key, entry.expiresAtMs]);
+    else if (isExpired(entry.expiresAtMs, nowMs)) expired.push([key, entry.expiresAtMs]);
   }
   expired.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
   const remove = expired.slice(0, limit).map(([key]) => key);

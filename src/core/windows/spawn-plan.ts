@@ -1,11 +1,6 @@
-import type { Env } from "./config.js";
-import { batchCommandLine, CMD_SWITCHES, isBatchFile } from "./windows-batch-line.js";
-import {
-  isWindowsAbsolute,
-  lookUpWindowsCommand,
-  windowsEnv,
-  type WindowsFiles,
-} from "./windows-command-lookup.js";
+import type { Env } from "../config.js";
+import { batchCommandLine, CMD_SWITCHES, isBatchFile } from "./batch-line.js";
+import { isWindowsAbsolute, lookUpWindowsCommand, windowsEnv, type WindowsFiles } from "./command-lookup.js";
 
 /**
  * How to start a plugin on Windows: the file Go would find, run directly (Node quotes each argument

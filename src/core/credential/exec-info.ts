@@ -3,6 +3,7 @@
  * plugin"). It tells us the apiVersion kubectl will insist on and, with provideClusterInfo, which
  * cluster the credential is for. Scripts calling kcc-cache directly do not set it.
  */
+import { isRecord, parseJson } from "../json.js";
 export interface ClusterInfo {
   readonly server?: string;
   readonly "tls-server-name"?: string;
@@ -26,12 +27,7 @@ export const API_VERSIONS = [
 /** Returns undefined when the variable is absent or not the JSON client-go writes. */
 export function parseExecInfo(raw: string | undefined): ExecInfo | undefined {
   if (raw === undefined || raw === "") return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
+  const value = parseJson(raw);
   if (!isRecord(value)) return undefined;
   const spec = isRecord(value["spec"]) ? value["spec"] : {};
   const cluster = isRecord(spec["cluster"]) ? (spec["cluster"] as ClusterInfo) : undefined;
@@ -40,8 +36,4 @@ export function parseExecInfo(raw: string | undefined): ExecInfo | undefined {
     interactive: typeof spec["interactive"] === "boolean" ? spec["interactive"] : undefined,
     cluster,
   };
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

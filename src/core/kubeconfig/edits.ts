@@ -1,37 +1,16 @@
-import { KubeconfigError } from "./errors.js";
-import { type ExecUser, type ParsedKubeconfig, parseKubeconfig } from "./kubeconfig-document.js";
-import { type ExecEntry, commandOf, envIndex, goesThroughCache, listOf } from "./kubeconfig-exec.js";
-import { injectUser } from "./kubeconfig-inject-user.js";
-import { ORIGINAL_ENV } from "./kubeconfig-restore-state.js";
-import { restoreUser } from "./kubeconfig-restore-user.js";
-import { type Splice, applySplices, lineEnding } from "./kubeconfig-text.js";
-
-export interface EditOptions {
-  /** The file's path, for messages. */
-  readonly label: string;
-  /** The injection command (`-c`, default kcc-cache). */
-  readonly injectionCommand: string;
-  /** Only these users (--user); undefined means all. */
-  readonly users: ReadonlySet<string> | undefined;
-  /** Absolute directory of the kubeconfig: kubectl resolves relative commands against it. */
-  readonly baseDirectory: string;
-  /** Called once per parse of a whole file: lets a test count the work, which must not grow with users. */
-  readonly onParse?: (label: string) => void;
-}
-
-export type UserAction = "injected" | "restored" | "already-injected" | "not-injected";
-
-export interface EditResult {
-  readonly text: string;
-  readonly users: readonly { readonly name: string; readonly action: UserAction }[];
-  /** Every user name in the file, for --user names that match nothing anywhere. */
-  readonly userNames: readonly string[];
-}
+import { KubeconfigError } from "../errors.js";
+import type { EditOptions, EditResult, UserAction } from "./edit-types.js";
+import { type ExecUser, type ParsedKubeconfig, parseKubeconfig } from "./document.js";
+import { type ExecEntry, commandOf, envIndex, goesThroughCache, listOf } from "./exec.js";
+import { injectUser } from "./inject-user.js";
+import { ORIGINAL_ENV } from "./restore-state.js";
+import { restoreUser } from "./restore-user.js";
+import { type Splice, applySplices, lineEnding } from "./text.js";
 
 /**
  * Points every selected exec user at the injection command (README, "kcc-injector"): the original
  * command goes first in args, provideClusterInfo becomes true, KUBE_CREDENTIAL_CACHE_USER and the
- * restore state (kubeconfig-restore-state.ts) are appended to env. Nothing else changes a byte.
+ * restore state (restore-state.ts) are appended to env. Nothing else changes a byte.
  * The file is parsed once and every user's splices are applied in one pass. Before returning, the
  * result is checked (one more parse): it must parse, say what was meant, and restore to `source`
  * exactly; if not, nothing is edited and the error says so.
@@ -129,3 +108,5 @@ function verifyInjection(
     );
   }
 }
+
+export type { EditOptions, EditResult, UserAction } from "./edit-types.js";

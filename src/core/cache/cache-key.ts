@@ -1,9 +1,9 @@
-import type { Env } from "./config.js";
-import { ENV } from "./config.js";
-import type { ClusterInfo, ExecInfo } from "./exec-info.js";
+import type { Env } from "../config.js";
+import { ENV } from "../config.js";
+import type { ClusterInfo, ExecInfo } from "../credential/exec-info.js";
 import { IDENTITY_VARIABLES } from "./identity-variables.js";
 import { flagName, isSecretName } from "./secret-name.js";
-import { sha256Hex } from "./sha256.js";
+import { sha256Hex } from "../sha256.js";
 
 export interface CacheKeyInput {
   readonly command: string;

@@ -1,4 +1,4 @@
-import type { Env } from "./config.js";
+import type { Env } from "../config.js";
 
 /**
  * Which file Windows runs for a plugin command, found the way kubectl's Go runtime finds it
