@@ -2,11 +2,15 @@
 // with one exec user — for -i, -i -r and --diff, each run as its own process under GNU time for the
 // peak memory (else wall time only). Checks along the way that restore gives the original bytes back.
 // Knobs: BENCH_INJECTOR_USERS (comma-separated counts), BENCH_INJECTOR_MB, BENCH_INJECTOR_TIMEOUT (s),
-// BENCH_INJECTOR_BIN (another build of kcc-injector.cjs, e.g. an older one to compare with).
+// BENCH_INJECTOR_BIN (another build of kcc-injector.cjs, e.g. an older one to compare with). A second
+// table compares our unified diff with the `diff` package's on the same texts.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createTwoFilesPatch } from "diff";
+import { injectKubeconfig } from "../src/core/kubeconfig/edits.js";
+import { unifiedDiff } from "../src/core/kubeconfig/unified-diff.js";
 import { bigFileOneExecUser, manyExecUsers } from "./bench/kubeconfig-scale.js";
 
 const counts = (process.env["BENCH_INJECTOR_USERS"] ?? "50,100,200,400,1000").split(",").map(Number);
@@ -85,3 +89,29 @@ console.log("| kubeconfig | size | -i | cpu | peak | -i -r | cpu | peak | --diff
 console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 for (const users of counts) console.log(row(`${users} exec users`, manyExecUsers(users)));
 console.log(row(`1 exec user, ${megabytes} MB`, bigFileOneExecUser(megabytes * 1e6)));
+
+// src/core/kubeconfig/unified-diff.ts is hand-written where the `diff` package (jsdiff) does the same
+// job: this table is why. Both diff the same injection in this process; jsdiff's plain Myers search
+// grows with the square of the changed lines, ours cuts the texts apart at lines both hold once first.
+function inProcessMs(run: () => string): { ms: number; bytes: number } {
+  const started = process.hrtime.bigint();
+  const text = run();
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, bytes: text.length };
+}
+console.log("");
+console.log("| --diff text of an injection, in process | ours | the diff package |");
+console.log("|---|---|---|");
+for (const [label, source] of [
+  ...counts.map((users) => [`${users} exec users`, manyExecUsers(users)] as const),
+  [`1 exec user, ${megabytes} MB`, bigFileOneExecUser(megabytes * 1e6)] as const,
+]) {
+  const after = injectKubeconfig(source, {
+    label: "config",
+    injectionCommand: "kcc-cache",
+    users: undefined,
+    baseDirectory: tmpdir(),
+  }).text;
+  const ours = inProcessMs(() => unifiedDiff(source, after, "config", "config (injected)"));
+  const jsdiff = inProcessMs(() => createTwoFilesPatch("config", "config (injected)", source, after, "", ""));
+  console.log(`| ${label} | ${ours.ms.toFixed(0)} ms | ${jsdiff.ms.toFixed(0)} ms |`);
+}

@@ -26,7 +26,7 @@ import {
   findReference,
   onPath,
 } from "./bench/tools.js";
-import { compileEmptyBun, startWorld, type World } from "./bench/world.js";
+import { compileEmptyBun, startWorld, writeHashProbes, type World } from "./bench/world.js";
 
 const runs = Number(process.env["BENCH_RUNS"] ?? "20");
 const outDir = resolve(process.env["BENCH_OUT"] ?? "bench");
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
       dispatcher,
       emptyBun: bun === undefined ? undefined : compileEmptyBun(bun, scratch),
       extraCa: (process.env["NODE_EXTRA_CA_CERTS"] ?? "") !== "",
+      hashProbes: writeHashProbes(scratch),
     };
     const rows = await prepare(buildRows(world, programs), world, skipped);
 

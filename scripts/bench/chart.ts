@@ -6,7 +6,12 @@ const LABEL_WIDTH = 380;
 const BAR_WIDTH = 420;
 const ROW_HEIGHT = 22;
 const HEADING_HEIGHT = 30;
-const COLORS: Record<Section, string> = { kubectl: "#4c78a8", credential: "#f58518", empty: "#54a24b" };
+const COLORS: Record<Section, string> = {
+  kubectl: "#4c78a8",
+  credential: "#f58518",
+  empty: "#54a24b",
+  choices: "#b279a2",
+};
 
 const escape = (text: string): string =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");

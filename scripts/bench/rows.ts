@@ -3,12 +3,13 @@ import { join } from "node:path";
 import { shq } from "../../test/e2e/support/fake-plugin.js";
 import { AWS_PLUGIN, SLOW_PLUGIN_NAME, type World } from "./world.js";
 
-export type Section = "kubectl" | "credential" | "empty";
+export type Section = "kubectl" | "credential" | "empty" | "choices";
 
 export const SECTION_TITLES: Record<Section, string> = {
   kubectl: "`kubectl get --raw /version` against a local API server",
   credential: "The credential step alone",
   empty: "Empty programs (each runtime's floor)",
+  choices: "Why a module is hand-written: hashing one cache key on Node, NODE_EXTRA_CA_CERTS unset",
 };
 
 export interface Row {
@@ -36,6 +37,8 @@ export interface Programs {
   readonly emptyBun: string | undefined;
   /** NODE_EXTRA_CA_CERTS is set in the bench's environment. */
   readonly extraCa: boolean;
+  /** Programs that hash one key with node:crypto and with src/core/sha256.ts (world.ts). */
+  readonly hashProbes?: { readonly nodeCrypto: string; readonly portable: string };
 }
 
 /**
@@ -235,6 +238,32 @@ export function buildRows(world: World, programs: Programs): Row[] {
       section: empty,
       command: inShell(shq(emptyBun)),
       memory: [emptyBun],
+    });
+  }
+  // node:crypto costs Node start-up time where NODE_EXTRA_CA_CERTS is unset (with it set, the
+  // certificate store is built anyway and the two cost the same): src/core/sha256.ts stays while the
+  // first row is the slower.
+  if (programs.hashProbes !== undefined) {
+    const unset = "unset NODE_EXTRA_CA_CERTS; ";
+    add({
+      id: "h-node-crypto",
+      name: "node: require node:crypto, hash one key",
+      section: "choices",
+      baseline: "h-empty",
+      command: inShell(`${unset}${words([node, programs.hashProbes.nodeCrypto])}`),
+    });
+    add({
+      id: "h-portable",
+      name: "node: src/core/sha256.ts, hash one key",
+      section: "choices",
+      baseline: "h-empty",
+      command: inShell(`${unset}${words([node, programs.hashProbes.portable])}`),
+    });
+    add({
+      id: "h-empty",
+      name: "node -e '', NODE_EXTRA_CA_CERTS unset",
+      section: "choices",
+      command: inShell(`${unset}${words([node, "-e", ""])}`),
     });
   }
   return rows;

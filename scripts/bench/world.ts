@@ -1,9 +1,10 @@
+import { buildSync } from "esbuild";
 // The bench's private world: the test suite's sandbox (own HOME, cache, fake AWS keys), its private
 // keyring, a local API server, the kubeconfigs the kubectl rows use, and a scripted slow plugin.
 // Nothing here touches the developer's own cache, keys, keyring or kubeconfig.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { startApiServer, type ApiServer } from "../../test/e2e/support/api-server.js";
 import { isoIn, shq } from "../../test/e2e/support/fake-plugin.js";
 import { writeKubeconfig, type ExecUser } from "../../test/e2e/support/kubeconfig.js";
@@ -105,6 +106,32 @@ async function startKeyring(sandbox: Sandbox): Promise<RunningSecretService | un
     return undefined;
   }
   return startSecretService(sandbox);
+}
+
+/**
+ * Two Node programs that hash one cache key's worth of text, for the rows that keep
+ * src/core/sha256.ts justified: one with node:crypto, one with our TypeScript SHA-256 (bundled here
+ * with esbuild, as the Node build bundles it).
+ */
+export function writeHashProbes(dir: string): { readonly nodeCrypto: string; readonly portable: string } {
+  const text = JSON.stringify("x".repeat(300));
+  const nodeCrypto = join(dir, "hash-node-crypto.cjs");
+  writeFileSync(nodeCrypto, `require("node:crypto").createHash("sha256").update(${text}).digest("hex");\n`);
+  const portable = join(dir, "hash-portable.cjs");
+  buildSync({
+    stdin: {
+      contents: `import { sha256Hex } from "./src/core/sha256.ts"; sha256Hex(${text});`,
+      resolveDir: resolve(__dirname, "..", ".."),
+      loader: "ts",
+    },
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    minify: true,
+    outfile: portable,
+    logLevel: "error",
+  });
+  return { nodeCrypto, portable };
 }
 
 /** An empty program compiled by bun: the floor of any bun binary. */

@@ -2,8 +2,10 @@
  * SHA-256 (FIPS 180-4). The cache key digests large cluster values and secrets, and names each key's
  * lock and last-served marker by a digest, so a hit hashes once or twice. In the standalone binary,
  * bun's native hasher does it: the plain TypeScript below runs in the interpreter at start-up and cost
- * a binary hit about 4 ms (docs/startup.md). On Node the plain TypeScript is used, because loading
- * node:crypto costs a hit more start-up time than hashing a few hundred bytes (docs/startup.md).
+ * a binary hit about 4 ms (docs/startup.md). On Node the plain TypeScript is used: loading
+ * node:crypto costs a Node start about 8 ms of CPU where NODE_EXTRA_CA_CERTS is unset (and nothing
+ * where it is set, since the certificate store is built anyway), more than hashing a few hundred
+ * bytes here; `npm run bench` keeps the two side by side ("Why a module is hand-written").
  */
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,

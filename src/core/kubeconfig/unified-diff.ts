@@ -3,6 +3,9 @@
  * Myers' O(ND) algorithm: one user's edits are small, so D stays small whatever the file's size; the
  * edits of many users at once are first cut apart at lines both texts hold once (diffLines).
  * Line endings stay part of each line, so a CRLF file diffs as itself.
+ *
+ * Hand-written, not the `diff` package: on the injection of 1,000 exec users jsdiff took 5.9 s and
+ * this 69 ms (5 MB file: 66 ms and 33 ms); `npm run bench:injector` prints the comparison.
  */
 export function unifiedDiff(
   before: string,
