@@ -3,14 +3,16 @@
 // peak memory (else wall time only). Checks along the way that restore gives the original bytes back.
 // Knobs: BENCH_INJECTOR_USERS (comma-separated counts), BENCH_INJECTOR_MB, BENCH_INJECTOR_TIMEOUT (s),
 // BENCH_INJECTOR_BIN (another build of kcc-injector.cjs, e.g. an older one to compare with). A second
-// table compares our unified diff with the `diff` package's on the same texts.
+// table compares our unified diff with the `diff` package's on the same texts, a third the lines that
+// splicing and yaml's Document API change on the test fixtures.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { injectKubeconfig } from "../src/core/kubeconfig/edits.js";
-import { unifiedDiff } from "../src/core/kubeconfig/unified-diff.js";
+import { diffLines, splitLines, unifiedDiff } from "../src/core/kubeconfig/unified-diff.js";
+import { injectWithDocumentApi } from "./bench/document-api-injection.js";
 import { bigFileOneExecUser, manyExecUsers } from "./bench/kubeconfig-scale.js";
 
 const counts = (process.env["BENCH_INJECTOR_USERS"] ?? "50,100,200,400,1000").split(",").map(Number);
@@ -114,4 +116,19 @@ for (const [label, source] of [
   const ours = inProcessMs(() => unifiedDiff(source, after, "config", "config (injected)"));
   const jsdiff = inProcessMs(() => createTwoFilesPatch("config", "config (injected)", source, after, "", ""));
   console.log(`| ${label} | ${ours.ms.toFixed(0)} ms | ${jsdiff.ms.toFixed(0)} ms |`);
+}
+
+// Why edits.ts splices the source instead of printing an edited document: lines changed by the same
+// injection, on the test fixtures (the Document API also rewrites comments, quoting and layout).
+const changedLines = (before: string, after: string): number =>
+  diffLines(splitLines(before), splitLines(after)).filter((edit) => edit.kind !== "=").length;
+const fixtures = resolve("test", "fixtures", "kubeconfig");
+console.log("");
+console.log("| kubeconfig fixture | lines changed by splicing | by yaml's Document API |");
+console.log("|---|---|---|");
+for (const file of readdirSync(fixtures).sort()) {
+  const source = readFileSync(join(fixtures, file), "utf8");
+  const options = { label: file, injectionCommand: "kcc-cache", users: undefined, baseDirectory: "/k" };
+  const spliced = changedLines(source, injectKubeconfig(source, options).text);
+  console.log(`| ${file} | ${spliced} | ${changedLines(source, injectWithDocumentApi(source))} |`);
 }

@@ -1,0 +1,117 @@
+// Which kubeconfig files kcc-injector edits, how it reads them, and that a set of updates is written
+// whole or not at all: on real files in a temp dir.
+import assert from "node:assert/strict";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test, type TestContext } from "node:test";
+import { KubeconfigError } from "../../src/core/errors.js";
+import {
+  BACKUP_SUFFIX,
+  readKubeconfigFile,
+  resolveKubeconfigPaths,
+  writeKubeconfigFiles,
+} from "../../src/io/kubeconfig-files.js";
+
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), "kcc-kubeconfig-files-"));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+test("named files win; else KUBECONFIG's existing files in order without duplicates; else ~/.kube/config", (t) => {
+  const dir = tempDir(t);
+  for (const name of ["a", "b"]) writeFileSync(join(dir, name), "");
+  const home = join(dir, "home");
+  const cases: [string, readonly string[], Record<string, string>, string[]][] = [
+    [
+      "named, relative to cwd, once each",
+      ["a", "./a", "b"],
+      { KUBECONFIG: "ignored" },
+      [join(dir, "a"), join(dir, "b")],
+    ],
+    [
+      "KUBECONFIG list",
+      [],
+      { KUBECONFIG: `b:${join(dir, "missing")}:a:b` },
+      [join(dir, "b"), join(dir, "a")],
+    ],
+    ["empty entries skipped", [], { KUBECONFIG: "::a" }, [join(dir, "a")]],
+    ["unset", [], {}, [join(home, ".kube", "config")]],
+    ["set but empty", [], { KUBECONFIG: "" }, [join(home, ".kube", "config")]],
+  ];
+  for (const [what, named, env, expected] of cases) {
+    assert.deepEqual(resolveKubeconfigPaths(named, env, home, dir), expected, what);
+  }
+  assert.throws(
+    () => resolveKubeconfigPaths([], { KUBECONFIG: "nope:nada" }, home, dir),
+    (error: unknown) =>
+      error instanceof KubeconfigError && /none of the files in KUBECONFIG exists/.test(error.message),
+  );
+});
+
+test("a file is read through its symlink, with its mode; a directory or non-UTF-8 bytes are one-line errors", (t) => {
+  const dir = tempDir(t);
+  const target = join(dir, "real-config");
+  writeFileSync(target, "apiVersion: v1\n", { mode: 0o640 });
+  symlinkSync(target, join(dir, "config"));
+  const file = readKubeconfigFile(join(dir, "config"));
+  assert.deepEqual(
+    [file.path, file.target, file.text, file.mode],
+    [join(dir, "config"), target, "apiVersion: v1\n", 0o640],
+  );
+  mkdirSync(join(dir, "a-directory"));
+  writeFileSync(join(dir, "latin1"), Buffer.from([0x61, 0xe9, 0x0a]));
+  for (const [path, message] of [
+    [join(dir, "a-directory"), /cannot read .*a-directory/],
+    [join(dir, "missing"), /cannot read .*missing/],
+    [join(dir, "latin1"), /latin1: not UTF-8 text/],
+  ] as const) {
+    assert.throws(
+      () => readKubeconfigFile(path),
+      (error: unknown) =>
+        error instanceof KubeconfigError && message.test(error.message) && !error.message.includes("\n"),
+    );
+  }
+});
+
+test("updates are written whole with backups, or, when one cannot be, none is and nothing is left behind", (t) => {
+  const dir = tempDir(t);
+  const one = join(dir, "one.yaml");
+  const two = join(dir, "two.yaml");
+  writeFileSync(one, "one: old\n", { mode: 0o600 });
+  writeFileSync(two, "two: old\n", { mode: 0o644 });
+  writeKubeconfigFiles([
+    { file: readKubeconfigFile(one), text: "one: new\n" },
+    { file: readKubeconfigFile(two), text: "two: new\n" },
+  ]);
+  assert.deepEqual([readFileSync(one, "utf8"), readFileSync(two, "utf8")], ["one: new\n", "two: new\n"]);
+  assert.equal(readFileSync(`${one}${BACKUP_SUFFIX}`, "utf8"), "one: old\n");
+  assert.equal(statSync(two).mode & 0o777, 0o644, "the mode is kept");
+  assert.equal(statSync(`${two}${BACKUP_SUFFIX}`).mode & 0o777, 0o644, "the backup has the file's mode");
+
+  // The second file's backup path is a directory: found before anything is replaced.
+  rmSync(`${two}${BACKUP_SUFFIX}`);
+  mkdirSync(`${two}${BACKUP_SUFFIX}`);
+  const before = readdirSync(dir).sort();
+  assert.throws(() => {
+    writeKubeconfigFiles([
+      { file: readKubeconfigFile(one), text: "one: newer\n" },
+      { file: readKubeconfigFile(two), text: "two: newer\n" },
+    ]);
+  }, KubeconfigError);
+  assert.deepEqual([readFileSync(one, "utf8"), readFileSync(two, "utf8")], ["one: new\n", "two: new\n"]);
+  assert.equal(readFileSync(`${one}${BACKUP_SUFFIX}`, "utf8"), "one: old\n", "the older backup is kept");
+  assert.deepEqual(readdirSync(dir).sort(), before, "no temp, lock or backup file left");
+});
