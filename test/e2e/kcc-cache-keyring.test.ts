@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
@@ -154,19 +155,40 @@ test("keyring forced without any D-Bus session: a warning, and the credential is
 test("an 8 KB client-certificate credential round-trips through the keyring", async (t) => {
   if (!requireSecretServiceTools(t)) return;
   const world = await useSecretService(t);
-  // Incompressible PEM-like bodies: the worst case for any size limit.
-  const pem = (label: string, bytes: number): string => {
-    const body = Buffer.from(Array.from({ length: bytes }, (_, i) => (i * 7919 + 13) % 251)).toString(
-      "base64",
-    );
-    return `-----BEGIN ${label}-----\n${body.replace(/(.{64})/g, "$1\n")}\n-----END ${label}-----\n`;
-  };
+  // A real certificate and key (kubectl, and so kcc-cache, check that they belong together), made
+  // large by a 4096-bit key and a long list of names: random key material, the worst case for any size
+  // limit.
+  const dir = join(world.sandbox.dir, "tls");
+  mkdirSync(dir);
+  const names = Array.from({ length: 120 }, (_, i) => `DNS:node-${i}.cluster.example.internal`).join(",");
+  const openssl = spawnSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:4096",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=kcc-test-client",
+      "-addext",
+      `subjectAltName=${names}`,
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(openssl.status, 0, `openssl: ${openssl.stderr}`);
   const credential = {
     kind: "ExecCredential",
     apiVersion: API_V1BETA1,
     status: {
-      clientCertificateData: pem("CERTIFICATE", 3000),
-      clientKeyData: pem("RSA PRIVATE KEY", 3000),
+      clientCertificateData: readFileSync(join(dir, "cert.pem"), "utf8"),
+      clientKeyData: readFileSync(join(dir, "key.pem"), "utf8"),
       expirationTimestamp: new Date(Date.now() + 3_600_000).toISOString(),
     },
   };
