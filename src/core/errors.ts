@@ -70,13 +70,6 @@ export class ConfigError extends KccError {
 /** The wrapped plugin could not be started (not found, not executable, refused). */
 export class PluginError extends KccError {
   override readonly name = "PluginError";
-  constructor(
-    code: "PLUGIN_NOT_FOUND" | "PLUGIN_NOT_EXECUTABLE" | "PLUGIN_FAILED",
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(code, message, options);
-  }
 }
 
 /** A credential store (cache file, secret store) could not be used. */
