@@ -1,12 +1,13 @@
 import { UsageError } from "../core/errors.js";
+import type { ManageCommand } from "../flows/manage/manage-cache.js";
+import type { ServeRequest } from "../flows/serve-credential.js";
 
+/** What kcc-cache is asked to do; each flow declares the part it takes. */
 export type CacheCommand =
   | { readonly kind: "help" }
   | { readonly kind: "version" }
-  | { readonly kind: "run"; readonly command: string; readonly args: readonly string[] }
-  | { readonly kind: "list"; readonly json: boolean }
-  | { readonly kind: "status"; readonly json: boolean }
-  | { readonly kind: "clear"; readonly keys: readonly string[] };
+  | ({ readonly kind: "run" } & ServeRequest)
+  | ManageCommand;
 
 /**
  * `kcc-cache [options] <plugin> [args...]`. Options are kcc-cache's only before the plugin; from the

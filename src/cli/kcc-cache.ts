@@ -32,7 +32,9 @@ export async function runCache(argv: readonly string[], runtime: Runtime): Promi
       case "status":
       case "clear":
         // Lazy: management code never loads on the credential path.
-        return await (await import("../flows/manage-cache.js")).manageCache(command, runtime, KCC_VERSION);
+        return await (
+          await import("../flows/manage/manage-cache.js")
+        ).manageCache(command, runtime, KCC_VERSION);
     }
   } catch (error) {
     return reportError("kcc-cache", error, runtime.stderr, isDebug(runtime.env));

@@ -1,4 +1,5 @@
 import { isKccError } from "../core/errors.js";
+import { messageLine, unexpectedErrorLine, type Program } from "../core/report-line.js";
 
 /**
  * The one place an error becomes text and an exit code. Known errors are one line; anything else
@@ -6,19 +7,17 @@ import { isKccError } from "../core/errors.js";
  * debug on, the stack.
  */
 export function reportError(
-  program: string,
+  program: Program,
   error: unknown,
   stderr: (text: string) => void,
   debug: boolean,
 ): number {
   if (isKccError(error)) {
-    stderr(`${program}: ${error.message}\n`);
+    stderr(messageLine(program, error.message));
     return error.exitCode;
   }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  stderr(
-    `${program}: unexpected error: ${text.split("\n")[0] ?? ""} (please report it; KUBE_CREDENTIAL_CACHE_DEBUG=1 shows more)\n`,
-  );
+  stderr(unexpectedErrorLine(program, text));
   if (debug && error instanceof Error && error.stack !== undefined) stderr(`${error.stack}\n`);
   return 1;
 }

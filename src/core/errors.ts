@@ -1,7 +1,10 @@
+import { describeErrno, errnoOf } from "./system-error.js";
+
 /**
  * The one error hierarchy. Every failure a user can see is a KccError with a stable
- * `code`; the entry points turn it into one stderr line and `exitCode` in one place
- * (src/cli/report-error.ts). Messages never contain a credential.
+ * `code`, which alone decides the exit status (EXIT_CODES); the entry points turn it into one
+ * stderr line and that status in one place (src/cli/report-error.ts). Messages never contain a
+ * credential.
  */
 export type KccErrorCode =
   | "USAGE"
@@ -13,6 +16,21 @@ export type KccErrorCode =
   | "LOCK"
   | "KUBECONFIG";
 
+/**
+ * What each failure exits with: 2 for a command line or setting to fix, like most Unix tools; 127
+ * and 126 for a plugin that cannot be run, as a shell says "not found" and "cannot execute".
+ */
+export const EXIT_CODES: Readonly<Record<KccErrorCode, number>> = {
+  USAGE: 2,
+  CONFIG: 2,
+  PLUGIN_NOT_FOUND: 127,
+  PLUGIN_NOT_EXECUTABLE: 126,
+  PLUGIN_FAILED: 126,
+  STORE: 1,
+  LOCK: 1,
+  KUBECONFIG: 1,
+};
+
 // Lazy chunks (scripts/build.mjs) each carry their own copy of this module, so `instanceof` cannot
 // tell our errors apart across chunks; a registered symbol can.
 const KCC_ERROR = Symbol.for("kube-credential-cache.error");
@@ -23,10 +41,13 @@ export class KccError extends Error {
   constructor(
     readonly code: KccErrorCode,
     message: string,
-    readonly exitCode: number,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.code];
   }
 }
 
@@ -34,7 +55,7 @@ export class KccError extends Error {
 export class UsageError extends KccError {
   override readonly name = "UsageError";
   constructor(message: string, options?: { cause?: unknown }) {
-    super("USAGE", message, 2, options);
+    super("USAGE", message, options);
   }
 }
 
@@ -42,14 +63,11 @@ export class UsageError extends KccError {
 export class ConfigError extends KccError {
   override readonly name = "ConfigError";
   constructor(message: string, options?: { cause?: unknown }) {
-    super("CONFIG", message, 2, options);
+    super("CONFIG", message, options);
   }
 }
 
-/**
- * The wrapped plugin could not be started or failed. `exitCode` mirrors the shell's
- * conventions (127 not found, 126 not executable) or the plugin's own code.
- */
+/** The wrapped plugin could not be started (not found, not executable, refused). */
 export class PluginError extends KccError {
   override readonly name = "PluginError";
 }
@@ -58,7 +76,7 @@ export class PluginError extends KccError {
 export class StoreError extends KccError {
   override readonly name = "StoreError";
   constructor(message: string, options?: { cause?: unknown }) {
-    super("STORE", message, 1, options);
+    super("STORE", message, options);
   }
 }
 
@@ -66,7 +84,7 @@ export class StoreError extends KccError {
 export class LockError extends KccError {
   override readonly name = "LockError";
   constructor(message: string, options?: { cause?: unknown }) {
-    super("LOCK", message, 1, options);
+    super("LOCK", message, options);
   }
 }
 
@@ -74,7 +92,7 @@ export class LockError extends KccError {
 export class KubeconfigError extends KccError {
   override readonly name = "KubeconfigError";
   constructor(message: string, options?: { cause?: unknown }) {
-    super("KUBECONFIG", message, 1, options);
+    super("KUBECONFIG", message, options);
   }
 }
 
@@ -87,11 +105,14 @@ export function errorFirstLine(error: unknown): string {
   return text.split("\n")[0] ?? "error";
 }
 
-/** Our own message, else a system error's code (EACCES, ECONNREFUSED), else the message. */
+/**
+ * Our own message, else a system error in words and code ("no space left on device (ENOSPC)"),
+ * else the first line of the message.
+ */
 export function errorSummary(error: unknown): string {
   if (isKccError(error)) return error.message;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code ?? (error instanceof Error ? error.message : String(error));
+  const errno = errnoOf(error);
+  return errno === undefined ? errorFirstLine(error) : describeErrno(errno);
 }
 
 /** True for any KccError, whichever bundle created it. */

@@ -3,6 +3,7 @@ import type { Env } from "../core/config.js";
 import { KubeconfigError, UsageError } from "../core/errors.js";
 import { type EditResult, injectKubeconfig, restoreKubeconfig } from "../core/kubeconfig/edits.js";
 import { unifiedDiff } from "../core/kubeconfig/unified-diff.js";
+import { messageLine } from "../core/report-line.js";
 import {
   BACKUP_SUFFIX,
   readKubeconfigFile,
@@ -76,7 +77,10 @@ export function editKubeconfig(request: EditRequest, runtime: InjectorRuntime): 
     if (result === undefined) continue;
     const changed = changes.some((change) => change.file === file);
     runtime.stderr(
-      `kcc-injector: ${file.path}: ${summary(result, request.mode)}${changed ? ` (previous content in ${file.path}${BACKUP_SUFFIX})` : ""}\n`,
+      messageLine(
+        "kcc-injector",
+        `${file.path}: ${summary(result, request.mode)}${changed ? ` (previous content in ${file.path}${BACKUP_SUFFIX})` : ""}`,
+      ),
     );
   }
   return 0;

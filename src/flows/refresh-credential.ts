@@ -4,6 +4,7 @@ import type { CacheEntry } from "../core/cache/cache-entry.js";
 import type { CacheConfig } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
 import { errorSummary } from "../core/errors.js";
+import { errnoOf } from "../core/system-error.js";
 import type { ExecInfo } from "../core/credential/exec-info.js";
 import { isFresh } from "../core/cache/freshness.js";
 import type { CredentialStore } from "../io/credential-store.js";
@@ -12,7 +13,7 @@ import type { DebugLog } from "../io/debug-log.js";
 import type { LockOutcome } from "../io/lock.js";
 import { runPlugin } from "../io/plugin.js";
 import { trapSignals, type SignalTrap } from "../io/signals.js";
-import { warn, type Runtime } from "./runtime.js";
+import { tell, warn, type Runtime } from "./runtime.js";
 import { judgePluginOutput } from "./plugin-credential.js";
 import type { CallerRecord, ServeRequest } from "./serve-credential.js";
 import { forgetServed, recordServed } from "../io/caller.js";
@@ -126,8 +127,8 @@ async function takeKeyLock(
     // The lock only saves duplicate plugin runs; without it the credential is still served. A cache
     // directory that cannot be written to (full, read-only, not ours to write) fails the store's own
     // write too, which says so: one line for one cause.
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = `refresh lock unavailable (${errorSummary(error)}); running the plugin without it`;
+    const code = errnoOf(error);
+    const message = `refresh lock unavailable: ${errorSummary(error)}; running the plugin without it`;
     if (code !== undefined && UNWRITABLE.has(code)) debug(message);
     else warn(runtime, message);
     // Not "timeout": nobody was waited for, and saying so would send the user after a phantom process.
@@ -154,7 +155,7 @@ async function runAndStore(
   const judged = await judgePluginOutput(run.stdout, execInfo?.apiVersion, config, runtime.now());
   if (judged.kind === "not-cached") {
     runtime.stdout(run.stdout);
-    runtime.stderr(`kcc-cache: the plugin's output was not cached: ${judged.reason}\n`);
+    tell(runtime, `the plugin's output was not cached: ${judged.reason}`);
     return 0;
   }
   const { entry } = judged;

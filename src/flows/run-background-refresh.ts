@@ -18,7 +18,7 @@ import { pidExists } from "../io/process-identity.js";
 import { forgetServed } from "../io/caller.js";
 import { cacheLocation, openStore } from "./open-store.js";
 import { judgePluginOutput } from "./plugin-credential.js";
-import type { Runtime } from "./runtime.js";
+import { tell, type Runtime } from "./runtime.js";
 import type { ServeRequest } from "./serve-credential.js";
 
 /** How long the starting kcc-cache may take to hand the lock over (it does so right after starting us). */
@@ -57,8 +57,9 @@ export async function runBackgroundRefresh(request: ServeRequest, runtime: Runti
       ? undefined
       : await adopt(keyFiles(store.lockDirectory, key).lock, runtime);
   if (release === undefined) {
-    runtime.stderr(
-      `kcc-cache: ${BACKGROUND_CHILD_ENV} is kcc-cache's own: this process was not handed a refresh; nothing done\n`,
+    tell(
+      runtime,
+      `${BACKGROUND_CHILD_ENV} is kcc-cache's own: this process was not handed a refresh; nothing done`,
     );
     return 2;
   }

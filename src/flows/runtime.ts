@@ -1,5 +1,6 @@
 import type { CallerIdentity } from "../core/cache/caller-identity.js";
 import type { Env } from "../core/config.js";
+import { messageLine, warningLine } from "../core/report-line.js";
 
 /**
  * Everything a flow may know of the outside world, handed in by the entry point (tests pass their
@@ -25,6 +26,12 @@ export interface Runtime {
   readonly stderr: (text: string) => void;
 }
 
+/** One warning line (core/report-line.ts has the format): the command still does its job. */
 export function warn(runtime: Runtime, message: string): void {
-  runtime.stderr(`kcc-cache: warning: ${message}\n`);
+  runtime.stderr(warningLine("kcc-cache", message));
+}
+
+/** One line the user must act on, when the command goes on or fails without throwing. */
+export function tell(runtime: Runtime, message: string): void {
+  runtime.stderr(messageLine("kcc-cache", message));
 }

@@ -1,3 +1,5 @@
+import { debugLine } from "../core/report-line.js";
+
 export type DebugLog = (message: string) => void;
 
 /**
@@ -13,6 +15,6 @@ export function createDebugLog(
 ): DebugLog {
   if (!enabled) return () => undefined;
   return (message) => {
-    write(`kcc-cache: debug: +${(now() - startMs).toFixed(1)}ms ${message}\n`);
+    write(debugLine("kcc-cache", now() - startMs, message));
   };
 }

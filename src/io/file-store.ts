@@ -10,7 +10,7 @@ import {
   type CacheDocument,
 } from "../core/cache/cache-document.js";
 import { judgeCacheContent, refusalMessage, type CacheLocation } from "../core/cache/cache-location.js";
-import { ConfigError, StoreError, isKccError } from "../core/errors.js";
+import { ConfigError, StoreError, errorSummary, isKccError } from "../core/errors.js";
 import { judgeCacheFile, judgeDirectory } from "../core/cache/private-path.js";
 import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-file.js";
 import type { CredentialStore } from "./credential-store.js";
@@ -203,8 +203,7 @@ function readCacheFile(location: CacheLocation, uid: number | undefined): FileRe
       : { kind: "broken", document: content.document, why: content.warning };
   } catch (error) {
     if (isKccError(error)) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? "error";
-    return { kind: "distrust", why: `cache file ${path} cannot be read (${code})` };
+    return { kind: "distrust", why: `cache file ${path} cannot be read: ${errorSummary(error)}` };
   } finally {
     closeSync(fd);
   }

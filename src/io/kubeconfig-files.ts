@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync, unlinkSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import type { Env } from "../core/config.js";
-import { KubeconfigError } from "../core/errors.js";
+import { KubeconfigError, errorSummary } from "../core/errors.js";
 import { acquireKubectlLock } from "./kubectl-lock.js";
 import { type StagedFile, stageFile } from "./staged-file.js";
 
@@ -52,7 +52,7 @@ export function readKubeconfigFile(path: string): KubeconfigFile {
     return { path, target, text, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
   } catch (error) {
     if (error instanceof KubeconfigError) throw error;
-    throw new KubeconfigError(`cannot read ${path}: ${describe(error)}`, { cause: error });
+    throw new KubeconfigError(`cannot read ${path}: ${errorSummary(error)}`, { cause: error });
   }
 }
 
@@ -120,7 +120,7 @@ function readPreviousBackup(path: string): Buffer | undefined {
     stat = lstatSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new KubeconfigError(`cannot write ${path}: ${describe(error)}; nothing was written`, {
+    throw new KubeconfigError(`cannot write ${path}: ${errorSummary(error)}; nothing was written`, {
       cause: error,
     });
   }
@@ -133,7 +133,7 @@ function readPreviousBackup(path: string): Buffer | undefined {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new KubeconfigError(`cannot read ${path}: ${describe(error)}; nothing was written`, {
+    throw new KubeconfigError(`cannot read ${path}: ${errorSummary(error)}; nothing was written`, {
       cause: error,
     });
   }
@@ -143,7 +143,7 @@ function stage(path: string, text: string | Uint8Array, like: KubeconfigFile): S
   try {
     return stageFile(path, text, like.mode, ownerFor(like));
   } catch (error) {
-    throw new KubeconfigError(`cannot write ${path}: ${describe(error)}; nothing was written`, {
+    throw new KubeconfigError(`cannot write ${path}: ${errorSummary(error)}; nothing was written`, {
       cause: error,
     });
   }
@@ -165,7 +165,7 @@ function commitAll(staged: readonly StagedUpdate[]): void {
         notRestored.length === 0
           ? "nothing was changed"
           : `could not put back ${notRestored.join(", ")}: the previous content is in the .kcc-backup beside each`;
-      throw new KubeconfigError(`cannot write ${failed.path}: ${describe(error)}; ${outcome}`, {
+      throw new KubeconfigError(`cannot write ${failed.path}: ${errorSummary(error)}; ${outcome}`, {
         cause: error,
       });
     }
@@ -211,21 +211,4 @@ function ownerFor(like: KubeconfigFile): { uid: number; gid: number } | undefine
   return process.getuid?.() === 0 && (like.uid !== 0 || like.gid !== 0)
     ? { uid: like.uid, gid: like.gid }
     : undefined;
-}
-
-function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    case "ENOTDIR":
-      return "a part of the path is not a directory";
-    default:
-      return code ?? (error instanceof Error ? error.message : String(error));
-  }
 }

@@ -1,5 +1,5 @@
 import { closeSync, constants, openSync, unlinkSync } from "node:fs";
-import { LockError } from "../core/errors.js";
+import { LockError, errorSummary } from "../core/errors.js";
 
 /**
  * kubectl's own lock on a kubeconfig (docs/protocol.md, kubeconfig): `<file>.lock` created with
@@ -20,7 +20,7 @@ export function acquireKubectlLock(file: string): () => void {
         { cause: error },
       );
     }
-    throw new LockError(`cannot create ${path}: ${code ?? String(error)}`, { cause: error });
+    throw new LockError(`cannot create ${path}: ${errorSummary(error)}`, { cause: error });
   }
   closeSync(fd);
   return () => {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, lstatSync, openSync, readSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { delimiter, join } from "node:path";
-import { PluginError } from "../core/errors.js";
+import { PluginError, errorSummary } from "../core/errors.js";
 import type { Env } from "../core/config.js";
 import type { WindowsFiles } from "../core/windows/command-lookup.js";
 import { planWindowsSpawn } from "../core/windows/spawn-plan.js";
@@ -87,13 +87,11 @@ function windowsRefusal(
       return new PluginError(
         "PLUGIN_NOT_FOUND",
         `credential plugin ${JSON.stringify(command)} resolves to ${plan.file} through the current directory, which kubectl refuses to run too: give its full path in your kubeconfig`,
-        127,
       );
     case "refused":
       return new PluginError(
         "PLUGIN_FAILED",
         `credential plugin ${JSON.stringify(command)} was not run: ${plan.why}`,
-        126,
       );
   }
 }
@@ -103,7 +101,6 @@ function notFound(command: string, cause?: unknown): PluginError {
   return new PluginError(
     "PLUGIN_NOT_FOUND",
     `credential plugin ${JSON.stringify(command)} was not found${where}: install it, or fix the command in your kubeconfig`,
-    127,
     cause === undefined ? undefined : { cause },
   );
 }
@@ -117,7 +114,6 @@ function missingInterpreter(command: string, file: string, cause: unknown): Plug
   return new PluginError(
     "PLUGIN_NOT_FOUND",
     `cannot run credential plugin ${JSON.stringify(command)}: ${what}`,
-    127,
     {
       cause,
     },
@@ -165,7 +161,6 @@ function startFailure(command: string, error: NodeJS.ErrnoException, env: Env): 
       return new PluginError(
         "PLUGIN_NOT_EXECUTABLE",
         `credential plugin ${JSON.stringify(command)} is not executable`,
-        126,
         {
           cause: error,
         },
@@ -173,8 +168,7 @@ function startFailure(command: string, error: NodeJS.ErrnoException, env: Env): 
     default:
       return new PluginError(
         "PLUGIN_FAILED",
-        `credential plugin ${JSON.stringify(command)} could not be started: ${error.message}`,
-        126,
+        `credential plugin ${JSON.stringify(command)} could not be started: ${errorSummary(error)}`,
         {
           cause: error,
         },

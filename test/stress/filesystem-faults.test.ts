@@ -12,9 +12,9 @@ import { run, type RunResult } from "../e2e/support/run.js";
 import { kccBin, type Sandbox } from "../e2e/support/sandbox.js";
 
 /**
- * Known: on a full disk or a read-only cache directory a miss warns twice, "refresh lock unavailable
- * (ENOSPC); running the plugin without it" and then "credential not cached: ENOSPC". Drop this `todo`
- * once the refresh flow folds them into one line.
+ * Known: on a full disk or a read-only cache directory a miss warns twice, "refresh lock unavailable:
+ * no space left on device (ENOSPC); running the plugin without it" and then "credential not cached: no
+ * space left on device (ENOSPC)". Drop this `todo` once the refresh flow folds them into one line.
  */
 
 /** What kcc-cache says on kubectl's stderr (client-go passes a plugin's stderr on as it is). */

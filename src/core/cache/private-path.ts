@@ -1,3 +1,5 @@
+import { describeErrno } from "../system-error.js";
+
 /**
  * Whether a path on disk may hold, or lead to, this user's credentials (docs/cache-location.md).
  * kcc-cache creates, tightens and replaces only what is provably its own; it refuses what another
@@ -37,7 +39,7 @@ export function judgeCacheFile(facts: PathFacts, me: number | undefined): PathVe
     case "missing":
       return { kind: "absent" };
     case "unreachable":
-      return { kind: "distrust", why: `cannot be reached (${facts.code})` };
+      return { kind: "distrust", why: `cannot be reached: ${describeErrno(facts.code)}` };
     case "null-device":
       return { kind: "off" };
     case "symlink":
@@ -65,7 +67,7 @@ export function judgeDirectory(facts: PathFacts, me: number | undefined, dedicat
     case "missing":
       return { kind: "absent" };
     case "unreachable":
-      return { kind: "distrust", why: `cannot be created (${facts.code})` };
+      return { kind: "distrust", why: `cannot be created: ${describeErrno(facts.code)}` };
     case "directory": {
       if (me === undefined) return { kind: "use", tighten: false };
       if (facts.uid !== me && facts.uid !== 0)

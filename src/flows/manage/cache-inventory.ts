@@ -1,0 +1,66 @@
+import type { CacheFileState } from "../../core/manage/cache-file-state.js";
+import type { CacheDocument } from "../../core/cache/cache-document.js";
+import type { CacheConfig } from "../../core/config.js";
+import type { StoreDecision } from "../../core/store/backend-choice.js";
+import { leftoverTempFiles } from "../../io/atomic-file.js";
+import { checkCacheLocation, type LocationState } from "../../io/cache-location-check.js";
+import type { DebugLog } from "../../io/debug-log.js";
+import type { FileStore } from "../../io/file-store.js";
+import type { SecretStore } from "../../io/secret-store.js";
+import { cacheLocation, chooseStore, openFileStore, openSecretStore } from "../open-store.js";
+import type { Runtime } from "../runtime.js";
+
+/**
+ * Both stores as the management options see them, opened by the code a hit uses
+ * (flows/open-store.ts) and judged by the same rules: the location check first, then the file store's
+ * own read. A location or file another user could have planted is reported untrusted and never
+ * read; the secret store is opened only where it would serve a credential now.
+ */
+export interface CacheInventory {
+  readonly location: LocationState;
+  readonly decision: StoreDecision;
+  readonly fileStore: FileStore;
+  readonly file: CacheFileState;
+  /** The file's document as read (empty unless the file is ok or broken). */
+  readonly document: CacheDocument | undefined;
+  readonly keyring: SecretStore | undefined;
+}
+
+export async function readInventory(
+  config: CacheConfig,
+  runtime: Runtime,
+  debug: DebugLog,
+): Promise<CacheInventory> {
+  const location = checkCacheLocation(cacheLocation(config, runtime), runtime.uid);
+  const decision: StoreDecision =
+    location.kind === "ok"
+      ? await chooseStore(config, runtime)
+      : { kind: "uncached", why: location.why, warn: false };
+  const keyring = decision.kind === "keyring" ? await openSecretStore(config, runtime, debug) : undefined;
+  const fileStore = openFileStore(config, runtime, debug);
+  const { file, document } = judgeFile(fileStore, location);
+  return { location, decision, fileStore, file, document, keyring };
+}
+
+function judgeFile(
+  store: FileStore,
+  location: LocationState,
+): { readonly file: CacheFileState; readonly document: CacheDocument | undefined } {
+  const common = { path: store.location, leftovers: leftoverTempFiles(store.location).length };
+  if (location.kind !== "ok") {
+    const state = location.kind === "off" ? "off" : "untrusted";
+    return { file: { ...common, state, why: location.why, keys: [] }, document: undefined };
+  }
+  const read = store.read();
+  switch (read.kind) {
+    case "distrust":
+      return { file: { ...common, state: "untrusted", why: read.why, keys: [] }, document: undefined };
+    case "broken":
+    case "missing":
+    case "ok": {
+      const why = read.kind === "broken" ? read.why : undefined;
+      const keys = [...read.document.entries.keys()];
+      return { file: { ...common, state: read.kind, why, keys }, document: read.document };
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { lastBackgroundRecords } from "../../core/cache/background-refresh.js";
+import { ENV, type CacheConfig } from "../../core/config.js";
+import { renderStatus } from "../../core/manage/status-report.js";
+import { backgroundLogPath, readBackgroundLog } from "../../io/background-log.js";
+import { cacheLocation, keyringIndexPath, usedSecretStoreBefore } from "../open-store.js";
+import type { Runtime } from "../runtime.js";
+import type { CacheInventory } from "./cache-inventory.js";
+
+/** --status: the facts behind the store choice, and what each store holds. */
+export function statusOfCache(
+  inventory: CacheInventory,
+  json: boolean,
+  config: CacheConfig,
+  runtime: Runtime,
+  version: string,
+): number {
+  const { location, decision, file, keyring } = inventory;
+  runtime.stdout(
+    renderStatus(
+      {
+        version,
+        backend: config.backend,
+        backendSetting: runtime.env[ENV.backend],
+        decision,
+        file,
+        keyring:
+          keyring === undefined ? undefined : { location: keyring.location, entries: keyring.keys().length },
+        usedSecretStoreBefore: usedSecretStoreBefore(config, runtime),
+        keyringIndex: keyringIndexPath(config, runtime),
+        // The log beside the cache is read only where the cache directory can be trusted.
+        background: lastBackgroundRecords(
+          location.kind === "ok"
+            ? readBackgroundLog(backgroundLogPath(cacheLocation(config, runtime).directory))
+            : "",
+        ),
+      },
+      json,
+    ),
+  );
+  return 0;
+}
