@@ -13,13 +13,8 @@ export type KccErrorCode =
   | "LOCK"
   | "KUBECONFIG";
 
-// Lazy chunks (scripts/build.mjs) each carry their own copy of this module, so `instanceof` cannot
-// tell our errors apart across chunks; a registered symbol can.
-const KCC_ERROR = Symbol.for("kube-credential-cache.error");
-
 export class KccError extends Error {
   override readonly name: string = "KccError";
-  readonly [KCC_ERROR] = true;
   constructor(
     readonly code: KccErrorCode,
     message: string,
@@ -94,9 +89,7 @@ export function errorSummary(error: unknown): string {
   return code ?? (error instanceof Error ? error.message : String(error));
 }
 
-/** True for any KccError, whichever bundle created it. */
+/** True for any KccError: the build puts this module in one output only, so `instanceof` holds across them. */
 export function isKccError(error: unknown): error is KccError {
-  return (
-    typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[KCC_ERROR] === true
-  );
+  return error instanceof KccError;
 }
