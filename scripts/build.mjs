@@ -63,19 +63,29 @@ const imported = new Set(
   ),
 );
 
+const lazyRoots = new Set(plan.outputs.map((output) => output.root).filter(Boolean));
 const outputs = {};
 for (const output of plan.outputs) {
   const command = COMMANDS.find((c) => `${c.name}.cjs` === output.name);
-  const exported = output.modules.filter((id) => imported.has(id));
+  // A lazy output is its dynamic import() target's module, as a plain CommonJS module; a command or
+  // shared output exports each module that another output imports under that module's path.
+  const exported = output.modules.filter((id) => imported.has(id) && !lazyRoots.has(id));
   const lines = exported.map(
     (id) => `export * as ${JSON.stringify(exportKey(id))} from ${JSON.stringify(`./${id}`)};`,
   );
   if (command) lines.push(`export { ${command.run} as main } from ${JSON.stringify(`./${command.source}`)};`);
-  else if (exported.length === 0)
-    throw new Error(`build: ${output.name} holds nothing that another output imports`);
   const result = await build({
     ...common,
-    stdin: { contents: lines.join("\n"), resolveDir: root, sourcefile: `(${output.name})`, loader: "js" },
+    ...(output.root
+      ? { entryPoints: [output.root] }
+      : {
+          stdin: {
+            contents: lines.join("\n"),
+            resolveDir: root,
+            sourcefile: `(${output.name})`,
+            loader: "js",
+          },
+        }),
     outfile: `dist/${output.name}`,
     format: "cjs",
     minify: true,
@@ -115,6 +125,7 @@ function fromOtherOutputs(outputName) {
         const owner = plan.ownerOf.get(id);
         if (owner === undefined) throw new Error(`build: ${id} is not in the module graph`);
         if (owner === outputName) return result;
+        if (lazyRoots.has(id)) return { path: `./${owner}`, external: true };
         return { path: id, namespace: "other-output", pluginData: owner };
       });
       context.onLoad({ filter: /.*/, namespace: "other-output" }, (args) => ({

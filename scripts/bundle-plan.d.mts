@@ -5,5 +5,5 @@ export interface Metafile {
 export function planBundles(
   metafile: Metafile,
   commands: { name: string; source: string }[],
-): { outputs: { name: string; modules: string[] }[]; ownerOf: Map<string, string> };
+): { outputs: { name: string; modules: string[]; root: string | undefined }[]; ownerOf: Map<string, string> };
 export function moduleName(id: string): string;

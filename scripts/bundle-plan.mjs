@@ -14,7 +14,8 @@ const STATIC_KINDS = new Set(["import-statement", "require-call", "require-resol
 /**
  * @param {{ inputs: Record<string, { imports: { path: string, kind: string, external?: boolean }[] }> }} metafile
  * @param {{ name: string, source: string }[]} commands  source: the command's entry, as the metafile names it
- * @returns {{ outputs: { name: string, modules: string[] }[], ownerOf: Map<string, string> }}
+ * @returns {{ outputs: { name: string, modules: string[], root?: string }[], ownerOf: Map<string, string> }}
+ *   root: a lazy output's dynamic import() target, whose exports are the output's own
  */
 export function planBundles(metafile, commands) {
   const inputs = metafile.inputs;
@@ -81,7 +82,11 @@ export function planBundles(metafile, commands) {
   groupList.forEach((modules, index) => {
     for (const id of modules) place(id, `${sharedNames[index]}.cjs`);
   });
-  return { outputs: [...outputs].map(([name, modules]) => ({ name, modules })), ownerOf };
+  const rootOf = new Map(lazyRoots.map((id, index) => [`${lazyNames[index]}.cjs`, id]));
+  return {
+    outputs: [...outputs].map(([name, modules]) => ({ name, modules, root: rootOf.get(name) })),
+    ownerOf,
+  };
 }
 
 /** A package's name for a module in node_modules, else the file's base name. */
