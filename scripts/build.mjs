@@ -7,16 +7,17 @@
 //    bundle for everything the command reaches statically (a hit reads dist/kcc-cache.cjs alone), a lazy
 //    bundle per dynamic import() target (the refresh machinery, YAML, locks, help text), and a shared
 //    bundle for what several lazy bundles need.
-// 2. Each output is bundled on its own; an import of a module that another output holds becomes
-//    `require("./<that output>")[<module>]`, and each output exports the modules others take from it. A
+// 2. Each output is bundled on its own. A lazy output is its import() target's module, required as it
+//    was before; an import of any other module that another output holds becomes
+//    `require("./<that output>")[<module>]`, and command and shared outputs export those modules. A
 //    command's bundle is therefore also a library: it runs the command only when it is the program
 //    (`node dist/kcc-cache.cjs`) or when bin/<command> calls its `main`, never when another bundle loads it.
 // 3. scripts/bundle-check.mjs fails the build if any module was bundled into two outputs anyway.
 //
-// Measured on a file-store hit (docs/startup.md): the same one file and built-ins load as before.
+// Measured on a file-store hit (docs/startup.md, "How the Node build is shaped"): the same one file and
+// built-ins load as before, at the same CPU time; esbuild's own splitting (ESM only) loads 17 files, 1.21x.
 import { build } from "esbuild";
-import { chmodSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { findCopiedModule } from "./bundle-check.mjs";
 import { planBundles } from "./bundle-plan.mjs";
