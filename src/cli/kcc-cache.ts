@@ -9,7 +9,7 @@ declare const KCC_VERSION: string;
 
 /**
  * kcc-cache as a function of its arguments and the outside world, with no effect at import:
- * src/cli/kcc-cache-main.ts runs it as the command, tests call it in-process with a Runtime of their own.
+ * src/cli/kcc-cache-process.ts runs it as the command, tests call it in-process with a Runtime of their own.
  */
 export async function runCache(argv: readonly string[], runtime: Runtime): Promise<number> {
   try {

@@ -1,12 +1,5 @@
-// The kcc-injector command: the one place that reads the real process.
-import { homedir } from "node:os";
-import { writeStderr, writeStdout } from "../io/stdio.js";
-import { runInjector } from "./kcc-injector.js";
+// The kcc-injector command as a program: the standalone binary's entry (scripts/build-bin.mjs). The Node
+// bundle runs runInjectorProcess itself, when it is the program or from the bin launcher.
+import { runInjectorProcess } from "./kcc-injector-process.js";
 
-void runInjector(process.argv.slice(2), {
-  env: process.env,
-  cwd: process.cwd(),
-  home: homedir(),
-  stdout: writeStdout,
-  stderr: writeStderr,
-}).then((code) => process.exit(code));
+runInjectorProcess();

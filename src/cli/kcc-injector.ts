@@ -5,7 +5,7 @@ import { reportError } from "./report-error.js";
 
 declare const KCC_VERSION: string;
 
-/** kcc-injector as a function, with no effect at import (src/cli/kcc-injector-main.ts runs it). */
+/** kcc-injector as a function, with no effect at import (src/cli/kcc-injector-process.ts runs it). */
 export async function runInjector(argv: readonly string[], runtime: InjectorRuntime): Promise<number> {
   try {
     const command = parseInjectorArgv(argv);

@@ -31,13 +31,8 @@ export const EXIT_CODES: Readonly<Record<KccErrorCode, number>> = {
   KUBECONFIG: 1,
 };
 
-// Lazy chunks (scripts/build.mjs) each carry their own copy of this module, so `instanceof` cannot
-// tell our errors apart across chunks; a registered symbol can.
-const KCC_ERROR = Symbol.for("kube-credential-cache.error");
-
 export class KccError extends Error {
   override readonly name: string = "KccError";
-  readonly [KCC_ERROR] = true;
   constructor(
     readonly code: KccErrorCode,
     message: string,
@@ -115,9 +110,7 @@ export function errorSummary(error: unknown): string {
   return errno === undefined ? errorFirstLine(error) : describeErrno(errno);
 }
 
-/** True for any KccError, whichever bundle created it. */
+/** True for any KccError: the build puts this module in one output only, so `instanceof` holds across them. */
 export function isKccError(error: unknown): error is KccError {
-  return (
-    typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[KCC_ERROR] === true
-  );
+  return error instanceof KccError;
 }

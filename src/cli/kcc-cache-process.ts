@@ -1,0 +1,23 @@
+// The kcc-cache command bound to the real process: the one place that reads the real process, clock and
+// process table. A function, not a self-running module, so that the Node bundle holding it can also be
+// loaded as a library by the other bundles (scripts/build.mjs); kcc-cache-main.ts runs it.
+import { homedir } from "node:os";
+import { identifyProcess } from "../io/caller.js";
+import { writeStderr, writeStdout } from "../io/stdio.js";
+import { runCache } from "./kcc-cache.js";
+
+export function runCacheProcess(): void {
+  void runCache(process.argv.slice(2), {
+    env: process.env,
+    now: Date.now,
+    platform: { os: process.platform, homedir: homedir() },
+    parentPid: process.ppid,
+    uid: process.getuid?.(),
+    identifyProcess,
+    // Lazily: spawning code has no place on a plain hit.
+    startDetachedCopy: async (args, env) =>
+      (await import("../io/self-process.js")).startDetachedCopy(args, env),
+    stdout: writeStdout,
+    stderr: writeStderr,
+  }).then((code) => process.exit(code));
+}
