@@ -26,7 +26,13 @@ import {
   findReference,
   onPath,
 } from "./bench/tools.js";
-import { compileEmptyBun, startWorld, writeHashProbes, type World } from "./bench/world.js";
+import {
+  compileEmptyBun,
+  startWorld,
+  writeCrowdedCache,
+  writeHashProbes,
+  type World,
+} from "./bench/world.js";
 
 const runs = Number(process.env["BENCH_RUNS"] ?? "20");
 const outDir = resolve(process.env["BENCH_OUT"] ?? "bench");
@@ -67,6 +73,7 @@ async function main(): Promise<void> {
       emptyBun: bun === undefined ? undefined : compileEmptyBun(bun, scratch),
       extraCa: (process.env["NODE_EXTRA_CA_CERTS"] ?? "") !== "",
       hashProbes: writeHashProbes(scratch),
+      crowdedCache: writeCrowdedCache(scratch, 10_000),
     };
     const rows = await prepare(buildRows(world, programs), world, skipped);
 

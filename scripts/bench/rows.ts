@@ -37,6 +37,8 @@ export interface Programs {
   readonly emptyBun: string | undefined;
   /** NODE_EXTRA_CA_CERTS is set in the bench's environment. */
   readonly extraCa: boolean;
+  /** A cache file already holding 10,000 unrelated entries (world.ts). */
+  readonly crowdedCache?: string;
   /** Programs that hash one key with node:crypto and with src/core/sha256.ts (world.ts). */
   readonly hashProbes?: { readonly nodeCrypto: string; readonly portable: string };
 }
@@ -167,6 +169,16 @@ export function buildRows(world: World, programs: Programs): Row[] {
       section: credential,
       baseline: "e-node-noca",
       command: inShell(`unset NODE_EXTRA_CA_CERTS; ${words(nodeHit)}`),
+    });
+  }
+  if (programs.crowdedCache !== undefined) {
+    add({
+      id: "c-node-crowded",
+      cached: true,
+      name: "hit, Node, file store holding 10,000 other entries",
+      section: credential,
+      baseline: "c-node-file",
+      command: inShell(`KUBE_CREDENTIAL_CACHE_FILE=${shq(programs.crowdedCache)} ${words(nodeHit)}`),
     });
   }
   if (keyring) {

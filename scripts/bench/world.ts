@@ -3,7 +3,7 @@ import { buildSync } from "esbuild";
 // keyring, a local API server, the kubeconfigs the kubectl rows use, and a scripted slow plugin.
 // Nothing here touches the developer's own cache, keys, keyring or kubeconfig.
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { startApiServer, type ApiServer } from "../../test/e2e/support/api-server.js";
 import { isoIn, shq } from "../../test/e2e/support/fake-plugin.js";
@@ -132,6 +132,30 @@ export function writeHashProbes(dir: string): { readonly nodeCrypto: string; rea
     logLevel: "error",
   });
   return { nodeCrypto, portable };
+}
+
+/**
+ * A cache file holding `count` unrelated, unexpired entries (each the size of an aws token), for the
+ * row showing that a hit does not slow down with what else the cache holds. Returns its path.
+ */
+export function writeCrowdedCache(dir: string, count: number): string {
+  const directory = join(dir, "crowded-cache");
+  mkdirSync(directory, { mode: 0o700 });
+  const entries = Object.fromEntries(
+    Array.from({ length: count }, (_, n) => [
+      `exec=["aws","eks","get-token","--cluster-name","other-${n}"]`,
+      {
+        credential: `{"kind":"ExecCredential","status":{"token":"k8s-aws-v1.${"x".repeat(1400)}${n}"}}\n`,
+        expiresAtMs: Date.now() + 24 * 3_600_000,
+        expirySource: "plugin",
+        kind: "token",
+        storedAtMs: Date.now(),
+      },
+    ]),
+  );
+  const file = join(directory, "cache.json");
+  writeFileSync(file, `${JSON.stringify({ kcc: 1, entries }, null, 1)}\n`, { mode: 0o600 });
+  return file;
 }
 
 /** An empty program compiled by bun: the floor of any bun binary. */
