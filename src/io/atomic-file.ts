@@ -26,7 +26,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode: n
     try {
       // The umask may have removed bits from `mode`; an odd umask must not leave us unable to read it.
       fchmodSync(fd, mode);
-      writeAll(fd, typeof data === "string" ? Buffer.from(data) : data);
+      writeAll(fd, data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -43,13 +43,15 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode: n
   syncDirectory(dirname(path));
 }
 
-function writeAll(fd: number, data: Uint8Array): void {
+/** Writes all of `data` (writeSync may write less than asked). */
+export function writeAll(fd: number, data: Uint8Array | string): void {
+  if (typeof data === "string") data = Buffer.from(data);
   let offset = 0;
   while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
 }
 
-/** Makes the rename itself durable. Not possible on Windows, and not worth failing for. */
-function syncDirectory(directory: string): void {
+/** Makes a rename in `directory` durable. Not possible on Windows, and not worth failing for. */
+export function syncDirectory(directory: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(directory, constants.O_RDONLY);

@@ -1,26 +1,10 @@
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  fstatSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, fchmodSync, fstatSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { formatBackgroundRecord, type BackgroundRecord } from "../core/cache/background-refresh.js";
-import { NO_FOLLOW_READ } from "./private-path.js";
+import { NO_FOLLOW_APPEND, NO_FOLLOW_READ } from "./private-path.js";
 
 /** Past this size the log is rotated to `<log>.1` (one old generation): at most ~64 KiB on disk. */
 export const BACKGROUND_LOG_MAX_BYTES = 32 * 1024;
-
-const APPEND =
-  constants.O_WRONLY |
-  constants.O_CREAT |
-  constants.O_APPEND |
-  (constants.O_NOFOLLOW ?? 0) |
-  (constants.O_NONBLOCK ?? 0);
 
 /** The log beside the cache file: the cache directory, which kcc-cache has checked is the user's own. */
 export function backgroundLogPath(cacheDirectory: string): string {
@@ -39,7 +23,7 @@ export function appendBackgroundRecord(
 ): void {
   try {
     rotateIfLarge(path);
-    const fd = openSync(path, APPEND, 0o600);
+    const fd = openSync(path, NO_FOLLOW_APPEND, 0o600);
     try {
       const stat = fstatSync(fd);
       if (!stat.isFile() || (uid !== undefined && stat.uid !== uid)) return;

@@ -1,7 +1,6 @@
 import { keyFiles } from "../core/cache/key-files.js";
 import {
   closeSync,
-  constants,
   fstatSync,
   ftruncateSync,
   openSync,
@@ -12,14 +11,8 @@ import {
 } from "node:fs";
 import type { CallerIdentity } from "../core/cache/caller-identity.js";
 import { processStartTime } from "./process-identity.js";
-import { NO_FOLLOW_READ } from "./private-path.js";
+import { NO_FOLLOW_APPEND, NO_FOLLOW_READ } from "./private-path.js";
 
-const APPEND =
-  constants.O_WRONLY |
-  constants.O_CREAT |
-  constants.O_APPEND |
-  (constants.O_NOFOLLOW ?? 0) |
-  (constants.O_NONBLOCK ?? 0);
 /**
  * Past this the log starts again: ~2,000 callers of one credential (one kubectl call every ~0.4 s for
  * an EKS token's life). A caller whose line went with it is served a rejected credential once more.
@@ -62,7 +55,7 @@ export function readServedLog(path: string): string | undefined {
 export function recordServed(path: string, line: string): void {
   let fd: number | undefined;
   try {
-    fd = openSync(path, APPEND, 0o600);
+    fd = openSync(path, NO_FOLLOW_APPEND, 0o600);
     if (fstatSync(fd).size > SERVED_LOG_LIMIT) ftruncateSync(fd, 0);
     writeSync(fd, line);
   } catch {

@@ -12,11 +12,11 @@ import {
   renameSync,
   statSync,
   unlinkSync,
-  writeSync,
   type BigIntStats,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { isRecord, parseJson } from "../core/json.js";
+import { writeAll } from "./atomic-file.js";
 import { HEARTBEAT_MS, judgeLock, type LockSighting } from "../core/cache/lock-staleness.js";
 import { compareStartTime, currentProcess, pidExists, type ProcessIdentity } from "./process-identity.js";
 
@@ -309,12 +309,6 @@ function removeIfUnchanged(path: string, seen: SeenLock): void {
 
 function tempName(path: string): string {
   return `${path}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
-}
-
-function writeAll(fd: number, text: string): void {
-  const data = Buffer.from(text);
-  let offset = 0;
-  while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
 }
 
 function statQuietly(path: string): BigIntStats | undefined {

@@ -7,6 +7,9 @@ const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 /** Never follow a final symlink, and never block on a FIFO someone put in a file's place. */
 export const NO_FOLLOW_READ = constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
+/** Appending, created 0600 by the caller: one line per write, never through a link or into a FIFO. */
+export const NO_FOLLOW_APPEND =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | O_NOFOLLOW | O_NONBLOCK;
 export const NO_FOLLOW_WRITE =
   constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | O_NOFOLLOW | O_NONBLOCK;
 

@@ -10,6 +10,7 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { syncDirectory } from "./atomic-file.js";
 
 /** A file's new content, written and synced beside it, that replaces it only on commit. */
 export interface StagedFile {
@@ -76,17 +77,4 @@ export function stageFile(
     },
     discard,
   };
-}
-
-/** Makes a rename durable. Not possible on Windows, and not worth failing for. */
-function syncDirectory(directory: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(directory, constants.O_RDONLY);
-    fsyncSync(fd);
-  } catch {
-    // Best effort.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
