@@ -57,10 +57,12 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
       ? undefined
       : { current: record.caller, servedLog: readServedLog(record.logPath) },
   );
-  if (entry !== undefined) {
-    debug(`entry: expires ${new Date(entry.expiresAtMs).toISOString()} (${entry.expirySource})`);
+  // Formatted only when asked for: this runs on every hit.
+  if (config.debug) {
+    if (entry !== undefined)
+      debug(`entry: expires ${new Date(entry.expiresAtMs).toISOString()} (${entry.expirySource})`);
+    debug(describeServeDecision(decision, config));
   }
-  debug(describeServeDecision(decision, config));
   if (entry !== undefined && (decision.kind === "hit" || decision.kind === "hit-and-refresh")) {
     runtime.stdout(entry.credential);
     if (record !== undefined) recordServed(record.logPath, servedLine(record.caller, entry.storedAtMs));
