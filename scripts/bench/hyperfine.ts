@@ -39,7 +39,9 @@ export async function runHyperfine(
   });
   if (code !== 0) throw new Error(`hyperfine exited with ${code ?? "a signal"}`);
   const { results } = JSON.parse(readFileSync(options.json, "utf8")) as HyperfineJson;
+  // hyperfine names its results by the rows' names: two rows of one name would lose one's timing.
   const idOf = new Map(rows.map((row) => [row.name, row.id]));
+  if (idOf.size !== rows.length) throw new Error("two bench rows have the same name");
   const timings = new Map<string, Timing>();
   for (const result of results) {
     const id = idOf.get(result.command);

@@ -80,17 +80,27 @@ export function findSerializedEntry(
   if (!SERIALIZED_TAILS.some((end) => tail.subarray(Math.max(0, tail.length - end.length)).equals(end)))
     return undefined;
   const marker = Buffer.from(`\n  ${JSON.stringify(key)}: {\n`);
-  let unsearched = Buffer.alloc(0); // the end of what was read, where a marker may have begun
+  // The last bytes of the previous chunk, where a marker may have begun. Chunks are searched where
+  // they lie (no copy of a whole chunk per step: a hit may scan megabytes), the seam between two on
+  // its own.
+  let carry = Buffer.alloc(0);
   let entry: Buffer | undefined; // from the entry's opening brace on, once the marker was found
-  for (const chunk of file.chunks) {
+  for (const view of file.chunks) {
+    const chunk = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
     if (entry === undefined) {
-      const window = Buffer.concat([unsearched, chunk]);
-      const at = window.indexOf(marker);
-      if (at === -1) {
-        unsearched = window.subarray(Math.max(0, window.length - marker.length + 1));
+      const seam = Buffer.concat([carry, chunk.subarray(0, marker.length - 1)]);
+      const inSeam = seam.indexOf(marker);
+      const inChunk = inSeam === -1 ? chunk.indexOf(marker) : -1;
+      if (inSeam !== -1) {
+        entry = Buffer.concat([seam.subarray(inSeam + marker.length - 2), chunk.subarray(marker.length - 1)]);
+      } else if (inChunk !== -1) {
+        // Copied: the chunk's memory may be reused for the next one.
+        entry = Buffer.from(chunk.subarray(inChunk + marker.length - 2));
+      } else {
+        const tail = chunk.length >= marker.length - 1 ? chunk : Buffer.concat([carry, chunk]);
+        carry = Buffer.from(tail.subarray(Math.max(0, tail.length - marker.length + 1)));
         continue;
       }
-      entry = window.subarray(at + marker.length - 2);
     } else {
       entry = Buffer.concat([entry, chunk]);
     }
