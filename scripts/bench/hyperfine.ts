@@ -29,6 +29,9 @@ export async function runHyperfine(
   rows: readonly Row[],
   options: { runs: number; json: string; env: Record<string, string> },
 ): Promise<Map<string, Timing>> {
+  // hyperfine names its results by the rows' names: two rows of one name would lose one's timing.
+  const idOf = new Map(rows.map((row) => [row.name, row.id]));
+  if (idOf.size !== rows.length) throw new Error("two bench rows have the same name");
   const args = ["-N", "--warmup", "2", "--runs", String(options.runs), "--export-json", options.json];
   for (const row of runOrder(rows)) args.push("-n", row.name, row.command);
   // Asynchronous: the local API server answering kubectl lives in this very process.
@@ -39,9 +42,6 @@ export async function runHyperfine(
   });
   if (code !== 0) throw new Error(`hyperfine exited with ${code ?? "a signal"}`);
   const { results } = JSON.parse(readFileSync(options.json, "utf8")) as HyperfineJson;
-  // hyperfine names its results by the rows' names: two rows of one name would lose one's timing.
-  const idOf = new Map(rows.map((row) => [row.name, row.id]));
-  if (idOf.size !== rows.length) throw new Error("two bench rows have the same name");
   const timings = new Map<string, Timing>();
   for (const result of results) {
     const id = idOf.get(result.command);
