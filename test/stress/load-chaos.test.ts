@@ -19,6 +19,10 @@ import { PLUGIN_FAILURE, keyNamedIn, writeStressPlugin, type StressPlugin } from
 // over 5 minutes per store on 2 cores; the default of 10 rounds keeps each store near 2-3 minutes.
 // STRESS_ROUNDS=20 is the full load.
 const PROCESSES = stressNumber("STRESS_PROCESSES", 100);
+// gnome-keyring-daemon itself once stopped answering (the bus name lost its owner) under 100 clients
+// at once with kill -9 chaos, in one of two CI runs: the secret store's load is halved by default so
+// that the suite tests kcc-cache, not the daemon's limits. STRESS_KEYRING_PROCESSES=100 is the full load.
+const KEYRING_PROCESSES = stressNumber("STRESS_KEYRING_PROCESSES", Math.min(PROCESSES, 50));
 const ROUNDS = stressNumber("STRESS_ROUNDS", 10);
 const KEYS = stressNumber("STRESS_KEYS", 4);
 const SEED = stressNumber("STRESS_SEED", 1009);
@@ -36,17 +40,18 @@ interface Store {
   readonly sandbox: Sandbox;
   readonly env: Record<string, string | undefined>;
   readonly keyring: boolean;
+  readonly processes: number;
 }
 
 test(`file store under load and kill -9: ${PROCESSES} processes x ${ROUNDS} rounds over ${KEYS} keys`, async (t) => {
   const sandbox = useSandbox(t);
-  await stress(t, { sandbox, env: {}, keyring: false });
+  await stress(t, { sandbox, env: {}, keyring: false, processes: PROCESSES });
 });
 
-test(`keyring store under load and kill -9: ${PROCESSES} processes x ${ROUNDS} rounds over ${KEYS} keys`, async (t) => {
+test(`keyring store under load and kill -9: ${KEYRING_PROCESSES} processes x ${ROUNDS} rounds over ${KEYS} keys`, async (t) => {
   if (!requireSecretServiceTools(t)) return;
   const world = await useSecretService(t);
-  await stress(t, { sandbox: world.sandbox, env: world.env, keyring: true });
+  await stress(t, { sandbox: world.sandbox, env: world.env, keyring: true, processes: KEYRING_PROCESSES });
 });
 
 async function stress(t: TestContext, store: Store): Promise<void> {
@@ -84,7 +89,7 @@ async function stress(t: TestContext, store: Store): Promise<void> {
 
   const tally = new Tally();
   for (let round = 0; round < ROUNDS; round += 1) {
-    const calls = Array.from({ length: PROCESSES }, () => {
+    const calls = Array.from({ length: store.processes }, () => {
       const plugin = plugins[random.int(0, KEYS - 1)] as StressPlugin;
       const started = Date.now();
       const call = startKccCache(sandbox, [plugin.path], { env, timeoutMs: WAIT_BOUND_MS + SLACK_MS });
