@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { findCopiedModule } from "../../scripts/bundle-check.mjs";
+import { findCopiedModule, findLoaderImport } from "../../scripts/bundle-check.mjs";
 
 // An output of a synthetic metafile: the inputs esbuild bundled into it.
 const out = (...inputs: string[]): { inputs: Record<string, unknown> } => ({
@@ -29,4 +29,24 @@ test("the build check names the first module bundled into two outputs, and passe
     [{}, undefined],
   ];
   for (const [outputs, expected] of cases) assert.equal(findCopiedModule({ outputs }), expected);
+});
+
+test("the build check names an output that import()s another file, and passes requires and bundled imports", () => {
+  type Imports = { path: string; kind: string; external?: boolean }[];
+  const cases: [Record<string, { imports?: Imports }>, string | undefined][] = [
+    [
+      { "dist/a.cjs": { imports: [{ path: "./lazy-b.cjs", kind: "require-call", external: true }] } },
+      undefined,
+    ],
+    [{ "dist/a.cjs": { imports: [{ path: "src/b.ts", kind: "dynamic-import" }] } }, undefined],
+    [
+      {
+        "dist/a.cjs": { imports: [{ path: "node:fs", kind: "require-call", external: true }] },
+        "dist/b.cjs": { imports: [{ path: "node:child_process", kind: "dynamic-import", external: true }] },
+      },
+      "build: dist/b.cjs loads node:child_process with import(), which starts Node's ES module loader; require it instead",
+    ],
+    [{ "dist/a.cjs": {} }, undefined],
+  ];
+  for (const [outputs, expected] of cases) assert.equal(findLoaderImport({ outputs }), expected);
 });
