@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import {
   closeSync,
   constants,
@@ -12,6 +11,7 @@ import {
   renameSync,
   statSync,
   unlinkSync,
+  writeFileSync,
   type BigIntStats,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -91,29 +91,41 @@ export interface LockClaim {
   release(): void;
 }
 
-/** The lock at `path` if nobody holds it right now; undefined otherwise (nothing is waited for or broken). */
+/**
+ * The lock at `path` if nobody holds it right now; undefined otherwise (nothing is waited for or broken).
+ * It is held for the few milliseconds until `handOff` or `release`, so it has no heartbeat: the hit
+ * that claims it is the only thing kubectl is waiting for, and every step here is paid on that wait
+ * (docs/background-refresh.md).
+ */
 export function claimLockNow(path: string): LockClaim | undefined {
-  const release = tryPublish(path);
-  if (release === undefined) return undefined;
+  const fd = tryPublishFd(path);
+  if (fd === undefined) return undefined;
+  let done = false;
+  // Only ours: a lock broken as stale and taken by someone else meanwhile stays theirs.
+  const release = (): void => {
+    if (done) return;
+    done = true;
+    const mine = fstatSync(fd);
+    const now = statQuietly(path);
+    if (now !== undefined && now.dev === BigInt(mine.dev) && now.ino === BigInt(mine.ino))
+      unlinkQuietly(path);
+    closeSync(fd);
+  };
   return {
     release,
     handOff: (holder) => {
       const temp = tempName(path);
       try {
-        const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-        try {
-          writeAll(fd, JSON.stringify(holder));
-        } finally {
-          closeSync(fd);
-        }
+        writeFileSync(temp, JSON.stringify(holder), { flag: "wx", mode: 0o600 });
         renameSync(temp, path);
       } catch (error) {
         unlinkQuietly(temp);
-        throw error;
-      } finally {
-        // Ours is no longer at the path after the rename, so this only stops our heartbeat.
         release();
+        throw error;
       }
+      // Ours is no longer at the path after the rename.
+      done = true;
+      closeSync(fd);
     },
   };
 }
@@ -149,6 +161,12 @@ export function releaseHeldLocks(): void {
 }
 
 function tryPublish(path: string): (() => void) | undefined {
+  const fd = tryPublishFd(path);
+  return fd === undefined ? undefined : hold(path, fd);
+}
+
+/** Publishes a lock naming this process; its open descriptor, or undefined when someone else holds it. */
+function tryPublishFd(path: string): number | undefined {
   const temp = tempName(path);
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   let published: number | undefined;
@@ -166,7 +184,7 @@ function tryPublish(path: string): (() => void) | undefined {
     unlinkQuietly(temp);
     if (published !== fd) closeSync(fd);
   }
-  return published === undefined ? undefined : hold(path, published);
+  return published;
 }
 
 /**
@@ -308,7 +326,9 @@ function removeIfUnchanged(path: string, seen: SeenLock): void {
 }
 
 function tempName(path: string): string {
-  return `${path}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
+  // O_EXCL guards uniqueness; the random part only avoids retries. Not node:crypto: loading it costs a
+  // hit that starts a background refresh more than everything else it does (docs/background-refresh.md).
+  return `${path}.${process.pid}-${Math.random().toString(16).slice(2, 10)}.tmp`;
 }
 
 function statQuietly(path: string): BigIntStats | undefined {

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import type { Env } from "../core/config.js";
 
 /**
@@ -13,13 +12,46 @@ export function selfCommand(): { readonly file: string; readonly prefix: readonl
   return { file: process.execPath, prefix: compiled ? [] : [...process.execArgv, script] };
 }
 
+/** The part of bun's own spawn API used here (bun's types are not a dependency of this package). */
+interface BunRuntime {
+  spawn(
+    command: string[],
+    options: { stdio: ["ignore", "ignore", "ignore"]; detached: true; env: Env; windowsHide: true },
+  ): { readonly pid: number; unref(): void };
+}
+
 /**
  * Starts a process that outlives this one and holds nothing of it: its own session (no controlling
  * terminal, no signals from ours), stdin, stdout and stderr on the null device (kubectl reads our
  * stdout to EOF, so a child holding that pipe would make kubectl wait for it), and not waited for.
  * Returns its PID (undefined if it could not be started).
+ *
+ * The standalone binary starts it with bun's native spawn: node:child_process in bun is a module
+ * loaded on first use, and the hit that starts a background refresh pays for it while kubectl waits
+ * (docs/background-refresh.md measures both).
  */
-export function spawnDetached(file: string, args: readonly string[], env: Env): number | undefined {
+export async function spawnDetached(
+  file: string,
+  args: readonly string[],
+  env: Env,
+): Promise<number | undefined> {
+  const bun = (globalThis as { Bun?: BunRuntime }).Bun;
+  if (bun !== undefined) {
+    try {
+      const child = bun.spawn([file, ...args], {
+        stdio: ["ignore", "ignore", "ignore"],
+        detached: true,
+        env: { ...env },
+        windowsHide: true,
+      });
+      child.unref();
+      return child.pid;
+    } catch {
+      // bun reports a start failure (ENOENT, EACCES) by throwing; the serving call must not fail.
+      return undefined;
+    }
+  }
+  const { spawn } = await import("node:child_process");
   const child = spawn(file, args, {
     detached: true,
     stdio: "ignore",
@@ -33,7 +65,7 @@ export function spawnDetached(file: string, args: readonly string[], env: Env): 
 }
 
 /** Runs this same kcc-cache again with `args`, detached (see selfCommand and spawnDetached). */
-export function startDetachedCopy(args: readonly string[], env: Env): number | undefined {
+export function startDetachedCopy(args: readonly string[], env: Env): Promise<number | undefined> {
   const self = selfCommand();
   return spawnDetached(self.file, [...self.prefix, ...args], env);
 }

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { acquireLock, releaseHeldLocks, type LockOptions } from "../../src/io/lock.js";
+import { acquireLock, claimLockNow, releaseHeldLocks, type LockOptions } from "../../src/io/lock.js";
 
 function lockPath(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), "kcc-lock-"));
@@ -97,5 +97,47 @@ test("a holder whose lock was broken and taken over does not remove the new hold
   const theirs = JSON.stringify({ pid: process.ppid, start: "other" });
   writeFileSync(path, theirs);
   if (first.kind === "acquired") first.release();
+  assert.equal(readFileSync(path, "utf8"), theirs);
+});
+
+const holderOf = (path: string): { pid: number; start?: string } =>
+  JSON.parse(readFileSync(path, "utf8")) as { pid: number; start?: string };
+const tempFiles = (path: string): string[] =>
+  readdirSync(join(path, "..")).filter((name) => name.endsWith(".tmp"));
+
+test("a lock claimed without waiting names this process, then the process it is handed to", (t) => {
+  const path = lockPath(t);
+  const claim = claimLockNow(path);
+  assert.ok(claim, "a free lock is claimed");
+  assert.equal(holderOf(path).pid, process.pid);
+  claim.handOff({ pid: process.ppid, start: "12345" });
+  assert.deepEqual(holderOf(path), { pid: process.ppid, start: "12345" });
+  assert.deepEqual(tempFiles(path), [], "no temp file left");
+  claim.release();
+  assert.ok(existsSync(path), "after the hand-off the lock is the new holder's: release leaves it");
+});
+
+test("a held lock is not claimed, and its holder's file is left as it was", async (t) => {
+  const path = lockPath(t);
+  const held = await acquireLock(path, options());
+  assert.equal(held.kind, "acquired");
+  const before = readFileSync(path, "utf8");
+  assert.equal(claimLockNow(path), undefined);
+  assert.equal(readFileSync(path, "utf8"), before);
+  assert.deepEqual(tempFiles(path), []);
+});
+
+test("a claim given up is removed, unless someone else's lock has replaced it", (t) => {
+  const path = lockPath(t);
+  const claim = claimLockNow(path);
+  assert.ok(claim);
+  claim.release();
+  assert.equal(existsSync(path), false, "released: the lock is gone");
+  const again = claimLockNow(path);
+  assert.ok(again, "and free again");
+  rmSync(path);
+  const theirs = JSON.stringify({ pid: process.ppid, start: "other" });
+  writeFileSync(path, theirs);
+  again.release();
   assert.equal(readFileSync(path, "utf8"), theirs);
 });
