@@ -10,6 +10,7 @@ import { readCacheConfig, type CacheConfig, type Env } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
 import { errorSummary } from "../core/errors.js";
 import { parseExecInfo, type ExecInfo } from "../core/credential/exec-info.js";
+import { clearBackgroundFailed, markBackgroundFailed } from "../io/background-failure.js";
 import { appendBackgroundRecord, backgroundLogPath } from "../io/background-log.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import { createDebugLog } from "../io/debug-log.js";
@@ -81,6 +82,11 @@ export async function runBackgroundRefresh(request: ServeRequest, runtime: Runti
       ms: Math.round(runtime.now() - startedAt),
     };
     appendBackgroundRecord(backgroundLogPath(cacheLocation(config, inner).directory), record, runtime.uid);
+    if (store.lockDirectory !== undefined) {
+      const marker = keyFiles(store.lockDirectory, key).backgroundFailed;
+      if (outcome.result === "failed") markBackgroundFailed(marker, runtime.now());
+      if (outcome.result === "refreshed") clearBackgroundFailed(marker);
+    }
     return outcome.result === "failed" ? 1 : 0;
   } finally {
     release();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { startApiServer } from "./support/api-server.js";
@@ -250,6 +250,39 @@ test("a failing background refresh leaves the entry, logs why (never the plugin'
     report.backgroundRefresh.map((row) => row.result),
     ["failed"],
   );
+});
+
+test("after a failed background refresh, hits start no other for a minute, then one more", async (t) => {
+  const scene = setScene(t);
+  const { sandbox, plugin } = scene;
+  await scene.prime();
+  writeFakePlugin(sandbox, plugin.name, { exitCode: 3 });
+  scene.openGate();
+  const first = await kccCache(sandbox, [plugin.name], { env: IN_WINDOW });
+  assertOk(first);
+  startedPid(first.stderr);
+  await waitUntil(() => scene.logRecords().length === 1, "the failed background refresh has logged");
+  const runsAfterFailure = plugin.runs();
+
+  const paused = await kccCache(sandbox, [plugin.name], { env: IN_WINDOW });
+  assertOk(paused);
+  assert.equal(paused.stdout, plugin.output(1), "still served from the cache");
+  assert.match(paused.stderr, /background refresh: not started, the last one failed; next attempt in 5\ds/);
+  assert.doesNotMatch(paused.stderr, /background refresh: started/);
+
+  // As if the minute had passed: the marker beside the lock is dated back.
+  const markers = readdirSync(join(dirname(sandbox.cacheFile), "locks")).filter((name) =>
+    name.endsWith(".background-failed"),
+  );
+  assert.equal(markers.length, 1, "the failure left one marker");
+  const marker = join(dirname(sandbox.cacheFile), "locks", markers[0] ?? "");
+  const minuteAgo = new Date(Date.now() - 61_000);
+  utimesSync(marker, minuteAgo, minuteAgo);
+  const retried = await kccCache(sandbox, [plugin.name], { env: IN_WINDOW });
+  assertOk(retried);
+  startedPid(retried.stderr);
+  await waitUntil(() => scene.logRecords().length === 2, "the second background refresh has logged");
+  assert.equal(plugin.runs(), runsAfterFailure + 1, "one more plugin run, after the pause");
 });
 
 test("KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH=0 turns it off", async (t) => {

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseBackgroundMarker } from "../../src/core/cache/background-marker.js";
 import {
+  BACKGROUND_RETRY_AFTER_MS,
+  backgroundRetryInMs,
   formatBackgroundRecord,
   lastBackgroundRecords,
   nonInteractiveExecInfo,
@@ -87,4 +89,20 @@ test("KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH is a Go duration, 5m by default, 
     /BACKGROUND_REFRESH/,
   );
   assert.throws(() => readCacheConfig({ KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH: "-1s" }), /negative/);
+});
+
+test("after a failed background refresh, the next may start a minute later, never later than that", () => {
+  const failedAt = 1_800_000_000_000;
+  const cases: [number | undefined, number, number][] = [
+    [undefined, failedAt, 0],
+    [failedAt, failedAt, BACKGROUND_RETRY_AFTER_MS],
+    [failedAt, failedAt + 59_000, 1_000],
+    [failedAt, failedAt + BACKGROUND_RETRY_AFTER_MS, 0],
+    [failedAt, failedAt + 3_600_000, 0],
+    // Dated after now: the clock was set back, the failure's age is unknown.
+    [failedAt, failedAt - 1, 0],
+  ];
+  for (const [failed, now, expected] of cases)
+    assert.equal(backgroundRetryInMs(failed, now), expected, `failed ${String(failed)}, now ${now}`);
+  assert.equal(BACKGROUND_RETRY_AFTER_MS, 60_000);
 });
