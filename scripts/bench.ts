@@ -15,7 +15,7 @@ import { describeMachine } from "./bench/machine.js";
 import { describeProbe, peakMemory } from "./bench/memory.js";
 import { renderMarkdown, renderTargets } from "./bench/report.js";
 import { buildRows, type Programs, type Row } from "./bench/rows.js";
-import { runSessions, sessionSeconds } from "./bench/session.js";
+import { evaluateSessionTarget, runSessions, sessionSeconds } from "./bench/session.js";
 import { evaluateTargets } from "./bench/targets.js";
 import {
   findBinary,
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     }
 
     const machine = describeMachine({ bun, kubectl });
-    const targets = evaluateTargets(timings, memory);
+    const targets = [...evaluateTargets(timings, memory), evaluateSessionTarget(sessions)];
     const results = {
       rows,
       timings,
