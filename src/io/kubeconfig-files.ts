@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync, unlinkSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import type { Env } from "../core/config.js";
@@ -11,6 +12,8 @@ export interface KubeconfigFile {
   /** The file itself, symlinks followed: written in place of the old one, so the link stays. */
   readonly target: string;
   readonly text: string;
+  /** The bytes read: the backup is written from them, and a file that no longer holds them was changed. */
+  readonly bytes: Buffer;
   readonly mode: number;
   readonly uid: number;
   readonly gid: number;
@@ -46,12 +49,21 @@ export function readKubeconfigFile(path: string): KubeconfigFile {
     const stat = statSync(target);
     if (stat.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     const bytes = readFileSync(target);
-    const text = bytes.toString("utf8");
     // Editing decodes and re-encodes the text; a byte that is not UTF-8 would not survive.
-    if (!Buffer.from(text, "utf8").equals(bytes)) throw new KubeconfigError(`${path}: not UTF-8 text`);
-    return { path, target, text, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
+    if (!isUtf8(bytes)) throw new KubeconfigError(`${path}: not UTF-8 text`);
+    const text = bytes.toString("utf8");
+    return { path, target, text, bytes, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
   } catch (error) {
     if (error instanceof KubeconfigError) throw error;
+    throw new KubeconfigError(`cannot read ${path}: ${errorSummary(error)}`, { cause: error });
+  }
+}
+
+/** A file's bytes as they are now, the path followed again: to tell whether it changed since it was read. */
+function readBytes(path: string): Buffer {
+  try {
+    return readFileSync(realpathSync(path));
+  } catch (error) {
     throw new KubeconfigError(`cannot read ${path}: ${errorSummary(error)}`, { cause: error });
   }
 }
@@ -77,7 +89,7 @@ export function writeKubeconfigFiles(updates: readonly KubeconfigUpdate[]): void
       releases.push(acquireKubectlLock(lockPath));
     }
     for (const { file } of updates) {
-      if (readKubeconfigFile(file.path).text !== file.text) {
+      if (!readBytes(file.path).equals(file.bytes)) {
         throw new KubeconfigError(
           `${file.path} changed while kcc-injector was editing it; nothing was written`,
         );
@@ -105,7 +117,7 @@ interface StagedUpdate {
 function stageUpdate({ file, text }: KubeconfigUpdate): StagedUpdate {
   const backupPath = `${file.path}${BACKUP_SUFFIX}`;
   const previousBackup = readPreviousBackup(backupPath);
-  const backup = stage(backupPath, file.text, file);
+  const backup = stage(backupPath, file.bytes, file);
   try {
     return { file, backup, target: stage(file.target, text, file), previousBackup };
   } catch (error) {
@@ -180,7 +192,7 @@ function rollBack(done: readonly { update: StagedUpdate; target: boolean }[]): s
     const backupPath = `${file.path}${BACKUP_SUFFIX}`;
     if (target) {
       try {
-        writeNow(file.target, file.text, file);
+        writeNow(file.target, file.bytes, file);
       } catch {
         failed.push(file.path);
         // Its backup holds the previous content: leave it for the user.
