@@ -12,6 +12,7 @@ import {
 import { KubeconfigError } from "../errors.js";
 import { sequenceIndent } from "./collections.js";
 import { type ExecEntry, execEntryOf, scalarValue } from "./exec.js";
+import { lineStartOf } from "./text.js";
 
 /** A user entry with an `exec` mapping, located in the parsed document. */
 export interface ExecUser {
@@ -24,6 +25,14 @@ export interface ExecUser {
 export interface ParsedKubeconfig {
   readonly execUsers: readonly ExecUser[];
   readonly userNames: readonly string[];
+  /**
+   * Where the top-level `users` entry lies in the text, from the start of its key's line to the start
+   * of the next top-level key's line (or the end of the text): present only when the document is a
+   * block mapping whose `users` key begins its own line, so that the span is whole lines holding the
+   * `users` entry and nothing else. Edits that stay inside it can be checked by parsing it alone
+   * (edits.ts).
+   */
+  readonly usersRegion?: { readonly start: number; readonly end: number };
 }
 
 const KUBECONFIG_KEYS = new Set([
@@ -63,7 +72,23 @@ export function parseKubeconfig(
   if (second !== undefined) fail(second.range[0], "several YAML documents: a kubeconfig is one");
   const error = doc.errors[0];
   if (error !== undefined) fail(error.pos[0], `not valid YAML: ${firstLine(error.message)}`);
-  return readUsers(doc, sequenceIndent(source, doc.contents), fail);
+  const parsed = readUsers(doc, sequenceIndent(source, doc.contents), fail);
+  const usersRegion = findUsersRegion(source, doc.contents);
+  return usersRegion === undefined ? parsed : { ...parsed, usersRegion };
+}
+
+function findUsersRegion(source: string, root: unknown): ParsedKubeconfig["usersRegion"] {
+  if (!isMap(root) || root.flow === true) return undefined;
+  const index = root.items.findIndex((pair) => keyOf(pair) === "users");
+  const pair = root.items[index];
+  if (pair === undefined) return undefined;
+  const start = lineStartOf(source, at(pair.key));
+  if (!/^[ ]*$/.test(source.slice(start, at(pair.key)))) return undefined;
+  const next = root.items[index + 1];
+  if (next === undefined) return { start, end: source.length };
+  const end = lineStartOf(source, at(next.key));
+  if (end <= start || !/^[ ]*$/.test(source.slice(end, at(next.key)))) return undefined;
+  return { start, end };
 }
 
 type Fail = (offset: number, message: string) => never;

@@ -8,7 +8,10 @@ export interface EditOptions {
   readonly users: ReadonlySet<string> | undefined;
   /** Absolute directory of the kubeconfig: kubectl resolves relative commands against it. */
   readonly baseDirectory: string;
-  /** Called once per parse of a whole file: lets a test count the work, which must not grow with users. */
+  /**
+   * Called once per parse (of a whole file, or of its `users` entry when an edit is checked): lets a
+   * test count the work, which must not grow with users.
+   */
   readonly onParse?: (label: string) => void;
 }
 

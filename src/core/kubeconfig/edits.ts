@@ -1,37 +1,38 @@
 import { KubeconfigError } from "../errors.js";
 import type { EditOptions, EditResult, UserAction } from "./edit-types.js";
-import { type ExecUser, type ParsedKubeconfig, parseKubeconfig } from "./document.js";
+import { parseKubeconfig } from "./document.js";
 import { type ExecEntry, commandOf, envIndex, goesThroughCache, listOf } from "./exec.js";
 import { injectUser } from "./inject-user.js";
 import { ORIGINAL_ENV } from "./restore-state.js";
-import { restoreUser } from "./restore-user.js";
+import { restoreParsed, selectedUsers } from "./restore-parsed.js";
 import { type Splice, applySplices, lineEnding } from "./text.js";
+import { checkedSpan, verifyInjection } from "./verify-injection.js";
 
 /**
  * Points every selected exec user at the injection command (README, "kcc-injector"): the original
  * command goes first in args, provideClusterInfo becomes true, KUBE_CREDENTIAL_CACHE_USER and the
  * restore state (restore-state.ts) are appended to env. Nothing else changes a byte.
  * The file is parsed once and every user's splices are applied in one pass. Before returning, the
- * result is checked (one more parse): it must parse, say what was meant, and restore to `source`
+ * result is checked (verify-injection.ts): it must parse, say what was meant, and restore to `source`
  * exactly; if not, nothing is edited and the error says so.
  */
 export function injectKubeconfig(source: string, options: EditOptions): EditResult {
   return withFinalNewline(source, (text) => {
     const parsed = parseKubeconfig(text, options.label, options.onParse);
     const users: { name: string; action: UserAction }[] = [];
-    const injected: ExecUser[] = [];
+    const injected = new Set<string>();
     const splices: Splice[] = [];
-    for (const user of selected(parsed.execUsers, options)) {
+    for (const user of selectedUsers(parsed.execUsers, options)) {
       if (isInjected(user.entry, options.injectionCommand)) {
         users.push({ name: user.name, action: "already-injected" });
         continue;
       }
       splices.push(...injectUser(text, user, options));
       users.push({ name: user.name, action: "injected" });
-      injected.push(user);
+      injected.add(user.name);
     }
-    const result = injected.length === 0 ? text : applySplices(text, splices);
-    verifyInjection(text, result, injected, options);
+    const result = injected.size === 0 ? text : applySplices(text, splices);
+    verifyInjection(text, result, injected, options, checkedSpan(text, parsed, splices, result));
     return { text: result, users, userNames: parsed.userNames };
   });
 }
@@ -41,18 +42,6 @@ export function restoreKubeconfig(source: string, options: EditOptions): EditRes
   return withFinalNewline(source, (text) =>
     restoreParsed(text, parseKubeconfig(text, options.label, options.onParse), options),
   );
-}
-
-function restoreParsed(text: string, parsed: ParsedKubeconfig, options: EditOptions): EditResult {
-  const users: { name: string; action: UserAction }[] = [];
-  const splices: Splice[] = [];
-  for (const user of selected(parsed.execUsers, options)) {
-    const restore = restoreUser(text, user, options);
-    users.push({ name: user.name, action: restore === undefined ? "not-injected" : "restored" });
-    if (restore !== undefined) splices.push(...restore);
-  }
-  const result = splices.length === 0 ? text : applySplices(text, splices);
-  return { text: result, users, userNames: parsed.userNames };
 }
 
 /**
@@ -70,43 +59,10 @@ function withFinalNewline(source: string, edit: (text: string) => EditResult): E
   return { ...result, text: result.text.slice(0, -eol.length) };
 }
 
-function selected(users: readonly ExecUser[], options: EditOptions): readonly ExecUser[] {
-  const only = options.users;
-  return only === undefined ? users : users.filter((user) => only.has(user.name));
-}
-
 function isInjected(entry: ExecEntry, injectionCommand: string): boolean {
   const env = entry.env === undefined ? undefined : listOf(entry.env);
   if (env !== undefined && env !== "empty" && envIndex(env, ORIGINAL_ENV) !== -1) return true;
   return goesThroughCache(commandOf(entry), injectionCommand);
-}
-
-function verifyInjection(
-  source: string,
-  text: string,
-  injected: readonly ExecUser[],
-  options: EditOptions,
-): void {
-  if (injected.length === 0) return;
-  const names = new Set(injected.map((user) => user.name));
-  let restored: string | undefined;
-  try {
-    const check = parseKubeconfig(text, options.label, options.onParse);
-    for (const user of check.execUsers.filter((u) => names.has(u.name))) {
-      const env = user.entry.env === undefined ? undefined : listOf(user.entry.env);
-      if (commandOf(user.entry) !== options.injectionCommand || env === undefined || env === "empty") {
-        throw new Error(`user ${user.name}`);
-      }
-    }
-    restored = restoreParsed(text, check, { ...options, users: names }).text;
-  } catch {
-    restored = undefined;
-  }
-  if (restored !== source) {
-    throw new KubeconfigError(
-      `${options.label}: cannot inject without risking an inexact restore (an unusual layout; please report it); nothing was changed`,
-    );
-  }
 }
 
 export type { EditOptions, EditResult, UserAction } from "./edit-types.js";
