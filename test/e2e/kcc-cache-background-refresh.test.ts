@@ -180,6 +180,74 @@ test("kubectl inside the window gets the cached token at once, without waiting f
   assert.equal(plugin.runs(), 2);
 });
 
+test("over several credential lifetimes, kubectl never waits for the plugin after the first call", async (t) => {
+  const missing = missingCommands(["kubectl"]);
+  if (missing.length > 0) {
+    skipOrFailUnderCi(t, `kubectl is not on PATH`);
+    return;
+  }
+  const scene = setScene(t);
+  const { sandbox, plugin } = scene;
+  const server = await startApiServer();
+  t.after(() => server.close());
+  const kubeconfig = writeKubeconfig(sandbox, server, {
+    name: "dev",
+    exec: { command: kccBin("kcc-cache"), args: [plugin.name] },
+  });
+  const env = { ...sandbox.env, ...IN_WINDOW };
+  delete (env as Record<string, string | undefined>)["KUBERNETES_EXEC_INFO"]; // kubectl sets its own.
+  const kubectl = async (what: string): Promise<void> => {
+    const result = await run("kubectl", ["--kubeconfig", kubeconfig, "get", "--raw", "/version"], {
+      env,
+      timeoutMs: 20_000,
+    });
+    assertOk(result, what);
+  };
+  // The first call of the day runs the plugin in the foreground.
+  scene.openGate();
+  await kubectl("the first call");
+  assert.equal(plugin.runs(), 1);
+  // Each lifetime: plain hits, then (dated a minute on, as if that time had passed) a call inside the
+  // window. The gate is closed whenever kubectl runs, so a call that waited for the plugin would never
+  // return; the background run completes once the gate opens.
+  const lifetimes = 3;
+  for (let lifetime = 1; lifetime <= lifetimes; lifetime += 1) {
+    scene.closeGate();
+    await kubectl(`lifetime ${lifetime}: a plain hit`);
+    assert.equal(plugin.runs(), lifetime, `lifetime ${lifetime}: a plain hit runs nothing`);
+    storedEarlier(sandbox, 60_000);
+    await kubectl(`lifetime ${lifetime}: a call inside the window`);
+    assert.equal(
+      server.requests.at(-1)?.authorization,
+      `Bearer ${tokenOf(plugin.output(lifetime))}`,
+      `lifetime ${lifetime}: served the cached credential`,
+    );
+    await plugin.waitForRuns(lifetime + 1);
+    scene.openGate();
+    await waitUntil(
+      () => scene.logRecords().length === lifetime,
+      `lifetime ${lifetime}: the background refresh has logged`,
+    );
+    assert.ok(
+      readFileSync(sandbox.cacheFile, "utf8").includes(tokenOf(plugin.output(lifetime + 1))),
+      `lifetime ${lifetime}: the cache holds the new credential`,
+    );
+  }
+  assert.deepEqual(
+    scene.logRecords().map((record) => record.result),
+    Array.from({ length: lifetimes }, () => "refreshed"),
+  );
+  // Every run after the first was a background one: no terminal, told it is not interactive.
+  for (let runNumber = 2; runNumber <= lifetimes + 1; runNumber += 1) {
+    await plugin.waitForStdin(runNumber);
+    assert.equal(plugin.stdin(runNumber).fd0, "/dev/null", `run ${runNumber} had no terminal`);
+    const info = JSON.parse(plugin.env(runNumber)["KUBERNETES_EXEC_INFO"] ?? "{}") as {
+      spec?: { interactive?: boolean };
+    };
+    assert.equal(info.spec?.interactive, false, `run ${runNumber} was told it is not interactive`);
+  }
+});
+
 test("50 parallel callers inside the window start one background refresh: the plugin runs once", async (t) => {
   const scene = setScene(t);
   const { sandbox, plugin } = scene;
