@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { startApiServer } from "./support/api-server.js";
+import { startApiServer, type ApiServer } from "./support/api-server.js";
 import { writeFakePlugin, type FakePlugin, type FakePluginOptions } from "./support/fake-plugin.js";
 import { assertOk, execInfo, kccCache, startKccCache, useSandbox } from "./support/kcc-cache.js";
 import { writeKubeconfig } from "./support/kubeconfig.js";
-import { run } from "./support/run.js";
+import { run, type RunResult } from "./support/run.js";
 import { kccBin, type Sandbox } from "./support/sandbox.js";
 import { missingCommands, skipOrFailUnderCi } from "./support/skip.js";
 import { waitUntil } from "./support/wait.js";
@@ -112,33 +112,50 @@ function alive(pid: number): boolean {
   }
 }
 
-test("kubectl inside the window gets the cached token at once, without waiting for the background plugin, which then refreshes the cache", async (t) => {
-  const missing = missingCommands(["kubectl"]);
-  if (missing.length > 0) {
+/**
+ * A scene with real kubectl against the local API server, its kubeconfig pointing at kcc-cache and the
+ * scene's plugin, and a runner for `kubectl get --raw /version` inside the window (kubectl sets its
+ * own KUBERNETES_EXEC_INFO). Undefined, the test skipped, where kubectl is not on PATH.
+ */
+async function setKubectlScene(
+  t: TestContext,
+): Promise<{ scene: Scene; server: ApiServer; kubectl: (what: string) => Promise<RunResult> } | undefined> {
+  if (missingCommands(["kubectl"]).length > 0) {
     skipOrFailUnderCi(t, `kubectl is not on PATH`);
-    return;
+    return undefined;
   }
   const scene = setScene(t);
-  const { sandbox, plugin } = scene;
   const server = await startApiServer();
   t.after(() => server.close());
-  const kubeconfig = writeKubeconfig(sandbox, server, {
+  const kubeconfig = writeKubeconfig(scene.sandbox, server, {
     name: "dev",
-    exec: { command: kccBin("kcc-cache"), args: [plugin.name] },
+    exec: { command: kccBin("kcc-cache"), args: [scene.plugin.name] },
   });
+  const env = { ...scene.sandbox.env, ...IN_WINDOW };
+  delete (env as Record<string, string | undefined>)["KUBERNETES_EXEC_INFO"];
+  const kubectl = async (what: string): Promise<RunResult> => {
+    const result = await run("kubectl", ["--kubeconfig", kubeconfig, "get", "--raw", "/version"], {
+      env,
+      timeoutMs: 20_000,
+    });
+    assertOk(result, what);
+    return result;
+  };
+  return { scene, server, kubectl };
+}
+
+test("kubectl inside the window gets the cached token at once, without waiting for the background plugin, which then refreshes the cache", async (t) => {
+  const world = await setKubectlScene(t);
+  if (world === undefined) return;
+  const { scene, server, kubectl } = world;
+  const { sandbox, plugin } = scene;
   await scene.prime();
   const first = tokenOf(plugin.output(1));
 
   // The gate is closed: the background plugin cannot finish, and its kcc-cache cannot exit, until
   // kubectl has returned. If either held kubectl's stdout or stderr, kubectl (or this run, which waits
   // for its pipes to close) would never return and the test would time out.
-  const env = { ...sandbox.env, ...IN_WINDOW };
-  delete (env as Record<string, string | undefined>)["KUBERNETES_EXEC_INFO"]; // kubectl sets its own.
-  const result = await run("kubectl", ["--kubeconfig", kubeconfig, "get", "--raw", "/version"], {
-    env,
-    timeoutMs: 20_000,
-  });
-  assertOk(result, "kubectl inside the window");
+  const result = await kubectl("kubectl inside the window");
   assert.equal(server.requests.at(-1)?.authorization, `Bearer ${first}`, "served the cached credential");
   const pid = startedPid(result.stderr);
   await plugin.waitForRuns(2);
@@ -181,28 +198,10 @@ test("kubectl inside the window gets the cached token at once, without waiting f
 });
 
 test("over several credential lifetimes, kubectl never waits for the plugin after the first call", async (t) => {
-  const missing = missingCommands(["kubectl"]);
-  if (missing.length > 0) {
-    skipOrFailUnderCi(t, `kubectl is not on PATH`);
-    return;
-  }
-  const scene = setScene(t);
+  const world = await setKubectlScene(t);
+  if (world === undefined) return;
+  const { scene, server, kubectl } = world;
   const { sandbox, plugin } = scene;
-  const server = await startApiServer();
-  t.after(() => server.close());
-  const kubeconfig = writeKubeconfig(sandbox, server, {
-    name: "dev",
-    exec: { command: kccBin("kcc-cache"), args: [plugin.name] },
-  });
-  const env = { ...sandbox.env, ...IN_WINDOW };
-  delete (env as Record<string, string | undefined>)["KUBERNETES_EXEC_INFO"]; // kubectl sets its own.
-  const kubectl = async (what: string): Promise<void> => {
-    const result = await run("kubectl", ["--kubeconfig", kubeconfig, "get", "--raw", "/version"], {
-      env,
-      timeoutMs: 20_000,
-    });
-    assertOk(result, what);
-  };
   // The first call of the day runs the plugin in the foreground.
   scene.openGate();
   await kubectl("the first call");
