@@ -17,7 +17,8 @@ import { PLUGIN_FAILURE, keyNamedIn, writeStressPlugin, type StressPlugin } from
 // over STRESS_KEYS keys; STRESS_SEED replays the same choices (which key, which victim, when). Each
 // call costs about 0.2 s of CPU on Node (0.25 s with NODE_EXTRA_CA_CERTS), so 100 x 20 takes well
 // over 5 minutes per store on 2 cores; the default of 10 rounds keeps each store near 2-3 minutes.
-// STRESS_ROUNDS=20 is the full load.
+// STRESS_ROUNDS=20 is the full load; .ci/run gives it to the standalone binaries, where a call costs a
+// quarter of that.
 const PROCESSES = stressNumber("STRESS_PROCESSES", 100);
 // gnome-keyring-daemon itself once stopped answering (the bus name lost its owner) under 100 clients
 // at once with kill -9 chaos, in one of two CI runs: the secret store's load is halved by default so
