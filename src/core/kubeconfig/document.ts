@@ -30,7 +30,7 @@ export interface ParsedKubeconfig {
    * of the next top-level key's line (or the end of the text): present only when the document is a
    * block mapping whose `users` key begins its own line, so that the span is whole lines holding the
    * `users` entry and nothing else. Edits that stay inside it can be checked by parsing it alone
-   * (edits.ts).
+   * (verify-injection.ts).
    */
   readonly usersRegion?: { readonly start: number; readonly end: number };
 }
