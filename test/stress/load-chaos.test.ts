@@ -17,12 +17,13 @@ import { PLUGIN_FAILURE, keyNamedIn, writeStressPlugin, type StressPlugin } from
 // over STRESS_KEYS keys; STRESS_SEED replays the same choices (which key, which victim, when). Each
 // call costs about 0.2 s of CPU on Node (0.25 s with NODE_EXTRA_CA_CERTS), so 100 x 20 takes well
 // over 5 minutes per store on 2 cores; the default of 10 rounds keeps each store near 2-3 minutes.
-// STRESS_ROUNDS=20 is the full load; .ci/run gives it to the standalone binaries, where a call costs a
-// quarter of that.
+// STRESS_ROUNDS=20 is the full load; .ci/run gives it to the file store on the standalone binaries,
+// where a call costs a quarter of that.
 const PROCESSES = stressNumber("STRESS_PROCESSES", 100);
-// gnome-keyring-daemon itself once stopped answering (the bus name lost its owner) under 100 clients
-// at once with kill -9 chaos, in one of two CI runs: the secret store's load is halved by default so
-// that the suite tests kcc-cache, not the daemon's limits. STRESS_KEYRING_PROCESSES=100 is the full load.
+// gnome-keyring-daemon itself has stopped answering (the bus name lost its owner) under kill -9 chaos
+// in CI: once at 100 processes x 10 rounds, once at 50 x 20; kcc-cache meanwhile warned and ran the
+// plugin, as it should. The secret store's load is halved by default so that the suite tests
+// kcc-cache, not the daemon's limits. STRESS_KEYRING_PROCESSES=100 is the full load; 0 leaves it out.
 const KEYRING_PROCESSES = stressNumber("STRESS_KEYRING_PROCESSES", Math.min(PROCESSES, 50));
 const ROUNDS = stressNumber("STRESS_ROUNDS", 10);
 const KEYS = stressNumber("STRESS_KEYS", 4);
@@ -42,6 +43,8 @@ interface Store {
   readonly env: Record<string, string | undefined>;
   readonly keyring: boolean;
   readonly processes: number;
+  /** Whatever the store's own process (the keyring daemon) did meanwhile, for the failure message. */
+  readonly aside?: () => string | undefined;
 }
 
 test(`file store under load and kill -9: ${PROCESSES} processes x ${ROUNDS} rounds over ${KEYS} keys`, async (t) => {
@@ -50,9 +53,40 @@ test(`file store under load and kill -9: ${PROCESSES} processes x ${ROUNDS} roun
 });
 
 test(`keyring store under load and kill -9: ${KEYRING_PROCESSES} processes x ${ROUNDS} rounds over ${KEYS} keys`, async (t) => {
+  if (KEYRING_PROCESSES === 0) {
+    t.skip("STRESS_KEYRING_PROCESSES=0 leaves the secret store out");
+    return;
+  }
   if (!requireSecretServiceTools(t)) return;
-  const world = await useSecretService(t);
-  await stress(t, { sandbox: world.sandbox, env: world.env, keyring: true, processes: KEYRING_PROCESSES });
+  // gnome-keyring-daemon itself sometimes crashes under this chaos (SIGTRAP, a GLib assertion; seen
+  // once in seven runs of 30 processes x 3 rounds here). A run whose daemon crashed proves nothing about
+  // kcc-cache either way: it is said so and run once more with a new daemon, which must pass.
+  for (let attempt = 1; ; attempt += 1) {
+    const world = await useSecretService(t);
+    const crashed = (): string | undefined => {
+      const ended = world.daemonEnded();
+      return ended?.startsWith("signal") === true ? ended : undefined;
+    };
+    try {
+      await stress(t, {
+        sandbox: world.sandbox,
+        env: world.env,
+        keyring: true,
+        processes: KEYRING_PROCESSES,
+        aside: () => {
+          const ended = world.daemonEnded();
+          return ended === undefined ? undefined : `gnome-keyring-daemon ended during the run (${ended})`;
+        },
+      });
+      return;
+    } catch (error) {
+      const crash = crashed();
+      if (attempt > 1 || crash === undefined) throw error;
+      console.log(
+        `stress (keyring store): gnome-keyring-daemon crashed (${crash}); once more with a new one`,
+      );
+    }
+  }
 });
 
 async function stress(t: TestContext, store: Store): Promise<void> {
@@ -123,7 +157,12 @@ async function stress(t: TestContext, store: Store): Promise<void> {
       `longest call ${tally.longestMs} ms`,
   );
   assert.deepEqual(tally.problems.slice(0, 20), [], "every call ended as it may");
-  assert.deepEqual(observed.violations.slice(0, 20), [], "the store's invariants held throughout");
+  const aside = store.aside?.();
+  assert.deepEqual(
+    observed.violations.slice(0, 20),
+    [],
+    `the store's invariants held throughout${aside === undefined ? "" : `; ${aside}`}`,
+  );
   assert.ok(observed.reads > 0 && observed.sightings > 0, "the store was watched");
   assert.ok(tally.hits > 0 && runs > 0, "the load both hit and refreshed");
   assert.ok(Object.keys(kills).length > 0, "the chaos killed something");

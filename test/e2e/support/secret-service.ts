@@ -32,6 +32,8 @@ export interface SecretServiceWorld {
   readonly lockCommand: string;
   /** Stops the keyring daemon for good (it crashed, or the desktop session ended); the bus stays. */
   stopKeyring(): Promise<void>;
+  /** How the keyring daemon ended, if it did without stopKeyring (`exit code 1`, `signal SIGSEGV`). */
+  daemonEnded(): string | undefined;
   /** Starts dbus-monitor on the private bus; everything from then on is recorded. */
   monitor(): Promise<BusMonitor>;
 }
@@ -156,12 +158,23 @@ async function startIn(
   const overrides = { DBUS_SESSION_BUS_ADDRESS: busAddress, KUBE_CREDENTIAL_CACHE_BACKEND: undefined };
 
   let daemon: ChildProcess | undefined;
+  let daemonEnd: string | undefined;
   if (options.keyring) {
     daemon = spawn("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], {
       env: { ...env, XDG_RUNTIME_DIR: runtimeDir },
-      stdio: ["pipe", "ignore", "ignore"],
+      stdio: ["pipe", "ignore", "pipe"],
     });
     children.push(daemon);
+    // Its last words, should it die: what a crash report needs.
+    let said = "";
+    daemon.stderr?.on("data", (chunk: Buffer) => {
+      said = (said + chunk.toString("utf8")).slice(-400);
+    });
+    daemon.once("exit", (code, signal) => {
+      const how = signal === null ? `exit code ${String(code)}` : `signal ${signal}`;
+      const last = said.trim().split("\n").slice(-2).join(" / ");
+      daemonEnd = last === "" ? how : `${how}: ${last}`;
+    });
     daemon.stdin?.end(KEYRING_PASSWORD);
     await waitUntil(
       () => hasOwner(busAddress, "org.freedesktop.secrets"),
@@ -208,12 +221,14 @@ async function startIn(
     ].join("\n"),
     async stopKeyring() {
       if (daemon === undefined) throw new Error("no keyring daemon in this world");
+      daemon.removeAllListeners("exit");
       await stop(daemon);
       await waitUntil(
         () => !hasOwner(busAddress, "org.freedesktop.secrets"),
         "org.freedesktop.secrets has no owner",
       );
     },
+    daemonEnded: () => daemonEnd,
     async monitor() {
       const child = spawn("dbus-monitor", ["--address", busAddress], { stdio: ["ignore", "pipe", "ignore"] });
       children.push(child);
