@@ -173,14 +173,10 @@ function lockHolder(locks: string): string | undefined {
   }
 }
 
-function heldLocks(locks: string): boolean {
-  return existsSync(locks) && readdirSync(locks).some((name) => name.endsWith(".lock"));
-}
-
 /** Lets a background refresh still running finish before the bench goes on (bounded). */
 async function settle(locks: string): Promise<void> {
   const deadline = performance.now() + 10_000;
-  while (heldLocks(locks) && performance.now() < deadline)
+  while (lockHolder(locks) !== undefined && performance.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 20));
 }
 

@@ -32,7 +32,8 @@ export function injectKubeconfig(source: string, options: EditOptions): EditResu
       injected.add(user.name);
     }
     const result = injected.size === 0 ? text : applySplices(text, splices);
-    verifyInjection(text, result, injected, options, checkedSpan(text, parsed, splices, result));
+    if (injected.size > 0)
+      verifyInjection(text, result, injected, options, checkedSpan(text, parsed, splices, result));
     return { text: result, users, userNames: parsed.userNames };
   });
 }
