@@ -1,6 +1,6 @@
 // Runs the suite with Node's own test runner. End-to-end tests use the commands as a user gets them,
 // found in KCC_TEST_BIN. KCC_TEST_TARGET picks which: `npm` (default) packs the package and installs it
-// globally into a private prefix, offline (its dependencies come from npm's cache, filled by `npm ci`);
+// globally into a private prefix, preferring npm's cache (see installPackage);
 // `binary` puts the linux-x64 standalone binaries from dist/bin (built by `npm run build:bin` when
 // missing) on a private bin directory as kcc-cache and kcc-injector.
 // `node scripts/test.mjs unit` runs only the unit tests (no install); `e2e` only the end-to-end ones;
@@ -52,6 +52,11 @@ const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test
 if (scratch) rmSync(scratch, { recursive: true, force: true });
 process.exit(result.status ?? 1);
 
+/**
+ * Packs and installs the package globally into `prefix`. `--prefer-offline`, not `--offline`: `npm ci`
+ * caches tarballs but not the registry metadata a global install resolves the dependencies with, so a
+ * fresh machine's cache cannot serve that and the registry must; a warm cache serves it all.
+ */
 function installPackage(prefix) {
   const packed = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", prefix], {
     encoding: "utf8",
@@ -64,7 +69,7 @@ function installPackage(prefix) {
     [
       "install",
       "--global",
-      "--offline",
+      "--prefer-offline",
       "--silent",
       "--no-audit",
       "--no-fund",

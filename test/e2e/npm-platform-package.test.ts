@@ -1,7 +1,7 @@
 // `npm install -g kube-credential-cache` on Linux: the main package's postinstall puts the platform
 // package's standalone binary in place of its Node launchers, and leaves the launchers when it cannot
 // (scripts off, a binary of another release, one that does not start). Packed and installed for real
-// with npm, offline: the platform package comes from a local tarball named in the main package's
+// with npm, from its cache where it can: the platform package comes from a local tarball named in the main package's
 // optional dependencies, so npm nests it under the main package as it would from the registry.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -65,13 +65,14 @@ function install(dir: string, binaries: ReadonlyMap<string, string>, npmFlags: s
   assert.ok(main !== undefined);
   addOptionalDependencies(join(dir, main), { [PLATFORM_PACKAGE]: `file:${platformTarball}` });
   const prefix = join(dir, "prefix");
-  // --offline: the install must not reach for the registry (@napi-rs/keyring comes from npm's cache).
+  // --prefer-offline: the platform package is local, and @napi-rs/keyring comes from npm's cache when
+  // it holds the registry's metadata (a fresh machine's cache does not: that one lookup goes out).
   const npm = spawnSync(
     "npm",
     [
       "install",
       "--global",
-      "--offline",
+      "--prefer-offline",
       "--no-audit",
       "--no-fund",
       "--foreground-scripts",
