@@ -91,26 +91,12 @@ async function aliceBobAlice(
   assert.equal(world.runs(), 2, "no aws run for alice's second call");
 }
 
-test("AWS_DEFAULT_PROFILE alice then bob: bob gets bob's token", async (t) => {
-  const world = useAwsWorld(t);
-  if (world === undefined) return;
-  await aliceBobAlice(world, { AWS_DEFAULT_PROFILE: "alice" }, { AWS_DEFAULT_PROFILE: "bob" });
-});
-
+// Each variable that picks an AWS identity has its row in test/unit/aws-identity-in-process.test.ts, with
+// a scripted aws; the real aws (half a second a run) proves two of them: a profile name, and a file.
 test("AWS_PROFILE alice then bob: bob gets bob's token", async (t) => {
   const world = useAwsWorld(t);
   if (world === undefined) return;
   await aliceBobAlice(world, { AWS_PROFILE: "alice" }, { AWS_PROFILE: "bob" });
-});
-
-test("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY alice then bob: bob gets bob's token", async (t) => {
-  const world = useAwsWorld(t);
-  if (world === undefined) return;
-  await aliceBobAlice(
-    world,
-    { AWS_ACCESS_KEY_ID: ALICE, AWS_SECRET_ACCESS_KEY: "alice-secret-key" },
-    { AWS_ACCESS_KEY_ID: BOB, AWS_SECRET_ACCESS_KEY: "bob-secret-key" },
-  );
 });
 
 test("AWS_SHARED_CREDENTIALS_FILE alice's file then bob's: bob gets bob's token", async (t) => {
@@ -122,29 +108,6 @@ test("AWS_SHARED_CREDENTIALS_FILE alice's file then bob's: bob gets bob's token"
     world,
     { AWS_SHARED_CREDENTIALS_FILE: aliceFile },
     { AWS_SHARED_CREDENTIALS_FILE: bobFile },
-  );
-});
-
-test("AWS_CONFIG_FILE alice's profile then bob's: bob gets bob's token", async (t) => {
-  const world = useAwsWorld(t);
-  if (world === undefined) return;
-  // The same profile name in two config files, each sourcing a different credentials profile.
-  const config = (name: string, source: string): string => {
-    const path = join(world.sandbox.home, ".aws", name);
-    writeFileSync(
-      path,
-      `[profile team]\nregion = us-east-1\ncredential_process = sh -c 'printf "%s" "$0"' ${shq(
-        JSON.stringify({ Version: 1, AccessKeyId: source, SecretAccessKey: `fake-${source}` }),
-      )}\n`,
-    );
-    return path;
-  };
-  const aliceConfig = config("alice-config", ALICE);
-  const bobConfig = config("bob-config", BOB);
-  await aliceBobAlice(
-    world,
-    { AWS_PROFILE: "team", AWS_CONFIG_FILE: aliceConfig },
-    { AWS_PROFILE: "team", AWS_CONFIG_FILE: bobConfig },
   );
 });
 
