@@ -53,106 +53,87 @@ test("KUBE_CREDENTIAL_CACHE_FILE chooses the cache file", async (t) => {
   assert.equal(plugin.runs(), 1);
 });
 
-for (const [name, damage] of [
-  ["truncated", (text: string) => text.slice(0, Math.floor(text.length / 2))],
-  ["garbage", () => "\u0000\u0000garbage{{{"],
-  ["a JSON array", () => "[1,2,3]\n"],
-] as const) {
-  test(`a ${name} cache file: one stderr line about it, the credential still served, the file rebuilt`, async (t) => {
-    const sandbox = useSandbox(t);
-    const plugin = writeFakePlugin(sandbox, "broken-file");
-    assertOk(await kccCache(sandbox, [plugin.path]));
-    writeFileSync(sandbox.cacheFile, damage(readFileSync(sandbox.cacheFile, "utf8")));
+// The damaged files (several kinds, corrupt entries, what they hold never echoed) are tables run
+// in-process (test/unit/cache-file-damage-in-process.test.ts); one case of each here proves the
+// installed command.
+test("a truncated cache file: one stderr line about it, the credential still served, the file rebuilt", async (t) => {
+  const sandbox = useSandbox(t);
+  const plugin = writeFakePlugin(sandbox, "broken-file");
+  assertOk(await kccCache(sandbox, [plugin.path]));
+  const text = readFileSync(sandbox.cacheFile, "utf8");
+  writeFileSync(sandbox.cacheFile, text.slice(0, Math.floor(text.length / 2)));
 
-    const served = await kccCache(sandbox, [plugin.path]);
-    assertOk(served);
-    assert.equal(served.stdout, plugin.output(plugin.runs()), "a valid credential from the plugin");
-    const lines = stderrLines(served);
-    assert.equal(lines.length, 1, served.stderr);
-    assert.match(lines[0] ?? "", /cache file/);
-    assert.ok(lines[0]?.includes(sandbox.cacheFile), "the line names the file");
+  const served = await kccCache(sandbox, [plugin.path]);
+  assertOk(served);
+  assert.equal(served.stdout, plugin.output(plugin.runs()), "a valid credential from the plugin");
+  const lines = stderrLines(served);
+  assert.equal(lines.length, 1, served.stderr);
+  assert.match(lines[0] ?? "", /cache file/);
+  assert.ok(lines[0]?.includes(sandbox.cacheFile), "the line names the file");
 
-    const runs = plugin.runs();
-    const after = await kccCache(sandbox, [plugin.path]);
-    assertOk(after);
-    assert.equal(after.stderr, "", "rebuilt: no more warnings");
-    assert.equal(plugin.runs(), runs, "and a hit again");
-    assert.doesNotThrow(() => readCacheJson(sandbox), "the file is valid JSON again");
-  });
-}
+  const runs = plugin.runs();
+  const after = await kccCache(sandbox, [plugin.path]);
+  assertOk(after);
+  assert.equal(after.stderr, "", "rebuilt: no more warnings");
+  assert.equal(plugin.runs(), runs, "and a hit again");
+  assert.doesNotThrow(() => readCacheJson(sandbox), "the file is valid JSON again");
+});
 
-test("what a broken cache path holds is never echoed, at the default path or another", async (t) => {
+// The installed command, whose every output would show here, not only what passes through its Runtime.
+test("what a broken cache file holds is never echoed by a credential call", async (t) => {
   const sandbox = useSandbox(t);
   const plugin = writeFakePlugin(sandbox, "secret-file");
   const secret =
     "s3cr3t-line-one-Qx7\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSj\n";
-  const elsewhere = join(sandbox.dir, "elsewhere", "cache.json");
-  mkdirSync(dirname(elsewhere), { recursive: true, mode: 0o700 });
-  for (const [file, env] of [
-    [sandbox.cacheFile, {}],
-    [elsewhere, { KUBE_CREDENTIAL_CACHE_FILE: elsewhere }],
-  ] as const) {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(file, secret, { mode: 0o600 });
-    for (const argv of [[plugin.path], ["--list"], ["--status"]]) {
-      const result = await kccCache(sandbox, argv, { env });
-      for (const part of ["s3cr3t", "Qx7", "BEGIN", "MIIE"]) {
-        const output = result.stdout + result.stderr;
-        assert.ok(!output.includes(part), `${argv.join(" ")} at ${file} echoed ${part}: ${result.stderr}`);
-      }
-    }
+  mkdirSync(dirname(sandbox.cacheFile), { recursive: true, mode: 0o700 });
+  writeFileSync(sandbox.cacheFile, secret, { mode: 0o600 });
+  const result = await kccCache(sandbox, [plugin.path]);
+  assertOk(result);
+  const output = result.stdout + result.stderr;
+  for (const part of ["s3cr3t", "Qx7", "BEGIN", "MIIE"]) {
+    assert.ok(!output.includes(part), `echoed ${part}: ${result.stderr}`);
   }
 });
 
-/** Corrupt entries as raw JSON, given the entry as kcc-cache wrote it; 1e400 reads as Infinity. */
-const corruptEntries: [string, (entry: string) => string][] = [
-  ["wrong types", () => '{"credential":42,"expiresAtMs":"never"}'],
-  ["an expiry of 1e300", (entry) => entry.replace(/"expiresAtMs":[^,}]+/, '"expiresAtMs":1e300')],
-  ["an expiry of -1e300", (entry) => entry.replace(/"expiresAtMs":[^,}]+/, '"expiresAtMs":-1e300')],
-  ["an expiry of 1e400", (entry) => entry.replace(/"expiresAtMs":[^,}]+/, '"expiresAtMs":1e400')],
-  ['an expiry of "NaN"', (entry) => entry.replace(/"expiresAtMs":[^,}]+/, '"expiresAtMs":"NaN"')],
-  ["a store time of 1e300", (entry) => entry.replace(/"storedAtMs":[^,}]+/, '"storedAtMs":1e300')],
-];
+test("a cache file with one corrupt entry (wrong types) keeps the other entries, and --list works", async (t) => {
+  const sandbox = useSandbox(t);
+  const plugin = writeFakePlugin(sandbox, "entries");
+  assertOk(await kccCache(sandbox, [plugin.path, "key-a"]));
+  assertOk(await kccCache(sandbox, [plugin.path, "key-b"]));
+  const document = readCacheJson(sandbox) as { entries: Record<string, unknown> };
+  const keys = Object.keys(document.entries);
+  assert.equal(keys.length, 2);
+  const keyA = keys.find((key) => key.includes("key-a"));
+  assert.ok(keyA !== undefined);
+  document.entries[keyA] = "CORRUPT";
+  writeFileSync(
+    sandbox.cacheFile,
+    JSON.stringify(document).replace('"CORRUPT"', '{"credential":42,"expiresAtMs":"never"}'),
+  );
 
-for (const [what, corrupt] of corruptEntries) {
-  test(`a cache file with one corrupt entry (${what}) keeps the other entries, and --list works`, async (t) => {
-    const sandbox = useSandbox(t);
-    const plugin = writeFakePlugin(sandbox, "entries");
-    assertOk(await kccCache(sandbox, [plugin.path, "key-a"]));
-    assertOk(await kccCache(sandbox, [plugin.path, "key-b"]));
-    const document = readCacheJson(sandbox) as { entries: Record<string, unknown> };
-    const keys = Object.keys(document.entries);
-    assert.equal(keys.length, 2);
-    const keyA = keys.find((key) => key.includes("key-a"));
-    assert.ok(keyA !== undefined);
-    const entryA = JSON.stringify(document.entries[keyA]);
-    document.entries[keyA] = "CORRUPT";
-    writeFileSync(sandbox.cacheFile, JSON.stringify(document).replace('"CORRUPT"', corrupt(entryA)));
+  const listed = await kccCache(sandbox, ["--list", "--json"]);
+  assertOk(listed, "--list --json");
+  const rows = JSON.parse(listed.stdout) as { key: string }[];
+  assert.ok(
+    rows.some((row) => row.key.includes("key-b")),
+    "the sound entry is listed",
+  );
 
-    const listed = await kccCache(sandbox, ["--list", "--json"]);
-    assertOk(listed, "--list --json");
-    const rows = JSON.parse(listed.stdout) as { key: string }[];
-    assert.ok(
-      rows.some((row) => row.key.includes("key-b")),
-      "the sound entry is listed",
-    );
-
-    const b = await kccCache(sandbox, [plugin.path, "key-b"]);
-    assert.equal(b.stdout, plugin.output(2), "key-b still served from the cache");
-    assert.equal(plugin.runs(), 2);
-    const a = await kccCache(sandbox, [plugin.path, "key-a"]);
-    assertOk(a);
-    assert.equal(plugin.runs(), 3, "the corrupt entry is a miss");
-    assert.equal(a.stdout, plugin.output(3));
-    assert.equal(
-      (await kccCache(sandbox, [plugin.path, "key-b"])).stdout,
-      plugin.output(2),
-      "b survived the rewrite",
-    );
-    assert.equal((await kccCache(sandbox, [plugin.path, "key-a"])).stdout, plugin.output(3));
-    assert.equal(plugin.runs(), 3);
-  });
-}
+  const b = await kccCache(sandbox, [plugin.path, "key-b"]);
+  assert.equal(b.stdout, plugin.output(2), "key-b still served from the cache");
+  assert.equal(plugin.runs(), 2);
+  const a = await kccCache(sandbox, [plugin.path, "key-a"]);
+  assertOk(a);
+  assert.equal(plugin.runs(), 3, "the corrupt entry is a miss");
+  assert.equal(a.stdout, plugin.output(3));
+  assert.equal(
+    (await kccCache(sandbox, [plugin.path, "key-b"])).stdout,
+    plugin.output(2),
+    "b survived the rewrite",
+  );
+  assert.equal((await kccCache(sandbox, [plugin.path, "key-a"])).stdout, plugin.output(3));
+  assert.equal(plugin.runs(), 3);
+});
 
 test("a store that cannot be written costs a warning, never the credential", async (t) => {
   const sandbox = useSandbox(t);
