@@ -4,7 +4,7 @@ import { validateExecCredential } from "../../src/core/credential/exec-credentia
 import { decodePluginOutput } from "../../src/core/credential/plugin-output.js";
 import { CONFIGURED_API_VERSION, CORPUS } from "../fixtures/exec-credential-corpus.js";
 
-// The same rows real kubectl judges in test/e2e/kubectl-differential.test.ts: the core must agree on each.
+// The rows whose verdicts real kubectl recorded (test/fixtures/exec-credential-corpus.ts): the core must agree on each.
 for (const row of CORPUS) {
   test(`kubectl ${row.kubectl} ${row.name}: so does the core`, async () => {
     const decoded = await decodePluginOutput(row.stdout);

@@ -11,6 +11,13 @@ import { skipOrFailUnderCi } from "./skip.js";
  * (after skipping, or failing under CI) when there is none.
  */
 export function requireKubectl(t: TestContext): string | undefined {
+  const kubectl = findKubectl();
+  if (kubectl === undefined) skipOrFailUnderCi(t, "kubectl is not on PATH (or set KCC_TEST_KUBECTL)");
+  return kubectl;
+}
+
+/** The kubectl requireKubectl gives, or undefined when there is none (for a choice made at load time). */
+export function findKubectl(): string | undefined {
   const chosen = process.env["KCC_TEST_KUBECTL"];
   if (chosen !== undefined && chosen !== "") {
     const path = chosen.includes("/") ? resolve(chosen) : onPath(chosen);
@@ -18,10 +25,7 @@ export function requireKubectl(t: TestContext): string | undefined {
     return path;
   }
   const plain = onPath("kubectl");
-  if (plain === undefined) {
-    skipOrFailUnderCi(t, "kubectl is not on PATH (or set KCC_TEST_KUBECTL)");
-    return undefined;
-  }
+  if (plain === undefined) return undefined;
   const dir = dirname(realpathSync(plain));
   const versioned = readdirSync(dir)
     .filter((name) => /^kubectl\.1\.\d+$/.test(name))
