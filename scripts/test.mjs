@@ -1,15 +1,17 @@
 // Runs the suite with Node's own test runner. End-to-end tests use the commands as a user gets them,
 // found in KCC_TEST_BIN. KCC_TEST_TARGET picks which: `npm` (default) packs the package and installs it
-// globally into a private prefix, preferring npm's cache (see installPackage);
+// globally into a private prefix (scripts/test-install.mjs);
 // `binary` puts the linux-x64 standalone binaries from dist/bin (built by `npm run build:bin` when
 // missing) on a private bin directory as kcc-cache and kcc-injector.
-// `node scripts/test.mjs unit` runs only the unit tests (no install); `e2e` only the end-to-end ones;
+// `node scripts/test.mjs unit` runs only the unit tests (no install); `e2e` only the end-to-end ones
+// (on the binary, those of BINARY_E2E);
 // `stress` the standing stress suite (test/stress, against the installed commands, and the
 // property-based tests in test/property); further arguments name the test files to run.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { availableParallelism, tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { installPackage } from "./test-install.mjs";
 
 const TARGETS = ["npm", "binary"];
 const target = process.env.KCC_TEST_TARGET || "npm";
@@ -27,12 +29,35 @@ if (only !== undefined && !(only in DIRECTORIES)) {
   );
   process.exit(2);
 }
+// The binary pass runs again only what differs on the standalone binary: the same TypeScript runs in
+// either, so every other behaviour is tested once, by `npm test`. Each entry says what bun does there
+// that Node does not.
+const BINARY_E2E = {
+  "binary-targets.test.ts": "every target's build; the arm64 one under qemu",
+  "install-channels-binaries.test.ts": "install.sh and the asdf plugin with the real binaries",
+  "npm-platform-package.test.ts": "npm's postinstall putting the binary in place of the launchers",
+  "kcc-cache-hit-miss.test.ts": "start-up, a miss and a hit, bytes through bun's stdio",
+  "kcc-cache-failures.test.ts": "plugin exit codes, signals and spawn errors through bun's child_process",
+  "kcc-cache-signals.test.ts": "signals to the command and its plugin",
+  "kcc-cache-background-refresh.test.ts": "the detached copy started with Bun.spawn",
+  "kcc-cache-key.test.ts": "the key's digest through Bun.CryptoHasher",
+  "kcc-cache-locks.test.ts": "lock files and process identity through bun's fs",
+  "kcc-cache-rejection.test.ts": "the caller's identity read from /proc, against real kubectl's retry",
+  "kcc-cache-keyring.test.ts": "the embedded secret-store addon",
+  "kcc-cache-keyring-unavailable.test.ts": "the embedded addon where no secret store answers",
+  "kcc-cache-real-plugins.test.ts": "real kubectl and aws through the binary",
+  "kcc-injector-kubectl.test.ts": "kcc-injector's binary, then kubectl through the injected file",
+};
+
 const suites = only ? [only] : ["unit", "e2e"];
 const files =
   named.length > 0
     ? named
     : suites.flatMap((suite) =>
-        DIRECTORIES[suite].flatMap((directory) => listTests(join("test", directory))),
+        DIRECTORIES[suite].flatMap((directory) => {
+          const listed = listTests(join("test", directory));
+          return target === "binary" && suite === "e2e" ? binaryTests(listed) : listed;
+        }),
       );
 
 const env = { ...process.env, KCC_TEST_TARGET: target };
@@ -45,42 +70,16 @@ if (suites.includes("e2e") || suites.includes("stress")) {
 }
 
 console.log(`test: end-to-end target ${target}`);
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
+// Node runs one test file at a time on 2 cores (its default is one fewer than the cores); most files
+// wait on processes they start, so a few more at once finish sooner without crowding the machine.
+const concurrency = process.env.KCC_TEST_CONCURRENCY || String(Math.max(availableParallelism(), 2));
+const testFlags = ["--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec"];
+const result = spawnSync(process.execPath, ["--import", "tsx", ...testFlags, ...files], {
   stdio: "inherit",
   env,
 });
 if (scratch) rmSync(scratch, { recursive: true, force: true });
 process.exit(result.status ?? 1);
-
-/**
- * Packs and installs the package globally into `prefix`. `--prefer-offline`, not `--offline`: `npm ci`
- * caches tarballs but not the registry metadata a global install resolves the dependencies with, so a
- * fresh machine's cache cannot serve that and the registry must; a warm cache serves it all.
- */
-function installPackage(prefix) {
-  const packed = execFileSync("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", prefix], {
-    encoding: "utf8",
-  })
-    .trim()
-    .split("\n")
-    .pop();
-  execFileSync(
-    "npm",
-    [
-      "install",
-      "--global",
-      "--prefer-offline",
-      "--silent",
-      "--no-audit",
-      "--no-fund",
-      "--prefix",
-      prefix,
-      join(prefix, packed),
-    ],
-    { stdio: "inherit" },
-  );
-  return join(prefix, "bin");
-}
 
 /** Links the binaries under the names users give them, as an archive from a release unpacks them. */
 function placeBinaries(dir) {
@@ -93,6 +92,17 @@ function placeBinaries(dir) {
   mkdirSync(bin);
   for (const command of ["kcc-cache", "kcc-injector"]) symlinkSync(built(command), join(bin, command));
   return bin;
+}
+
+/** The e2e files of BINARY_E2E; a name that matches no file is an error, so that none is dropped unseen. */
+function binaryTests(listed) {
+  const chosen = listed.filter((file) => Object.hasOwn(BINARY_E2E, basename(file)));
+  const missing = Object.keys(BINARY_E2E).filter((name) => !chosen.some((file) => basename(file) === name));
+  if (missing.length > 0) {
+    console.error(`test: the binary pass names test files that do not exist: ${missing.join(", ")}`);
+    process.exit(2);
+  }
+  return chosen;
 }
 
 function listTests(directory) {
