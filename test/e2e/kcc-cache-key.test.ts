@@ -9,42 +9,18 @@ import {
   useSandbox,
   type CacheCall,
 } from "./support/kcc-cache.js";
+import { plain, separates, withEnv, type CallVariant } from "./support/key-separation.js";
 import type { Sandbox } from "./support/sandbox.js";
 
-interface Variant {
-  argv: (plugin: FakePlugin) => string[];
-  env?: Record<string, string | undefined>;
-}
-
-/**
- * Calls A, then B, then A and B again. When A and B are separate cache entries, B runs the plugin
- * (it must not be served A's credential) and the repeats are hits serving each its own credential.
- * Returns the run count after the four calls: 2 when separated, 1 when B shares A's entry.
- */
-async function separates(sandbox: Sandbox, plugin: FakePlugin, a: Variant, b: Variant): Promise<boolean> {
-  const call = async (variant: Variant): Promise<string> => {
+/** The installed command, as kubectl runs it, with a variant's arguments and environment. */
+function callThrough(sandbox: Sandbox, plugin: FakePlugin): CallVariant {
+  return async (variant) => {
     const options: CacheCall = variant.env === undefined ? {} : { env: variant.env };
     const result = await kccCache(sandbox, variant.argv(plugin), options);
     assertOk(result);
     return result.stdout;
   };
-  const firstA = await call(a);
-  const firstB = await call(b);
-  const againA = await call(a);
-  const againB = await call(b);
-  assert.equal(againA, firstA, "A is served from its own entry");
-  assert.equal(againB, firstB, "B is served from its own entry");
-  const runs = plugin.runs();
-  assert.ok(runs === 1 || runs === 2, `expected 1 or 2 plugin runs, got ${runs}`);
-  if (runs === 2) assert.notEqual(firstA, firstB);
-  return runs === 2;
 }
-
-const plain = (...args: string[]): Variant => ({ argv: (plugin) => [plugin.path, ...args] });
-const withEnv = (env: Record<string, string | undefined>, ...args: string[]): Variant => ({
-  argv: (plugin) => [plugin.path, ...args],
-  env,
-});
 
 /**
  * The whole table of which calls share an entry runs in-process (test/unit/cache-key-in-process.test.ts).
@@ -55,7 +31,7 @@ test('the cache key separates entries by ["a b"] versus ["a","b"]', async (t) =>
   const sandbox = useSandbox(t);
   const plugin = writeFakePlugin(sandbox, "key-plugin");
   assert.equal(
-    await separates(sandbox, plugin, plain("a b"), plain("a", "b")),
+    await separates(callThrough(sandbox, plugin), plugin, plain("a b"), plain("a", "b")),
     true,
     "argument boundaries must give separate entries",
   );
@@ -66,7 +42,11 @@ test("the cache key separates entries by AWS_PROFILE", async (t) => {
   const plugin = writeFakePlugin(sandbox, "key-plugin");
   const a = withEnv({ AWS_PROFILE: "dev" });
   const b = withEnv({ AWS_PROFILE: "prod" });
-  assert.equal(await separates(sandbox, plugin, a, b), true, "AWS_PROFILE must give separate entries");
+  assert.equal(
+    await separates(callThrough(sandbox, plugin), plugin, a, b),
+    true,
+    "AWS_PROFILE must give separate entries",
+  );
 });
 
 test("the cache key ignores a variable that is not in the default list", async (t) => {
@@ -75,7 +55,7 @@ test("the cache key ignores a variable that is not in the default list", async (
   const a = withEnv({ UNLISTED_SETTING: "one" });
   const b = withEnv({ UNLISTED_SETTING: "two" });
   assert.equal(
-    await separates(sandbox, plugin, a, b),
+    await separates(callThrough(sandbox, plugin), plugin, a, b),
     false,
     "an unlisted variable must not split the entry",
   );

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { API_V1, API_V1BETA1, writeFakePlugin, type FakePlugin } from "../e2e/support/fake-plugin.js";
 import { clusterInfo, execInfo } from "../e2e/support/kcc-cache.js";
+import { plain, separates, withEnv, type CallVariant, type Variant } from "../e2e/support/key-separation.js";
 import { useInProcessCache, type InProcessCache } from "./support/in-process-cache.js";
 
 /**
@@ -10,23 +11,9 @@ import { useInProcessCache, type InProcessCache } from "./support/in-process-cac
  * to prove that its argv and environment reach the key.
  */
 
-interface Variant {
-  argv: (plugin: FakePlugin) => string[];
-  env?: Record<string, string | undefined>;
-}
-
-/**
- * Calls A, then B, then A and B again. When A and B are separate cache entries, B runs the plugin
- * (it must not be served A's credential) and the repeats are hits serving each its own credential.
- * Returns the run count after the four calls: 2 when separated, 1 when B shares A's entry.
- */
-async function separates(
-  cache: InProcessCache,
-  plugin: FakePlugin,
-  a: Variant,
-  b: Variant,
-): Promise<boolean> {
-  const call = async (variant: Variant): Promise<string> => {
+/** kcc-cache in-process, with a variant's arguments and environment. */
+function callThrough(cache: InProcessCache, plugin: FakePlugin): CallVariant {
+  return async (variant) => {
     const result = await cache.call(
       variant.argv(plugin),
       variant.env === undefined ? {} : { env: variant.env },
@@ -34,23 +21,7 @@ async function separates(
     assert.equal(result.code, 0, result.stderr);
     return result.stdout;
   };
-  const firstA = await call(a);
-  const firstB = await call(b);
-  const againA = await call(a);
-  const againB = await call(b);
-  assert.equal(againA, firstA, "A is served from its own entry");
-  assert.equal(againB, firstB, "B is served from its own entry");
-  const runs = plugin.runs();
-  assert.ok(runs === 1 || runs === 2, `expected 1 or 2 plugin runs, got ${runs}`);
-  if (runs === 2) assert.notEqual(firstA, firstB);
-  return runs === 2;
 }
-
-const plain = (...args: string[]): Variant => ({ argv: (plugin) => [plugin.path, ...args] });
-const withEnv = (env: Record<string, string | undefined>, ...args: string[]): Variant => ({
-  argv: (plugin) => [plugin.path, ...args],
-  env,
-});
 
 const separatingCases: { name: string; a: Variant; b: Variant }[] = [
   { name: "an added argument", a: plain("get-token"), b: plain("get-token", "--cluster-name", "b") },
@@ -146,7 +117,11 @@ for (const { name, a, b } of separatingCases) {
   test(`the cache key separates entries by ${name}`, async (t) => {
     const cache = useInProcessCache(t);
     const plugin = writeFakePlugin(cache.sandbox, "key-plugin");
-    assert.equal(await separates(cache, plugin, a, b), true, `${name} must give separate entries`);
+    assert.equal(
+      await separates(callThrough(cache, plugin), plugin, a, b),
+      true,
+      `${name} must give separate entries`,
+    );
   });
 }
 
@@ -186,6 +161,10 @@ for (const { name, a, b } of sharingCases) {
   test(`the cache key ignores ${name}`, async (t) => {
     const cache = useInProcessCache(t);
     const plugin = writeFakePlugin(cache.sandbox, "shared-plugin");
-    assert.equal(await separates(cache, plugin, a, b), false, `${name} must not split the entry`);
+    assert.equal(
+      await separates(callThrough(cache, plugin), plugin, a, b),
+      false,
+      `${name} must not split the entry`,
+    );
   });
 }
