@@ -3,6 +3,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { writeFakePlugin } from "./support/fake-plugin.js";
+import {
+  assertHelpPrinted,
+  assertInterpreterMissing,
+  assertInvalidSetting,
+  assertPackageVersion,
+  assertPluginNotFound,
+} from "./support/failure-assertions.js";
 import { kccCache, stderrLines, useSandbox } from "./support/kcc-cache.js";
 import { run } from "./support/run.js";
 import { kccBin } from "./support/sandbox.js";
@@ -34,13 +41,7 @@ test("a plugin killed by a signal fails like a shell reports it (128 + signal)",
 test("a plugin that is not found (a bare name missing from PATH): exit 127 and one clear line", async (t) => {
   const sandbox = useSandbox(t);
   const command = "no-such-credential-plugin";
-  const result = await kccCache(sandbox, [command, "eks", "get-token"]);
-  assert.equal(result.code, 127);
-  assert.equal(result.stdout, "");
-  const lines = stderrLines(result);
-  assert.equal(lines.length, 1, result.stderr);
-  assert.match(lines[0] ?? "", /not found/);
-  assert.ok(lines[0]?.includes(command), "the message names the missing command");
+  assertPluginNotFound(await kccCache(sandbox, [command, "eks", "get-token"]), command);
 });
 
 // The relative case needs the directory a process of its own runs from; the others run in-process.
@@ -52,11 +53,7 @@ test("a plugin whose #! interpreter is missing (relative): exit 127, and the lin
     env: sandbox.env,
     cwd: sandbox.binDir,
   });
-  assert.equal(result.code, 127, "as a shell reports it");
-  const lines = stderrLines(result);
-  assert.equal(lines.length, 1, result.stderr);
-  assert.match(lines[0] ?? "", /interpreter \/nonexistent\/sh was not found/);
-  assert.doesNotMatch(lines[0] ?? "", /plugin "[^"]*" was not found/, "the plugin itself is there");
+  assertInterpreterMissing(result);
 });
 
 test("a plugin file that is not executable: exit 126 and one line", async (t) => {
@@ -80,29 +77,15 @@ test("invalid configuration KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN=soon: one line 
   const plugin = writeFakePlugin(sandbox, "never-run");
   const name = "KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN";
   const result = await kccCache(sandbox, [plugin.path], { env: { [name]: "soon" } });
-  assert.equal(result.code, 2);
-  assert.equal(result.stdout, "");
-  const lines = stderrLines(result);
-  assert.equal(lines.length, 1, result.stderr);
-  assert.ok(lines[0]?.includes(name), `the line names ${name}: ${lines[0] ?? ""}`);
-  assert.equal(plugin.runs(), 0);
+  assertInvalidSetting(result, name, plugin.runs());
 });
 
 test("usage: --help prints help on stdout and exits 0", async (t) => {
   const sandbox = useSandbox(t);
-  const result = await kccCache(sandbox, ["--help"]);
-  assert.equal(result.code, 0);
-  assert.match(result.stdout, /Usage: kcc-cache/);
-  assert.match(result.stdout, /KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN/);
-  assert.equal(result.stderr, "");
+  assertHelpPrinted(await kccCache(sandbox, ["--help"]));
 });
 
 test("usage: --version prints the package version", async (t) => {
   const sandbox = useSandbox(t);
-  const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
-    version: string;
-  };
-  const result = await kccCache(sandbox, ["--version"]);
-  assert.equal(result.code, 0);
-  assert.equal(result.stdout.trim(), `kcc-cache ${pkg.version}`);
+  assertPackageVersion(await kccCache(sandbox, ["--version"]));
 });

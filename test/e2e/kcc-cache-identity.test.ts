@@ -1,21 +1,25 @@
-import { skipOrFailUnderCi } from "./support/skip.js";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { test, type TestContext } from "node:test";
+import {
+  ALICE,
+  assertAliceBobAlice,
+  BOB,
+  useAwsWorld,
+  writeAwsFile,
+  type AwsWorld,
+} from "./support/aws-identity.js";
 import { shq, writeFakePlugin } from "./support/fake-plugin.js";
-import { assertOk, kccCache, useSandbox } from "./support/kcc-cache.js";
+import { assertOk, installedCache, kccCache, useSandbox } from "./support/kcc-cache.js";
 import type { Sandbox } from "./support/sandbox.js";
 import { filesContaining, requireSecretServiceTools, useSecretService } from "./support/secret-service.js";
+import { skipOrFailUnderCi } from "./support/skip.js";
 
 /**
  * The cache key must see every variable that selects an identity (docs/cache-key.md): here the real
  * `aws eks get-token` picks alice's or bob's keys, and the token it prints says which one signed it.
  */
-
-const ALICE = "AKIAALICE0000EXAMPLE";
-const BOB = "AKIABOB00000EXAMPLE0";
-const GET_TOKEN = ["aws", "eks", "get-token", "--cluster-name", "x", "--region", "us-east-1"];
 
 /** The real `aws` on PATH, or undefined after skipping (a failure under CI). */
 function requireAws(t: TestContext): string | undefined {
@@ -27,35 +31,14 @@ function requireAws(t: TestContext): string | undefined {
   return undefined;
 }
 
-interface AwsWorld {
-  readonly sandbox: Sandbox;
-  /** How many times the real aws ran. */
-  runs(): number;
-  /** Writes a credentials file in the sandbox with these profiles → access key ids; returns its path. */
-  credentials(name: string, profiles: Record<string, string>): string;
-}
-
-function useAwsWorld(t: TestContext): AwsWorld | undefined {
+/** The real aws behind a wrapper that counts its runs, or undefined after skipping (a failure under CI). */
+function useRealAwsWorld(t: TestContext): AwsWorld | undefined {
   const real = requireAws(t);
   if (real === undefined) return undefined;
-  const sandbox = useSandbox(t);
-  const counter = join(sandbox.dir, "aws-runs");
-  sandbox.writeScript("aws", `#!/bin/sh\necho run >> ${shq(counter)}\nexec ${shq(real)} "$@"\n`);
-  const credentials = (name: string, profiles: Record<string, string>): string => {
-    const path = join(sandbox.home, ".aws", name);
-    const text = Object.entries(profiles)
-      .map(([profile, id]) => `[${profile}]\naws_access_key_id = ${id}\naws_secret_access_key = fake-${id}\n`)
-      .join("");
-    writeFileSync(path, text, { mode: 0o600 });
-    return path;
-  };
-  // The sandbox's own credentials file, now with alice and bob besides its default.
-  credentials("credentials", { default: "AKIADEFAULT0EXAMPLE0", alice: ALICE, bob: BOB });
-  return {
-    sandbox,
-    runs: () => (existsSync(counter) ? readFileSync(counter, "utf8").split("\n").filter(Boolean).length : 0),
-    credentials,
-  };
+  return useAwsWorld(
+    installedCache(useSandbox(t)),
+    (counter) => `#!/bin/sh\necho run >> ${shq(counter)}\nexec ${shq(real)} "$@"\n`,
+  );
 }
 
 /** Which access key signed an EKS token: `k8s-aws-v1.` + base64url of a presigned STS URL. */
@@ -67,45 +50,22 @@ function signer(stdout: string): string {
   return credential.split("/")[0] ?? "";
 }
 
-/**
- * alice, then bob, then alice again through kcc-cache: bob must get a token signed by bob's key (a
- * second aws run), and alice's second call must be a hit serving her first token (the cache still works).
- */
-async function aliceBobAlice(
-  world: AwsWorld,
-  alice: Record<string, string | undefined>,
-  bob: Record<string, string | undefined>,
-): Promise<void> {
-  const call = async (env: Record<string, string | undefined>): Promise<string> => {
-    const result = await kccCache(world.sandbox, GET_TOKEN, { env });
-    assertOk(result);
-    return result.stdout;
-  };
-  const first = await call(alice);
-  assert.equal(signer(first), ALICE, "alice's first token is alice's");
-  const second = await call(bob);
-  assert.equal(signer(second), BOB, "bob is served a token signed by bob's key, not alice's");
-  assert.equal(world.runs(), 2, "bob's call ran aws");
-  const third = await call(alice);
-  assert.equal(third, first, "alice again is a hit on her own entry");
-  assert.equal(world.runs(), 2, "no aws run for alice's second call");
-}
-
 // Each variable that picks an AWS identity has its row in test/unit/aws-identity-in-process.test.ts, with
 // a scripted aws; the real aws (half a second a run) proves two of them: a profile name, and a file.
 test("AWS_PROFILE alice then bob: bob gets bob's token", async (t) => {
-  const world = useAwsWorld(t);
+  const world = useRealAwsWorld(t);
   if (world === undefined) return;
-  await aliceBobAlice(world, { AWS_PROFILE: "alice" }, { AWS_PROFILE: "bob" });
+  await assertAliceBobAlice(world, signer, { AWS_PROFILE: "alice" }, { AWS_PROFILE: "bob" });
 });
 
 test("AWS_SHARED_CREDENTIALS_FILE alice's file then bob's: bob gets bob's token", async (t) => {
-  const world = useAwsWorld(t);
+  const world = useRealAwsWorld(t);
   if (world === undefined) return;
-  const aliceFile = world.credentials("alice-credentials", { default: ALICE });
-  const bobFile = world.credentials("bob-credentials", { default: BOB });
-  await aliceBobAlice(
+  const aliceFile = writeAwsFile(world.cache.sandbox, "alice-credentials", { default: ALICE });
+  const bobFile = writeAwsFile(world.cache.sandbox, "bob-credentials", { default: BOB });
+  await assertAliceBobAlice(
     world,
+    signer,
     { AWS_SHARED_CREDENTIALS_FILE: aliceFile },
     { AWS_SHARED_CREDENTIALS_FILE: bobFile },
   );

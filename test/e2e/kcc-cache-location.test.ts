@@ -1,21 +1,19 @@
-import { skipOrFailUnderCi } from "./support/skip.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  chownSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import { writeFakePlugin } from "./support/fake-plugin.js";
-import { assertOk, execInfo, kccCache, stderrLines, useSandbox } from "./support/kcc-cache.js";
-import { run, type RunResult } from "./support/run.js";
+import { installedCache, useSandbox } from "./support/kcc-cache.js";
+import { run } from "./support/run.js";
 import { kccBin } from "./support/sandbox.js";
+import { canSetUp } from "./support/skip.js";
+import {
+  assertNeverCachedAt,
+  assertPlantedFileIgnored,
+  assertRefused,
+  plantForgedCredential,
+} from "./support/untrusted-cache.js";
 
 /**
  * kcc-cache changes only what is provably its own cache, and trusts nothing another user could have
@@ -26,31 +24,6 @@ import { kccBin } from "./support/sandbox.js";
  * so "another user" is the real user nobody, owning files chowned to it.
  */
 const NOBODY = 65534;
-
-/** A one-line refusal naming what to fix, exit 2, the plugin never run. */
-function assertRefused(result: RunResult, pattern: RegExp, runs: number): void {
-  assert.equal(result.code, 2, result.stderr);
-  const lines = stderrLines(result);
-  assert.equal(lines.length, 1, result.stderr);
-  assert.match(lines[0] ?? "", pattern);
-  assert.equal(result.stdout, "");
-  assert.equal(runs, 0, "the plugin did not run");
-}
-
-/** Served by the plugin, uncached, with exactly one warning line. */
-function assertServedUncached(result: RunResult, expected: string, pattern: RegExp): void {
-  assertOk(result);
-  assert.equal(result.stdout, expected);
-  const lines = stderrLines(result);
-  assert.equal(lines.length, 1, result.stderr);
-  assert.match(lines[0] ?? "", pattern);
-}
-
-/** Skips with the reason where this machine cannot set the scene; under CI that is a failure. */
-function canSetUp(t: TestContext, works: boolean, reason: string): boolean {
-  if (!works) skipOrFailUnderCi(t, reason);
-  return works;
-}
 
 const IS_ROOT = process.getuid?.() === 0;
 
@@ -84,31 +57,11 @@ test("a relative KUBE_CREDENTIAL_CACHE_FILE is refused: nothing lands in the dir
 
 test("a cache file owned by another user is never served, never rewritten, and --status says so", async (t) => {
   if (!canSetUp(t, IS_ROOT, "giving a file to another user (chown) needs root")) return;
-  const sandbox = useSandbox(t);
-  const plugin = writeFakePlugin(sandbox, "victim-plugin");
-  assertOk(await kccCache(sandbox, [plugin.path]));
-  const document = JSON.parse(readFileSync(sandbox.cacheFile, "utf8")) as {
-    entries: Record<string, { credential: string }>;
-  };
-  for (const entry of Object.values(document.entries))
-    entry.credential = entry.credential.replace(/"token":"[^"]*"/, '"token":"forged-by-someone-else"');
-  writeFileSync(sandbox.cacheFile, JSON.stringify(document));
-  chownSync(sandbox.cacheFile, NOBODY, NOBODY);
-  const planted = readFileSync(sandbox.cacheFile, "utf8");
-  const pattern = /owned by another user \(uid 65534\)/;
-
-  const result = await kccCache(sandbox, [plugin.path]);
-  assertServedUncached(result, plugin.output(2), pattern);
-  assert.ok(!result.stdout.includes("forged"), "the planted credential is not served");
-  assert.equal(readFileSync(sandbox.cacheFile, "utf8"), planted, "nor is their file rewritten");
-
-  const status = await kccCache(sandbox, ["--status", "--json"]);
-  assertOk(status);
-  const report = JSON.parse(status.stdout) as { file: { state: string; problem?: string } };
-  assert.equal(report.file.state, "untrusted");
-  assert.match(report.file.problem ?? "", pattern);
-  const list = await kccCache(sandbox, ["--list"]);
-  assert.equal(list.stdout, "no cached credentials\n");
+  const cache = installedCache(useSandbox(t));
+  const plugin = writeFakePlugin(cache.sandbox, "victim-plugin");
+  await plantForgedCredential(cache, plugin.path);
+  chownSync(cache.sandbox.cacheFile, NOBODY, NOBODY);
+  await assertPlantedFileIgnored(cache, plugin, /owned by another user \(uid 65534\)/);
 });
 
 test("a cache directory anyone can write (as /tmp): served uncached with one line, nothing written there", async (t) => {
@@ -117,16 +70,11 @@ test("a cache directory anyone can write (as /tmp): served uncached with one lin
   const shared = join(sandbox.dir, "tmp-like");
   mkdirSync(shared);
   chmodSync(shared, 0o1777);
-  for (const n of [1, 2]) {
-    const result = await kccCache(sandbox, [plugin.path], {
-      env: { KUBE_CREDENTIAL_CACHE_FILE: join(shared, "cache.json"), KUBERNETES_EXEC_INFO: execInfo() },
-    });
-    assertServedUncached(
-      result,
-      plugin.output(n),
-      /cache directory .*tmp-like can be written by other users \(mode 01777\)/,
-    );
-  }
-  assert.equal(plugin.runs(), 2, "nothing cached");
+  await assertNeverCachedAt(
+    installedCache(sandbox),
+    plugin,
+    join(shared, "cache.json"),
+    /cache directory .*tmp-like can be written by other users \(mode 01777\)/,
+  );
   assert.deepEqual(readdirSync(shared, { recursive: true }), [], "nothing created there");
 });

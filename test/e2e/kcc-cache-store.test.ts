@@ -2,9 +2,15 @@ import assert from "node:assert/strict";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
+import {
+  assertCorruptEntryIsolated,
+  assertDamageWarnedAndRebuilt,
+  assertSecretNotEchoed,
+  SECRET_IN_BROKEN_FILE,
+} from "./support/damaged-cache-file.js";
 import { writeFakePlugin } from "./support/fake-plugin.js";
 import { shq } from "./support/fake-plugin.js";
-import { assertOk, kccCache, readCacheJson, stderrLines, useSandbox } from "./support/kcc-cache.js";
+import { assertOk, installedCache, kccCache, stderrLines, useSandbox } from "./support/kcc-cache.js";
 import { run } from "./support/run.js";
 import { kccBin, type Sandbox } from "./support/sandbox.js";
 
@@ -57,82 +63,26 @@ test("KUBE_CREDENTIAL_CACHE_FILE chooses the cache file", async (t) => {
 // in-process (test/unit/cache-file-damage-in-process.test.ts); one case of each here proves the
 // installed command.
 test("a truncated cache file: one stderr line about it, the credential still served, the file rebuilt", async (t) => {
-  const sandbox = useSandbox(t);
-  const plugin = writeFakePlugin(sandbox, "broken-file");
-  assertOk(await kccCache(sandbox, [plugin.path]));
-  const text = readFileSync(sandbox.cacheFile, "utf8");
-  writeFileSync(sandbox.cacheFile, text.slice(0, Math.floor(text.length / 2)));
-
-  const served = await kccCache(sandbox, [plugin.path]);
-  assertOk(served);
-  assert.equal(served.stdout, plugin.output(plugin.runs()), "a valid credential from the plugin");
-  const lines = stderrLines(served);
-  assert.equal(lines.length, 1, served.stderr);
-  assert.match(lines[0] ?? "", /cache file/);
-  assert.ok(lines[0]?.includes(sandbox.cacheFile), "the line names the file");
-
-  const runs = plugin.runs();
-  const after = await kccCache(sandbox, [plugin.path]);
-  assertOk(after);
-  assert.equal(after.stderr, "", "rebuilt: no more warnings");
-  assert.equal(plugin.runs(), runs, "and a hit again");
-  assert.doesNotThrow(() => readCacheJson(sandbox), "the file is valid JSON again");
+  const cache = installedCache(useSandbox(t));
+  const plugin = writeFakePlugin(cache.sandbox, "broken-file");
+  await assertDamageWarnedAndRebuilt(cache, plugin, (text) => text.slice(0, Math.floor(text.length / 2)));
 });
 
 // The installed command, whose every output would show here, not only what passes through its Runtime.
 test("what a broken cache file holds is never echoed by a credential call", async (t) => {
   const sandbox = useSandbox(t);
   const plugin = writeFakePlugin(sandbox, "secret-file");
-  const secret =
-    "s3cr3t-line-one-Qx7\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSj\n";
   mkdirSync(dirname(sandbox.cacheFile), { recursive: true, mode: 0o700 });
-  writeFileSync(sandbox.cacheFile, secret, { mode: 0o600 });
+  writeFileSync(sandbox.cacheFile, SECRET_IN_BROKEN_FILE, { mode: 0o600 });
   const result = await kccCache(sandbox, [plugin.path]);
   assertOk(result);
-  const output = result.stdout + result.stderr;
-  for (const part of ["s3cr3t", "Qx7", "BEGIN", "MIIE"]) {
-    assert.ok(!output.includes(part), `echoed ${part}: ${result.stderr}`);
-  }
+  assertSecretNotEchoed(result, "a credential call");
 });
 
 test("a cache file with one corrupt entry (wrong types) keeps the other entries, and --list works", async (t) => {
-  const sandbox = useSandbox(t);
-  const plugin = writeFakePlugin(sandbox, "entries");
-  assertOk(await kccCache(sandbox, [plugin.path, "key-a"]));
-  assertOk(await kccCache(sandbox, [plugin.path, "key-b"]));
-  const document = readCacheJson(sandbox) as { entries: Record<string, unknown> };
-  const keys = Object.keys(document.entries);
-  assert.equal(keys.length, 2);
-  const keyA = keys.find((key) => key.includes("key-a"));
-  assert.ok(keyA !== undefined);
-  document.entries[keyA] = "CORRUPT";
-  writeFileSync(
-    sandbox.cacheFile,
-    JSON.stringify(document).replace('"CORRUPT"', '{"credential":42,"expiresAtMs":"never"}'),
-  );
-
-  const listed = await kccCache(sandbox, ["--list", "--json"]);
-  assertOk(listed, "--list --json");
-  const rows = JSON.parse(listed.stdout) as { key: string }[];
-  assert.ok(
-    rows.some((row) => row.key.includes("key-b")),
-    "the sound entry is listed",
-  );
-
-  const b = await kccCache(sandbox, [plugin.path, "key-b"]);
-  assert.equal(b.stdout, plugin.output(2), "key-b still served from the cache");
-  assert.equal(plugin.runs(), 2);
-  const a = await kccCache(sandbox, [plugin.path, "key-a"]);
-  assertOk(a);
-  assert.equal(plugin.runs(), 3, "the corrupt entry is a miss");
-  assert.equal(a.stdout, plugin.output(3));
-  assert.equal(
-    (await kccCache(sandbox, [plugin.path, "key-b"])).stdout,
-    plugin.output(2),
-    "b survived the rewrite",
-  );
-  assert.equal((await kccCache(sandbox, [plugin.path, "key-a"])).stdout, plugin.output(3));
-  assert.equal(plugin.runs(), 3);
+  const cache = installedCache(useSandbox(t));
+  const plugin = writeFakePlugin(cache.sandbox, "entries");
+  await assertCorruptEntryIsolated(cache, plugin, () => '{"credential":42,"expiresAtMs":"never"}');
 });
 
 test("a store that cannot be written costs a warning, never the credential", async (t) => {

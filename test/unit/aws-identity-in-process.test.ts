@@ -1,10 +1,16 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
+import {
+  ALICE,
+  assertAliceBobAlice,
+  BOB,
+  useAwsWorld,
+  writeAwsFile,
+  type Env,
+} from "../e2e/support/aws-identity.js";
 import { shq } from "../e2e/support/fake-plugin.js";
 import type { Sandbox } from "../e2e/support/sandbox.js";
-import { useInProcessCache, type InProcessCache } from "./support/in-process-cache.js";
+import { useInProcessCache } from "./support/in-process-cache.js";
 
 /**
  * Every variable that picks an AWS identity must be in the cache key (docs/cache-key.md): alice, then
@@ -13,10 +19,6 @@ import { useInProcessCache, type InProcessCache } from "./support/in-process-cac
  * the real aws takes half a second a run, so test/e2e/kcc-cache-identity.test.ts runs it for two of
  * these variables only.
  */
-
-const ALICE = "AKIAALICE0000EXAMPLE";
-const BOB = "AKIABOB00000EXAMPLE0";
-const GET_TOKEN = ["aws", "eks", "get-token", "--cluster-name", "x", "--region", "us-east-1"];
 
 /**
  * As the aws CLI does: keys in the environment win; else the profile's (AWS_DEFAULT_PROFILE before
@@ -40,65 +42,12 @@ const FAKE_AWS = (counter: string): string =>
     "",
   ].join("\n");
 
-interface AwsWorld {
-  readonly cache: InProcessCache;
-  /** How many times the fake aws ran. */
-  runs(): number;
-}
-
-/** Writes an ini file in the sandbox's ~/.aws with these sections → access key ids; returns its path. */
-function awsFile(sandbox: Sandbox, name: string, sections: Record<string, string>): string {
-  const path = join(sandbox.home, ".aws", name);
-  const text = Object.entries(sections)
-    .map(([section, id]) => `[${section}]\naws_access_key_id = ${id}\naws_secret_access_key = fake-${id}\n`)
-    .join("");
-  writeFileSync(path, text, { mode: 0o600 });
-  return path;
-}
-
-function useAwsWorld(cache: InProcessCache): AwsWorld {
-  const counter = join(cache.sandbox.dir, "aws-runs");
-  cache.sandbox.writeScript("aws", FAKE_AWS(counter));
-  // The sandbox's own credentials file, now with alice and bob besides its default.
-  awsFile(cache.sandbox, "credentials", { default: "AKIADEFAULT0EXAMPLE0", alice: ALICE, bob: BOB });
-  return {
-    cache,
-    runs: () => (existsSync(counter) ? readFileSync(counter, "utf8").split("\n").filter(Boolean).length : 0),
-  };
-}
-
 /** Which access key the fake aws signed with. */
 function signer(stdout: string): string {
   const token = (JSON.parse(stdout) as { status: { token: string } }).status.token;
   assert.match(token, /^fake-aws\./);
   return token.slice("fake-aws.".length);
 }
-
-/**
- * alice, then bob, then alice again: bob must get a token signed by bob's key (a second aws run), and
- * alice's second call must be a hit serving her first token (the cache still works).
- */
-async function aliceBobAlice(
-  world: AwsWorld,
-  alice: Record<string, string | undefined>,
-  bob: Record<string, string | undefined>,
-): Promise<void> {
-  const call = async (env: Record<string, string | undefined>): Promise<string> => {
-    const result = await world.cache.call(GET_TOKEN, { env });
-    assert.equal(result.code, 0, result.stderr);
-    return result.stdout;
-  };
-  const first = await call(alice);
-  assert.equal(signer(first), ALICE, "alice's first token is alice's");
-  const second = await call(bob);
-  assert.equal(signer(second), BOB, "bob is served a token signed by bob's key, not alice's");
-  assert.equal(world.runs(), 2, "bob's call ran aws");
-  const third = await call(alice);
-  assert.equal(third, first, "alice again is a hit on her own entry");
-  assert.equal(world.runs(), 2, "no aws run for alice's second call");
-}
-
-type Env = Record<string, string | undefined>;
 
 const cases: { name: string; identities: (sandbox: Sandbox) => { alice: Env; bob: Env } }[] = [
   {
@@ -119,8 +68,8 @@ const cases: { name: string; identities: (sandbox: Sandbox) => { alice: Env; bob
   {
     name: "AWS_SHARED_CREDENTIALS_FILE alice's file then bob's",
     identities: (sandbox) => ({
-      alice: { AWS_SHARED_CREDENTIALS_FILE: awsFile(sandbox, "alice-credentials", { default: ALICE }) },
-      bob: { AWS_SHARED_CREDENTIALS_FILE: awsFile(sandbox, "bob-credentials", { default: BOB }) },
+      alice: { AWS_SHARED_CREDENTIALS_FILE: writeAwsFile(sandbox, "alice-credentials", { default: ALICE }) },
+      bob: { AWS_SHARED_CREDENTIALS_FILE: writeAwsFile(sandbox, "bob-credentials", { default: BOB }) },
     }),
   },
   {
@@ -129,17 +78,20 @@ const cases: { name: string; identities: (sandbox: Sandbox) => { alice: Env; bob
     identities: (sandbox) => ({
       alice: {
         AWS_PROFILE: "team",
-        AWS_CONFIG_FILE: awsFile(sandbox, "alice-config", { "profile team": ALICE }),
+        AWS_CONFIG_FILE: writeAwsFile(sandbox, "alice-config", { "profile team": ALICE }),
       },
-      bob: { AWS_PROFILE: "team", AWS_CONFIG_FILE: awsFile(sandbox, "bob-config", { "profile team": BOB }) },
+      bob: {
+        AWS_PROFILE: "team",
+        AWS_CONFIG_FILE: writeAwsFile(sandbox, "bob-config", { "profile team": BOB }),
+      },
     }),
   },
 ];
 
 for (const { name, identities } of cases) {
   test(`${name}: bob gets bob's token`, async (t) => {
-    const world = useAwsWorld(useInProcessCache(t));
+    const world = useAwsWorld(useInProcessCache(t), FAKE_AWS);
     const { alice, bob } = identities(world.cache.sandbox);
-    await aliceBobAlice(world, alice, bob);
+    await assertAliceBobAlice(world, signer, alice, bob);
   });
 }

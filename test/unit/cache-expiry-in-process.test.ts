@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
 import { writeFakePlugin } from "../e2e/support/fake-plugin.js";
+import { assertOk } from "../e2e/support/kcc-cache.js";
 import { useInProcessCache, type InProcessCall, type InProcessResult } from "./support/in-process-cache.js";
 
 /**
@@ -36,10 +37,6 @@ function useCache(t: TestContext): {
       return cache.call(argv, options);
     },
   };
-}
-
-function assertOk(result: InProcessResult): void {
-  assert.equal(result.code, 0, result.stderr);
 }
 
 test("a credential expiring inside the default 30s refresh margin is fetched again", async (t) => {

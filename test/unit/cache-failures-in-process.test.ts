@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { writeFakePlugin } from "../e2e/support/fake-plugin.js";
-import { useInProcessCache, type InProcessResult } from "./support/in-process-cache.js";
+import {
+  assertHelpPrinted,
+  assertInterpreterMissing,
+  assertInvalidSetting,
+  assertPackageVersion,
+  assertPluginNotFound,
+} from "../e2e/support/failure-assertions.js";
+import { stderrLines } from "../e2e/support/kcc-cache.js";
+import { useInProcessCache } from "./support/in-process-cache.js";
 
 /**
  * How kcc-cache fails, case by case, run in-process: invalid settings, usage errors and plugins that
@@ -11,21 +17,13 @@ import { useInProcessCache, type InProcessResult } from "./support/in-process-ca
  * case of each, and everything that needs the installed command: its exit codes as a process, a
  * plugin killed by a signal, the directory it runs from, the help text its build ships.
  */
-const stderrLines = (result: InProcessResult): string[] => result.stderr.split("\n").filter(Boolean);
-
 for (const [name, command] of [
   ["a bare name missing from PATH", "no-such-credential-plugin"],
   ["a path that does not exist", "/nonexistent/dir/no-such-credential-plugin"],
 ] as const) {
   test(`a plugin that is not found (${name}): exit 127 and one clear line`, async (t) => {
     const cache = useInProcessCache(t);
-    const result = await cache.call([command, "eks", "get-token"]);
-    assert.equal(result.code, 127);
-    assert.equal(result.stdout, "");
-    const lines = stderrLines(result);
-    assert.equal(lines.length, 1, result.stderr);
-    assert.match(lines[0] ?? "", /not found/);
-    assert.ok(lines[0]?.includes(command), "the message names the missing command");
+    assertPluginNotFound(await cache.call([command, "eks", "get-token"]), command);
   });
 }
 
@@ -38,12 +36,7 @@ for (const [name, command] of [
   test(`a plugin whose #! interpreter is missing (${name}): exit 127, and the line says it is the interpreter`, async (t) => {
     const cache = useInProcessCache(t);
     const script = cache.sandbox.writeScript("bad-interpreter", "#!/nonexistent/sh\necho never\n");
-    const result = await cache.call([command === "ABSOLUTE" ? script : command, "get-token"]);
-    assert.equal(result.code, 127, "as a shell reports it");
-    const lines = stderrLines(result);
-    assert.equal(lines.length, 1, result.stderr);
-    assert.match(lines[0] ?? "", /interpreter \/nonexistent\/sh was not found/);
-    assert.doesNotMatch(lines[0] ?? "", /plugin "[^"]*" was not found/, "the plugin itself is there");
+    assertInterpreterMissing(await cache.call([command === "ABSOLUTE" ? script : command, "get-token"]));
   });
 }
 
@@ -66,12 +59,7 @@ for (const [name, value] of invalidSettings) {
     const cache = useInProcessCache(t);
     const plugin = writeFakePlugin(cache.sandbox, "never-run");
     const result = await cache.call([plugin.path], { env: { [name]: value } });
-    assert.equal(result.code, 2);
-    assert.equal(result.stdout, "");
-    const lines = stderrLines(result);
-    assert.equal(lines.length, 1, result.stderr);
-    assert.ok(lines[0]?.includes(name), `the line names ${name}: ${lines[0] ?? ""}`);
-    assert.equal(plugin.runs(), 0);
+    assertInvalidSetting(result, name, plugin.runs());
   });
 }
 
@@ -114,20 +102,11 @@ test("usage: no plugin at all is a usage error", async (t) => {
 for (const flag of ["-h", "--help"]) {
   test(`usage: ${flag} prints help on stdout and exits 0`, async (t) => {
     const cache = useInProcessCache(t);
-    const result = await cache.call([flag]);
-    assert.equal(result.code, 0);
-    assert.match(result.stdout, /Usage: kcc-cache/);
-    assert.match(result.stdout, /KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN/);
-    assert.equal(result.stderr, "");
+    assertHelpPrinted(await cache.call([flag]));
   });
 }
 
 test("usage: --version prints the package version", async (t) => {
   const cache = useInProcessCache(t);
-  const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
-    version: string;
-  };
-  const result = await cache.call(["--version"]);
-  assert.equal(result.code, 0);
-  assert.equal(result.stdout.trim(), `kcc-cache ${pkg.version}`);
+  assertPackageVersion(await cache.call(["--version"]));
 });

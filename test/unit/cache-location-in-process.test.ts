@@ -14,12 +14,18 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import { writeFakePlugin } from "../e2e/support/fake-plugin.js";
-import { execInfo } from "../e2e/support/kcc-cache.js";
+import { assertOk, execInfo } from "../e2e/support/kcc-cache.js";
 import type { Sandbox } from "../e2e/support/sandbox.js";
-import { skipOrFailUnderCi } from "../e2e/support/skip.js";
-import { useInProcessCache, type InProcessCache, type InProcessResult } from "./support/in-process-cache.js";
+import { canSetUp } from "../e2e/support/skip.js";
+import {
+  assertNeverCachedAt,
+  assertPlantedFileIgnored,
+  assertRefused,
+  plantForgedCredential,
+} from "../e2e/support/untrusted-cache.js";
+import { useInProcessCache } from "./support/in-process-cache.js";
 
 /**
  * kcc-cache changes only what is provably its own cache, and trusts nothing another user could have
@@ -31,36 +37,6 @@ import { useInProcessCache, type InProcessCache, type InProcessResult } from "./
 const NOBODY = 65534;
 
 const mode = (path: string): number => statSync(path).mode & 0o7777;
-const stderrLines = (result: InProcessResult): string[] => result.stderr.split("\n").filter(Boolean);
-
-function assertOk(result: InProcessResult): void {
-  assert.equal(result.code, 0, result.stderr);
-}
-
-/** A one-line refusal naming what to fix, exit 2, the plugin never run. */
-function assertRefused(result: InProcessResult, pattern: RegExp, runs: number): void {
-  assert.equal(result.code, 2, result.stderr);
-  const lines = stderrLines(result);
-  assert.equal(lines.length, 1, result.stderr);
-  assert.match(lines[0] ?? "", pattern);
-  assert.equal(result.stdout, "");
-  assert.equal(runs, 0, "the plugin did not run");
-}
-
-/** Served by the plugin, uncached, with exactly one warning line. */
-function assertServedUncached(result: InProcessResult, expected: string, pattern: RegExp): void {
-  assertOk(result);
-  assert.equal(result.stdout, expected);
-  const lines = stderrLines(result);
-  assert.equal(lines.length, 1, result.stderr);
-  assert.match(lines[0] ?? "", pattern);
-}
-
-/** Skips with the reason where this machine cannot set the scene; under CI that is a failure. */
-function canSetUp(t: TestContext, works: boolean, reason: string): boolean {
-  if (!works) skipOrFailUnderCi(t, reason);
-  return works;
-}
 
 const IS_ROOT = process.getuid?.() === 0;
 const NEEDS_ROOT = "giving a file to another user (chown) needs root";
@@ -184,17 +160,6 @@ test("a symlinked cache file is refused and its target neither chmodded nor repl
   assert.ok(lstatSync(link).isSymbolicLink(), "the link is still a link");
 });
 
-/** Caches one credential, then plants a forged one for the same key in the cache file. */
-async function plantForgedCredential(cache: InProcessCache, pluginPath: string): Promise<void> {
-  assertOk(await cache.call([pluginPath]));
-  const document = JSON.parse(readFileSync(cache.sandbox.cacheFile, "utf8")) as {
-    entries: Record<string, { credential: string }>;
-  };
-  for (const entry of Object.values(document.entries))
-    entry.credential = entry.credential.replace(/"token":"[^"]*"/, '"token":"forged-by-someone-else"');
-  writeFileSync(cache.sandbox.cacheFile, JSON.stringify(document));
-}
-
 for (const [what, tamper, pattern] of [
   [
     "owned by another user",
@@ -217,20 +182,7 @@ for (const [what, tamper, pattern] of [
     const plugin = writeFakePlugin(cache.sandbox, "victim-plugin");
     await plantForgedCredential(cache, plugin.path);
     tamper(cache.sandbox.cacheFile);
-    const planted = readFileSync(cache.sandbox.cacheFile, "utf8");
-
-    const result = await cache.call([plugin.path]);
-    assertServedUncached(result, plugin.output(2), pattern);
-    assert.ok(!result.stdout.includes("forged"), "the planted credential is not served");
-    assert.equal(readFileSync(cache.sandbox.cacheFile, "utf8"), planted, "nor is their file rewritten");
-
-    const status = await cache.call(["--status", "--json"]);
-    assertOk(status);
-    const report = JSON.parse(status.stdout) as { file: { state: string; problem?: string } };
-    assert.equal(report.file.state, "untrusted");
-    assert.match(report.file.problem ?? "", pattern);
-    const list = await cache.call(["--list"]);
-    assert.equal(list.stdout, "no cached credentials\n");
+    await assertPlantedFileIgnored(cache, plugin, pattern);
   });
 }
 
@@ -272,13 +224,7 @@ for (const [what, prepare, pattern] of [
     const plugin = writeFakePlugin(cache.sandbox, "shared-plugin");
     const { file, watched } = prepare(cache.sandbox);
     const before = readdirSync(watched, { recursive: true }).sort();
-    for (const n of [1, 2]) {
-      const result = await cache.call([plugin.path], {
-        env: { KUBE_CREDENTIAL_CACHE_FILE: file, KUBERNETES_EXEC_INFO: execInfo() },
-      });
-      assertServedUncached(result, plugin.output(n), pattern);
-    }
-    assert.equal(plugin.runs(), 2, "nothing cached");
+    await assertNeverCachedAt(cache, plugin, file, pattern);
     assert.deepEqual(readdirSync(watched, { recursive: true }).sort(), before, "nothing created there");
   });
 }

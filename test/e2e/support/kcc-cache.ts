@@ -27,7 +27,11 @@ export interface CacheCall {
  * one test process must not share a parent. The intermediate shell waits and passes the exit code on;
  * the `; exit $?` keeps shells that exec a lone command (bash as /bin/sh does) from skipping that step.
  */
-export function kccCache(sandbox: Sandbox, argv: string[], call: CacheCall = {}): Promise<RunResult> {
+export function kccCache(
+  sandbox: Sandbox,
+  argv: readonly string[],
+  call: CacheCall = {},
+): Promise<RunResult> {
   return run("/bin/sh", ["-c", '"$0" "$@"; exit $?', kccBin("kcc-cache"), ...argv], options(sandbox, call));
 }
 
@@ -76,7 +80,35 @@ export function clusterInfo(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
-export function stderrLines(result: RunResult): string[] {
+/**
+ * What a kcc-cache call gives back, run as a process (RunResult) or in-process (InProcessResult in
+ * test/unit/support): the assertions that hold for both take this.
+ */
+export interface CacheResult {
+  readonly code: number | null;
+  /** Only a process has one. */
+  readonly signal?: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * kcc-cache as a scenario shared by the end-to-end and in-process tests calls it: the installed
+ * command (installedCache) or runCache (useInProcessCache), in a sandbox of its own.
+ */
+export interface CacheUnderTest {
+  readonly sandbox: Sandbox;
+  call(
+    argv: readonly string[],
+    options?: { readonly env?: Record<string, string | undefined> },
+  ): Promise<CacheResult>;
+}
+
+export function installedCache(sandbox: Sandbox): CacheUnderTest {
+  return { sandbox, call: (argv, options) => kccCache(sandbox, argv, options) };
+}
+
+export function stderrLines(result: Pick<CacheResult, "stderr">): string[] {
   return result.stderr.split("\n").filter((line) => line !== "");
 }
 
@@ -85,7 +117,7 @@ export function readCacheJson(sandbox: Sandbox): unknown {
   return JSON.parse(readFileSync(sandbox.cacheFile, "utf8"));
 }
 
-export function assertOk(result: RunResult, what = "kcc-cache"): void {
+export function assertOk(result: CacheResult, what = "kcc-cache"): void {
   if (result.code !== 0) {
     throw new Error(`${what} exited ${result.code ?? result.signal ?? "?"}; stderr:\n${result.stderr}`);
   }

@@ -17,3 +17,9 @@ export function skipOrFailUnderCi(t: TestContext, reason: string): void {
 export function missingCommands(names: readonly string[]): string[] {
   return names.filter((name) => spawnSync("sh", ["-c", `command -v ${name}`]).status !== 0);
 }
+
+/** Skips with the reason where this machine cannot set the scene; under CI that is a failure. */
+export function canSetUp(t: TestContext, works: boolean, reason: string): boolean {
+  if (!works) skipOrFailUnderCi(t, reason);
+  return works;
+}
