@@ -36,6 +36,7 @@ const BINARY_E2E = {
   "binary-targets.test.ts": "every target's build; the arm64 one under qemu",
   "install-channels-binaries.test.ts": "install.sh and the asdf plugin with the real binaries",
   "npm-platform-package.test.ts": "npm's postinstall putting the binary in place of the launchers",
+  "release-real-binaries.test.ts": "a release of every target's real binaries, as build:bin made them",
   "kcc-cache-hit-miss.test.ts": "start-up, a miss and a hit, bytes through bun's stdio",
   "kcc-cache-failures.test.ts": "plugin exit codes, signals and spawn errors through bun's child_process",
   "kcc-cache-signals.test.ts": "signals to the command and its plugin",

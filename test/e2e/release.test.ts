@@ -1,22 +1,11 @@
 // `npm run release` end to end: the script runs on stand-in binaries (files with the build's names,
 // made here) and a stand-in package in a temp dir, and its output is unpacked with the real tar and
-// unzip. One test runs on the real dist/bin when `npm run build:bin` has made it.
-import { missingCommands, skipOrFailUnderCi } from "./support/skip.js";
+// unzip. The release of the real binaries is test/e2e/release-real-binaries.test.ts (the binary pass).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import {
   COMMANDS,
@@ -27,17 +16,7 @@ import {
   builtBinaryName,
   installedBinaryName,
 } from "../../scripts/release-targets.js";
-
-const ROOT = resolve(__dirname, "..", "..");
-const TOOLS = ["tar", "zip", "unzip", "npm"];
-const sha256 = (data: Buffer | string): string => createHash("sha256").update(data).digest("hex");
-
-function requireTools(t: TestContext): boolean {
-  const missing = missingCommands(TOOLS);
-  if (missing.length === 0) return true;
-  skipOrFailUnderCi(t, `release needs ${missing.join(", ")} (Debian: apt-get install zip unzip)`);
-  return false;
-}
+import { requireTools, runRelease, sha256, unpack } from "./support/release-run.js";
 
 /** A temp dir with bin/ (ten stand-in binaries + SHA256SUMS) and pkg/ (a tiny npm package). */
 function standIns(
@@ -74,20 +53,6 @@ function standInBytes(name: string): Buffer {
   return Buffer.concat([Buffer.from(`\x7fELF stand-in for ${name}\r\n`), Buffer.from([0, 255, 10, 13])]);
 }
 
-function runRelease(
-  args: string[],
-  env: Record<string, string> = {},
-): ReturnType<typeof spawnSync> & { stderr: string } {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  if (env["KUBE_CREDENTIAL_CACHE_RELEASE_URL"] === undefined)
-    delete childEnv["KUBE_CREDENTIAL_CACHE_RELEASE_URL"];
-  return spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "release.ts"), ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: childEnv,
-  });
-}
-
 /** Entries of an archive as `mode owner name` lines, from the tools' own listings. */
 function listing(file: string): string[] {
   if (file.endsWith(".zip")) {
@@ -104,14 +69,6 @@ function listing(file: string): string[] {
     .filter((line) => line !== "")
     .map((line) => line.split(/\s+/))
     .map((fields) => `${fields[0]} ${fields[1]} ${fields.at(-1)}`);
-}
-
-function unpack(file: string, into: string): void {
-  mkdirSync(into);
-  const tool = file.endsWith(".zip")
-    ? spawnSync("unzip", ["-q", file, "-d", into])
-    : spawnSync("tar", ["-xzf", file, "-C", into]);
-  assert.equal(tool.status, 0, `unpack ${file}`);
 }
 
 test("each archive holds both commands (0755) and LICENSE, README.md, CHANGELOG.md (0644), owned by root", (t) => {
@@ -292,41 +249,4 @@ test("a failing step prints one line, exits non-zero and leaves the previous rel
     ["--bin", bin, "--out", out, "--package", pkg],
     /no .*kcc-cache-darwin-arm64: run `npm run build:bin` first/,
   );
-});
-
-test("the real dist/bin (after npm run build:bin) becomes a release", (t) => {
-  const realBin = join(ROOT, "dist", "bin");
-  if (!existsSync(join(realBin, "SHA256SUMS"))) {
-    const reason = "SKIPPED: no dist/bin/SHA256SUMS; run `npm run build:bin` first";
-    console.log(reason);
-    t.skip(reason);
-    return;
-  }
-  if (!requireTools(t)) return;
-  const dir = mkdtempSync(join(tmpdir(), "kcc-release-real-"));
-  t.after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const out = join(dir, "out");
-  const run = runRelease(["--bin", realBin, "--out", out]);
-  assert.equal(run.status, 0, run.stderr);
-  const version = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string })
-    .version;
-  assert.ok(existsSync(join(out, `kube-credential-cache-${version}.tgz`)));
-  assert.equal(readFileSync(join(out, "install.sh"), "utf8"), readFileSync(join(ROOT, "install.sh"), "utf8"));
-  for (const target of TARGETS.filter(({ os }) => os !== "windows")) {
-    assert.ok(existsSync(join(out, `kube-credential-cache-${target.os}-${target.arch}-${version}.tgz`)));
-  }
-  for (const target of TARGETS) {
-    const unpacked = join(dir, archiveName(target));
-    unpack(join(out, archiveName(target)), unpacked);
-    for (const command of COMMANDS) {
-      const file = join(unpacked, installedBinaryName(command, target));
-      assert.equal(
-        sha256(readFileSync(file)),
-        sha256(readFileSync(join(realBin, builtBinaryName(command, target)))),
-      );
-      assert.equal(statSync(file).mode & 0o777, 0o755);
-    }
-  }
 });

@@ -1,0 +1,51 @@
+// `npm run release` on the real dist/bin that `npm run build:bin` made: every target's binaries, as
+// built and listed in SHA256SUMS, end up in the archives and npm packages unchanged. Compressing ten
+// binaries of ~110 MB is most of a minute or two, so it runs in the binary pass only.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { test } from "node:test";
+import {
+  COMMANDS,
+  TARGETS,
+  archiveName,
+  builtBinaryName,
+  installedBinaryName,
+} from "../../scripts/release-targets.js";
+import { binariesUnderTest } from "./support/binaries.js";
+import { requireTools, runRelease, sha256, unpack } from "./support/release-run.js";
+
+const ROOT = resolve(__dirname, "..", "..");
+
+test("the real dist/bin (after npm run build:bin) becomes a release", (t) => {
+  const realBin = binariesUnderTest(t);
+  if (realBin === undefined) return;
+  if (!requireTools(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), "kcc-release-real-"));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const out = join(dir, "out");
+  const run = runRelease(["--bin", realBin, "--out", out]);
+  assert.equal(run.status, 0, run.stderr);
+  const version = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string })
+    .version;
+  assert.ok(existsSync(join(out, `kube-credential-cache-${version}.tgz`)));
+  assert.equal(readFileSync(join(out, "install.sh"), "utf8"), readFileSync(join(ROOT, "install.sh"), "utf8"));
+  for (const target of TARGETS.filter(({ os }) => os !== "windows")) {
+    assert.ok(existsSync(join(out, `kube-credential-cache-${target.os}-${target.arch}-${version}.tgz`)));
+  }
+  for (const target of TARGETS) {
+    const unpacked = join(dir, archiveName(target));
+    unpack(join(out, archiveName(target)), unpacked);
+    for (const command of COMMANDS) {
+      const file = join(unpacked, installedBinaryName(command, target));
+      assert.equal(
+        sha256(readFileSync(file)),
+        sha256(readFileSync(join(realBin, builtBinaryName(command, target)))),
+      );
+      assert.equal(statSync(file).mode & 0o777, 0o755);
+    }
+  }
+});
