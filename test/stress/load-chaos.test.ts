@@ -146,6 +146,12 @@ async function stress(t: TestContext, store: Store): Promise<void> {
     const result = await run(kccBin("kcc-cache"), [plugin.path], { env: withoutUndefined(sandbox, env) });
     tally.add(plugin, result, 0);
   }
+  // A hit among those may have started a background refresh: it finishes before the sandbox goes.
+  await waitUntil(
+    () => sandboxProcesses(sandbox.binDir, kccBin("kcc-cache")).length === 0,
+    "no background refresh of this test is left running",
+    WAIT_BOUND_MS,
+  );
   if (store.keyring) assert.ok(!existsSync(sandbox.cacheFile), "keyring mode: no cache file with tokens");
 
   const runs = plugins.reduce((sum, plugin) => sum + plugin.runs(), 0);
