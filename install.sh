@@ -5,8 +5,10 @@
 #
 # Picks the archive for this machine (uname -s / uname -m), downloads it and checksums.txt, refuses it
 # unless its sha256 is listed there and matches, and puts both commands into DIR (default
-# ~/.local/bin), each under a temporary name first and then renamed, so DIR never holds one new command
-# beside an old or missing other. Without --version it installs the newest release.
+# ~/.local/bin): both are copied into DIR under temporary names, both destinations checked, and only then
+# renamed into place, so DIR never holds one new command beside an old or missing other, and a failure
+# or a signal before the renames leaves DIR as it was (docs/install-channels.md). Without --version it
+# installs the newest release.
 # KUBE_CREDENTIAL_CACHE_RELEASE_URL replaces the releases page below (assets are found at
 # <url>/download/v<V>/<asset>, the newest at <url>/latest/download/<asset>).
 #
@@ -18,25 +20,41 @@ set -eu
 DEFAULT_RELEASE_URL=https://github.com/kube-credential-cache-ts/kube-credential-cache/releases
 
 KCC_PROJECT=kube-credential-cache
-KCC_COMMANDS="kcc-cache kcc-injector"
 # Set by kcc_fail's callers' context: which program the one-line errors are from.
-kcc_program=${kcc_program:-install.sh}
+kcc_program="${kcc_program:-install.sh}"
+
+# What this run has created and not yet put into place, each one path, recorded as soon as it exists:
+# its temporary directory, the staged copies of the two commands beside their destinations, and a link
+# to the old kcc-cache kept until the new pair is in place. kcc_cleanup removes these and nothing else.
+kcc_work=
+kcc_staged_cache=
+kcc_staged_injector=
+kcc_kept_cache=
 
 kcc_fail() {
   printf '%s: %s\n' "$kcc_program" "$*" >&2
   exit 1
 }
 
+# kcc_quietly COMMAND...: runs it with its output captured; when it fails, kcc_why is the last line it
+# wrote, for a one-line error.
+kcc_quietly() {
+  kcc_why="$("$@" 2>&1)" && return 0
+  kcc_why="$(printf '%s\n' "$kcc_why" | tail -n 1)"
+  [ -n "$kcc_why" ] || kcc_why="$1 failed"
+  return 1
+}
+
 kcc_release_url() {
-  url=${KUBE_CREDENTIAL_CACHE_RELEASE_URL:-$DEFAULT_RELEASE_URL}
-  case $url in
+  url="${KUBE_CREDENTIAL_CACHE_RELEASE_URL:-$DEFAULT_RELEASE_URL}"
+  case "$url" in
     https://?* | http://?*) ;;
     *) kcc_fail "KUBE_CREDENTIAL_CACHE_RELEASE_URL \"$url\" is not an http(s) URL" ;;
   esac
   # No trailing slash, so that joining paths gives one slash.
   while :; do
-    case $url in
-      */) url=${url%/} ;;
+    case "$url" in
+      */) url="${url%/}" ;;
       *) break ;;
     esac
   done
@@ -45,15 +63,15 @@ kcc_release_url() {
 
 # The archive name for this machine, as the release step names it: kube-credential-cache_Linux_x86_64.tar.gz
 kcc_asset_name() {
-  os=$(uname -s)
-  arch=$(uname -m)
-  case $os in
+  os="$(uname -s)"
+  arch="$(uname -m)"
+  case "$os" in
     Linux | Darwin) ;;
     MINGW* | MSYS* | CYGWIN* | Windows*)
       kcc_fail "Windows is not supported by this script; use Scoop or the .zip from the releases page" ;;
     *) kcc_fail "no kube-credential-cache build for the OS \"$os\" (Linux and Darwin only)" ;;
   esac
-  case $arch in
+  case "$arch" in
     x86_64 | amd64) arch=x86_64 ;;
     aarch64 | arm64) arch=arm64 ;;
     *) kcc_fail "no kube-credential-cache build for the architecture \"$arch\" (x86_64 and arm64 only)" ;;
@@ -63,7 +81,7 @@ kcc_asset_name() {
 
 # A version as the tags spell it without their v: 1.2.3, 1.2.3-rc.1.
 kcc_check_version() {
-  case $1 in
+  case "$1" in
     '' | *[!0-9A-Za-z.+-]* | [!0-9]* | *..*) kcc_fail "\"$1\" is not a version (expected e.g. 1.2.3)" ;;
   esac
 }
@@ -81,11 +99,11 @@ kcc_asset_url() {
 # and its asset downloads redirect), and an HTTP error is a failure, not a saved error page.
 kcc_fetch() {
   if command -v curl >/dev/null 2>&1; then
-    why=$(curl --fail --silent --show-error --location --proto '=https,http' --output "$2" "$1" 2>&1) ||
-      kcc_fail "cannot download $1: $(printf '%s\n' "$why" | tail -n 1)"
+    kcc_quietly curl --fail --silent --show-error --location --proto '=https,http' --output "$2" "$1" ||
+      kcc_fail "cannot download $1: $kcc_why"
   elif command -v wget >/dev/null 2>&1; then
-    why=$(wget --no-verbose --output-document="$2" "$1" 2>&1) ||
-      kcc_fail "cannot download $1: $(printf '%s\n' "$why" | tail -n 1)"
+    kcc_quietly wget --no-verbose --output-document="$2" "$1" ||
+      kcc_fail "cannot download $1: $kcc_why"
   else
     kcc_fail "neither curl nor wget is installed; one of them is needed to download"
   fi
@@ -104,10 +122,10 @@ kcc_sha256() {
 # kcc_verify ARCHIVE CHECKSUMS: the archive's sha256 must be the one checksums.txt lists for its name
 # (`<hex>  <name>`, as goreleaser and `npm run release` write it). Checked before anything is unpacked.
 kcc_verify() {
-  name=${1##*/}
-  expected=$(awk -v name="$name" '$2 == name || $2 == "*" name { print tolower($1); exit }' "$2")
+  name="${1##*/}"
+  expected="$(awk -v name="$name" '$2 == name || $2 == "*" name { print tolower($1); exit }' "$2")"
   [ -n "$expected" ] || kcc_fail "checksums.txt lists no sha256 for $name; nothing installed"
-  actual=$(kcc_sha256 "$1")
+  actual="$(kcc_sha256 "$1")"
   [ "$actual" = "$expected" ] ||
     kcc_fail "$name does not match its sha256 in checksums.txt (expected $expected, got $actual); nothing installed"
 }
@@ -119,33 +137,106 @@ kcc_download() {
   kcc_verify "$3/$1" "$3/checksums.txt"
 }
 
-# kcc_install_commands ARCHIVE WORKDIR DIR: unpacks the commands in WORKDIR, then copies them into DIR
-# under temporary names and renames them into place, both copies first, so a failure part-way leaves
-# DIR as it was.
-kcc_install_commands() {
-  mkdir -p "$2/unpacked"
-  # shellcheck disable=SC2086 # the command names are words
-  tar -xzf "$1" -C "$2/unpacked" $KCC_COMMANDS 2>/dev/null ||
-    kcc_fail "${1##*/} does not hold kcc-cache and kcc-injector; nothing installed"
-  mkdir -p "$3" || kcc_fail "cannot create $3"
-  kcc_staged=
-  for command in $KCC_COMMANDS; do
-    staged="$3/.$command.install.$$"
-    kcc_staged="$kcc_staged $staged"
-    cp "$2/unpacked/$command" "$staged" && chmod 0755 "$staged" ||
-      kcc_fail "cannot write $staged; nothing installed"
-  done
-  for command in $KCC_COMMANDS; do
-    mv -f "$3/.$command.install.$$" "$3/$command" || kcc_fail "cannot rename into $3/$command"
-  done
-  kcc_staged=
+# kcc_mktemp [-d] TEMPLATE: mktemp, with signals held off until it has printed the name, so that a
+# signal cannot end the run between creating a file and its caller recording it.
+kcc_mktemp() {
+  (
+    trap '' HUP INT TERM
+    mktemp "$@"
+  ) 2>/dev/null
 }
 
-# Removes the work directory and any staged copies, however the script ends.
+# kcc_start_work NAME: from here, however the run ends, kcc_cleanup removes what it created; a signal
+# ends it with one line and 128 + the signal's number. kcc_work is a new temporary directory.
+kcc_start_work() {
+  trap kcc_cleanup EXIT
+  trap 'kcc_interrupted SIGHUP 129' HUP
+  trap 'kcc_interrupted SIGINT 130' INT
+  trap 'kcc_interrupted SIGTERM 143' TERM
+  kcc_work="$(kcc_mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")" || kcc_fail "cannot create a temporary directory"
+}
+
+kcc_interrupted() {
+  printf '%s: interrupted (%s); nothing installed\n' "$kcc_program" "$1" >&2
+  exit "$2"
+}
+
 kcc_cleanup() {
-  # shellcheck disable=SC2086 # a list of paths without spaces in their last part
-  [ -z "${kcc_staged:-}" ] || rm -f $kcc_staged
-  [ -z "${kcc_work:-}" ] || rm -rf "$kcc_work"
+  for kcc_created in "$kcc_staged_cache" "$kcc_staged_injector" "$kcc_kept_cache"; do
+    [ -z "$kcc_created" ] || rm -f -- "$kcc_created"
+  done
+  [ -z "$kcc_work" ] || rm -rf -- "$kcc_work"
+}
+
+# kcc_install_commands ARCHIVE WORKDIR DIR: unpacks the commands in WORKDIR, copies both into DIR
+# under temporary names, checks that both destinations can be replaced, and renames both into place.
+kcc_install_commands() {
+  mkdir -p -- "$2/unpacked"
+  tar -xzf "$1" -C "$2/unpacked" kcc-cache kcc-injector 2>/dev/null ||
+    kcc_fail "${1##*/} does not hold kcc-cache and kcc-injector; nothing installed"
+  kcc_quietly mkdir -p -- "$3" || kcc_fail "cannot create $3 ($kcc_why); nothing installed"
+  [ -w "$3" ] || kcc_fail "cannot write into $3; nothing installed"
+  kcc_check_destination "$3" kcc-cache
+  kcc_check_destination "$3" kcc-injector
+  kcc_staged_cache="$(kcc_mktemp -- "$3/.kcc-cache.new.XXXXXX")" ||
+    kcc_fail "cannot create a file in $3; nothing installed"
+  kcc_copy "$2/unpacked/kcc-cache" "$kcc_staged_cache" "$3"
+  kcc_staged_injector="$(kcc_mktemp -- "$3/.kcc-injector.new.XXXXXX")" ||
+    kcc_fail "cannot create a file in $3; nothing installed"
+  kcc_copy "$2/unpacked/kcc-injector" "$kcc_staged_injector" "$3"
+  kcc_replace "$3"
+}
+
+# kcc_check_destination DIR COMMAND: a rename onto a directory (or a link to one) would move the
+# command into it and report success, so that is refused before anything is replaced.
+kcc_check_destination() {
+  [ ! -d "$1/$2" ] || kcc_fail "cannot install $1/$2: it is a directory; nothing installed"
+}
+
+# kcc_copy FROM STAGED DIR: FROM's bytes into the staged file, executable.
+kcc_copy() {
+  if ! kcc_quietly cp -- "$1" "$2" || ! kcc_quietly chmod -- 0755 "$2"; then
+    kcc_fail "cannot copy ${1##*/} into $3 ($kcc_why); nothing installed"
+  fi
+}
+
+# kcc_replace DIR: renames the staged pair into place, both or neither. The old kcc-cache stays
+# reachable (a hard link, else a copy) until kcc-injector is in place, so that a failed second rename
+# can put it back. From the first rename on, signals are ignored: nothing may come between the two,
+# and the install then completes.
+kcc_replace() {
+  if [ -f "$1/kcc-cache" ]; then
+    kcc_kept_cache="$(kcc_mktemp -- "$1/.kcc-cache.old.XXXXXX")" ||
+      kcc_fail "cannot create a file in $1; nothing installed"
+    ln -f -- "$1/kcc-cache" "$kcc_kept_cache" 2>/dev/null ||
+      kcc_quietly cp -p -- "$1/kcc-cache" "$kcc_kept_cache" ||
+      kcc_fail "cannot keep the old $1/kcc-cache while replacing it ($kcc_why); nothing installed"
+  fi
+  trap '' HUP INT TERM
+  kcc_quietly mv -f -- "$kcc_staged_cache" "$1/kcc-cache" ||
+    kcc_fail "cannot put kcc-cache in place in $1 ($kcc_why); nothing installed"
+  kcc_staged_cache=
+  if ! kcc_quietly mv -f -- "$kcc_staged_injector" "$1/kcc-injector"; then
+    failure="cannot put kcc-injector in place in $1 ($kcc_why)"
+    kcc_put_back_cache "$1" "$failure"
+    kcc_fail "$failure; nothing installed"
+  fi
+  kcc_staged_injector=
+}
+
+# kcc_put_back_cache DIR FAILURE: undoes the rename of kcc-cache after kcc-injector's failed.
+kcc_put_back_cache() {
+  if [ -z "$kcc_kept_cache" ]; then
+    # There was none: the kcc-cache there is this run's.
+    rm -f -- "$1/kcc-cache"
+  elif kcc_quietly mv -f -- "$kcc_kept_cache" "$1/kcc-cache"; then
+    kcc_kept_cache=
+  else
+    # The old one is not removed on exit: it is the user's, under another name.
+    kept="$kcc_kept_cache"
+    kcc_kept_cache=
+    kcc_fail "$2, nor the old kcc-cache back ($kcc_why); it is $kept"
+  fi
 }
 
 kcc_usage() {
@@ -155,15 +246,15 @@ kcc_usage() {
 kcc_main() {
   version=latest
   dir=
-  while [ $# -gt 0 ]; do
-    case $1 in
+  while [ "$#" -gt 0 ]; do
+    case "$1" in
       --version)
-        [ $# -ge 2 ] || kcc_fail "--version needs a value (usage: sh install.sh [--version V] [DIR])"
-        version=$2
+        [ "$#" -ge 2 ] || kcc_fail "--version needs a value (usage: sh install.sh [--version V] [DIR])"
+        version="$2"
         shift 2
         ;;
       --version=*)
-        version=${1#--version=}
+        version="${1#--version=}"
         shift
         ;;
       -h | --help)
@@ -173,28 +264,23 @@ kcc_main() {
       -*) kcc_fail "unknown option $1 (usage: sh install.sh [--version V] [DIR])" ;;
       *)
         [ -z "$dir" ] || kcc_fail "one directory only (usage: sh install.sh [--version V] [DIR])"
-        dir=$1
+        dir="$1"
         shift
         ;;
     esac
   done
   if [ "$version" != latest ]; then
-    version=${version#v}
+    version="${version#v}"
     kcc_check_version "$version"
   fi
   if [ -z "$dir" ]; then
     [ -n "${HOME:-}" ] || kcc_fail "HOME is not set; name the directory to install into"
-    dir=$HOME/.local/bin
+    dir="$HOME/.local/bin"
   fi
-  asset=$(kcc_asset_name)
+  asset="$(kcc_asset_name)"
   kcc_release_url >/dev/null
 
-  kcc_staged=
-  kcc_work=
-  trap kcc_cleanup EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
-  kcc_work=$(mktemp -d "${TMPDIR:-/tmp}/kcc-install.XXXXXX") || kcc_fail "cannot create a temporary directory"
+  kcc_start_work kcc-install
   kcc_download "$asset" "$version" "$kcc_work"
   kcc_install_commands "$kcc_work/$asset" "$kcc_work" "$dir"
 

@@ -6,7 +6,19 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, test, type TestContext } from "node:test";
@@ -19,12 +31,17 @@ import {
   builtBinaryName,
   type Target,
 } from "../../scripts/release-targets.js";
+import { shq } from "./support/fake-plugin.js";
 import {
   installChannelEnv,
+  interceptCommand,
   nothingInstalled,
   runAsdf,
   runInstallSh,
+  startAsdf,
+  startInstallSh,
   unameShim,
+  type ChannelEnv,
 } from "./support/install-channels.js";
 import {
   VERSION,
@@ -35,7 +52,9 @@ import {
   startReleaseServer,
   type ReleaseServer,
 } from "./support/release-server.js";
+import type { StartedRun } from "./support/run.js";
 import { missingCommands, skipOrFailUnderCi } from "./support/skip.js";
+import { waitUntil } from "./support/wait.js";
 
 const ROOT = resolve(__dirname, "..", "..");
 const sha256 = (data: Buffer | string): string => createHash("sha256").update(data).digest("hex");
@@ -279,6 +298,223 @@ test("install.sh and the asdf plugin refuse what they cannot install with one li
     }
   }
 });
+
+// A user's install directory with a space in its name, beside a file named as its first word (a path
+// split at the space names that file), already holding a pair that a failed install must leave as it
+// was. `directory` makes one destination a directory instead, or a link to one.
+interface UserDirectory {
+  readonly sibling: string;
+  readonly into: string;
+  readonly directory?: { command: string; link: boolean } | undefined;
+}
+
+function makeUserDirectory(
+  env: ChannelEnv,
+  into: string,
+  directory?: UserDirectory["directory"],
+): UserDirectory {
+  const sibling = join(env.HOME, "My");
+  writeFileSync(sibling, "the user's file\n");
+  mkdirSync(into, { recursive: true });
+  for (const command of COMMANDS) {
+    const file = join(into, command);
+    if (directory?.command !== command) writeFileSync(file, `old ${command}\n`, { mode: 0o755 });
+    else if (!directory.link) mkdirSync(file);
+    else symlinkSync(mkdtempSync(join(env.HOME, "elsewhere-")), file);
+  }
+  return { sibling, into, directory };
+}
+
+/** The sibling, the old pair and the directory are as they were; nothing staged is left anywhere. */
+function assertUntouched(env: ChannelEnv, { sibling, into, directory }: UserDirectory): void {
+  assert.equal(readFileSync(sibling, "utf8"), "the user's file\n", `${sibling} is still there`);
+  assert.deepEqual(readdirSync(into).sort(), [...COMMANDS], `nothing staged is left in ${into}`);
+  for (const command of COMMANDS) {
+    const file = join(into, command);
+    if (directory?.command === command) {
+      assert.equal(lstatSync(file).isSymbolicLink(), directory.link, `${file} is as it was`);
+      assert.deepEqual(readdirSync(file), [], `nothing was put into ${file}`);
+    } else assert.equal(readFileSync(file, "utf8"), `old ${command}\n`, `${file} is the old one`);
+  }
+  assert.deepEqual(readdirSync(env.TMPDIR), [], "the download directory is removed");
+}
+
+type Channel = "install.sh" | "asdf";
+
+/** Where the channel installs under the user's "My Tools", and how to run it there. */
+function channelInto(channel: Channel, env: ChannelEnv): { into: string; run: () => StartedRun } {
+  const tools = join(env.HOME, "My Tools");
+  if (channel === "install.sh") {
+    return { into: tools, run: () => startInstallSh(["--version", VERSION, tools], env) };
+  }
+  const asdf = {
+    ASDF_INSTALL_TYPE: "version",
+    ASDF_INSTALL_VERSION: VERSION,
+    ASDF_INSTALL_PATH: tools,
+    ASDF_DOWNLOAD_PATH: "",
+  };
+  return { into: join(tools, "bin"), run: () => startAsdf("install", { ...env, ...asdf }) };
+}
+
+const PROGRAM: Record<Channel, string> = { "install.sh": "install.sh", asdf: "asdf kube-credential-cache" };
+const FULL_DISK = `printf partial >"$dest"; echo 'cp: error writing: No space left on device' >&2; exit 1`;
+const RENAME_REFUSED = "echo 'mv: cannot move: Operation not permitted' >&2; exit 1";
+
+for (const channel of ["install.sh", "asdf"] as const) {
+  test(`${channel} into "My Tools" replaces the old pair, keeps the file "My" and leaves nothing else`, async (t) => {
+    const served = ready(t);
+    if (served === undefined) return;
+    const env = installChannelEnv(t, served.releasesUrl("good"), unameShim(t, "Linux", "x86_64"));
+    const { into, run } = channelInto(channel, env);
+    const { sibling } = makeUserDirectory(env, into);
+    const result = await run().result;
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(readFileSync(sibling, "utf8"), "the user's file\n");
+    assertInstalled(into, { os: "linux", arch: "x64" });
+    assert.deepEqual(readdirSync(env.TMPDIR), []);
+  });
+}
+
+/**
+ * Makes `command`, when its destination matches `pattern`, say it has begun and wait for the test
+ * before it runs as the real one, so that signalWhileHeld can signal the installer meanwhile.
+ */
+function holdCommand(shims: string, gate: string, command: string, pattern: string): void {
+  assert.equal(spawnSync("mkfifo", [join(gate, "go")]).status, 0, "mkfifo");
+  const wait = `: >${shq(join(gate, "begun"))}; read -r go <${shq(join(gate, "go"))}`;
+  interceptCommand(shims, command, pattern, wait);
+}
+
+/** Sends the signal to the installer alone (as `kill` does) while the held command waits, then lets it go on. */
+async function signalWhileHeld(started: StartedRun, gate: string, signal: NodeJS.Signals): Promise<void> {
+  await waitUntil(() => existsSync(join(gate, "begun")), "the held command has begun");
+  started.child.kill(signal);
+  await writeFile(join(gate, "go"), "go\n");
+}
+
+// How an install can end before it is done: a copy that fails part-way, a signal while kcc-injector
+// is being copied (to the installer alone, so the copy itself completes), a rename that fails after
+// kcc-cache's succeeded. Each must leave the old pair, the user's files and no staged copy.
+const STOPPED: readonly {
+  what: string;
+  channel: Channel;
+  cp?: string;
+  mv?: string;
+  signal?: "SIGINT" | "SIGTERM";
+  code: number;
+  message: (into: string) => string;
+}[] = [
+  {
+    what: "the copy of kcc-injector fails part-way",
+    channel: "install.sh",
+    cp: FULL_DISK,
+    code: 1,
+    message: (into) => `cannot copy kcc-injector into ${into} (cp: error writing: No space left on device)`,
+  },
+  {
+    what: "SIGINT while kcc-injector is copied",
+    channel: "install.sh",
+    signal: "SIGINT",
+    code: 130,
+    message: () => "interrupted (SIGINT)",
+  },
+  {
+    what: "SIGTERM while kcc-injector is copied",
+    channel: "install.sh",
+    signal: "SIGTERM",
+    code: 143,
+    message: () => "interrupted (SIGTERM)",
+  },
+  {
+    what: "renaming kcc-injector into place fails after kcc-cache was renamed",
+    channel: "install.sh",
+    mv: RENAME_REFUSED,
+    code: 1,
+    message: (into) =>
+      `cannot put kcc-injector in place in ${into} (mv: cannot move: Operation not permitted)`,
+  },
+  {
+    what: "the copy of kcc-injector fails part-way",
+    channel: "asdf",
+    cp: FULL_DISK,
+    code: 1,
+    message: (into) => `cannot copy kcc-injector into ${into} (cp: error writing: No space left on device)`,
+  },
+  {
+    what: "renaming kcc-injector into place fails after kcc-cache was renamed",
+    channel: "asdf",
+    mv: RENAME_REFUSED,
+    code: 1,
+    message: (into) =>
+      `cannot put kcc-injector in place in ${into} (mv: cannot move: Operation not permitted)`,
+  },
+];
+
+for (const { what, channel, cp, mv, signal, code, message } of STOPPED) {
+  test(`${channel} into "My Tools": ${what} → one line, the old pair and the file "My" kept, nothing staged left`, async (t) => {
+    const served = ready(t);
+    if (served === undefined) return;
+    const shims = unameShim(t, "Linux", "x86_64");
+    const env = installChannelEnv(t, served.releasesUrl("good"), shims);
+    const { into, run } = channelInto(channel, env);
+    const scene = makeUserDirectory(env, into);
+    const gate = mkdtempSync(join(env.HOME, "gate-"));
+    if (cp !== undefined) interceptCommand(shims, "cp", "*/.kcc-injector*", cp);
+    if (mv !== undefined) interceptCommand(shims, "mv", "*/kcc-injector", mv);
+    if (signal !== undefined) holdCommand(shims, gate, "cp", "*/.kcc-injector*");
+    const started = run();
+    if (signal !== undefined) await signalWhileHeld(started, gate, signal);
+    const result = await started.result;
+    assertUntouched(env, scene);
+    assert.equal(result.stderr, `${PROGRAM[channel]}: ${message(into)}; nothing installed\n`);
+    assert.equal(result.code, code);
+    assert.equal(result.stdout, "");
+  });
+}
+
+test("install.sh: a signal while the pair is renamed into place waits until both are, so the new pair is whole", async (t) => {
+  const served = ready(t);
+  if (served === undefined) return;
+  const shims = unameShim(t, "Linux", "x86_64");
+  const env = installChannelEnv(t, served.releasesUrl("good"), shims);
+  const { into, run } = channelInto("install.sh", env);
+  const { sibling } = makeUserDirectory(env, into);
+  const gate = mkdtempSync(join(env.HOME, "gate-"));
+  holdCommand(shims, gate, "mv", "*/kcc-cache");
+  const started = run();
+  await signalWhileHeld(started, gate, "SIGINT");
+  const result = await started.result;
+  assert.equal(result.code, 0, result.stderr);
+  assertInstalled(into, { os: "linux", arch: "x64" });
+  assert.equal(readFileSync(sibling, "utf8"), "the user's file\n");
+  assert.deepEqual(readdirSync(env.TMPDIR), []);
+});
+
+// A destination that is a directory (or a link to one) is refused before anything is replaced: a
+// rename onto it would move the command into it, and report success.
+const DIRECTORIES: readonly { channel: Channel; command: string; link: boolean }[] = [
+  { channel: "install.sh", command: "kcc-injector", link: false },
+  { channel: "install.sh", command: "kcc-cache", link: false },
+  { channel: "install.sh", command: "kcc-injector", link: true },
+  { channel: "asdf", command: "kcc-injector", link: false },
+];
+
+for (const { channel, command, link } of DIRECTORIES) {
+  test(`${channel}: ${command} is ${link ? "a link to " : ""}a directory → one line, nothing replaced`, async (t) => {
+    const served = ready(t);
+    if (served === undefined) return;
+    const env = installChannelEnv(t, served.releasesUrl("good"), unameShim(t, "Linux", "x86_64"));
+    const { into, run } = channelInto(channel, env);
+    const scene = makeUserDirectory(env, into, { command, link });
+    const result = await run().result;
+    assertUntouched(env, scene);
+    assert.equal(
+      result.stderr,
+      `${PROGRAM[channel]}: cannot install ${join(into, command)}: it is a directory; nothing installed\n`,
+    );
+    assert.equal(result.code, 1);
+  });
+}
 
 test("the asdf plugin's list-all lists the v<semver> tags of the repository beside the releases, in order", async (t) => {
   const served = ready(t);

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestContext } from "node:test";
 import { shq } from "./fake-plugin.js";
-import { run, type RunResult } from "./run.js";
+import { start, type RunResult, type StartedRun } from "./run.js";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
 
@@ -80,6 +80,25 @@ export function unameShim(t: TestContext, os: string, machine: string): string {
 }
 
 /**
+ * Puts into the shim directory `dir` (first on PATH) a `command` that runs the shell code `action`, with
+ * the call's last argument in $dest, when that argument matches the shell pattern `destination`, and
+ * the real command otherwise: a copy that fails part-way or is interrupted, a rename that fails.
+ */
+export function interceptCommand(dir: string, command: string, destination: string, action: string): void {
+  const script = [
+    "#!/bin/sh",
+    "for dest; do :; done",
+    'case "$dest" in',
+    `  ${destination}) ${action} ;;`,
+    "esac",
+    `exec ${shq(which(command))} "$@"`,
+    "",
+  ].join("\n");
+  writeFileSync(join(dir, command), script, { mode: 0o755 });
+  chmodSync(join(dir, command), 0o755);
+}
+
+/**
  * HOME and TMPDIR of their own, PATH = the `uname` shim (if any) first, then the system's (or, with `without`, only
  * links to the tools the scripts use, those left out), and the releases URL the channels read.
  */
@@ -108,15 +127,24 @@ export function installChannelEnv(
 }
 
 export function runInstallSh(args: readonly string[], env: Record<string, string>): Promise<RunResult> {
-  return run("sh", [join(ROOT, "install.sh"), ...args], { env, timeoutMs: 300_000 });
+  return startInstallSh(args, env).result;
 }
 
+/** install.sh, started without waiting for it, for a test that acts while it runs. */
+export function startInstallSh(args: readonly string[], env: Record<string, string>): StartedRun {
+  return start("sh", [join(ROOT, "install.sh"), ...args], { env, timeoutMs: 300_000 });
+}
+
+type AsdfScript = "list-all" | "download" | "install";
+
 /** One of the asdf plugin's scripts, executed directly as asdf executes them. */
-export function runAsdf(
-  script: "list-all" | "download" | "install",
-  env: Record<string, string>,
-): Promise<RunResult> {
-  return run(join(ROOT, "bin", script), [], { env, timeoutMs: 300_000 });
+export function runAsdf(script: AsdfScript, env: Record<string, string>): Promise<RunResult> {
+  return startAsdf(script, env).result;
+}
+
+/** One of the asdf plugin's scripts, started without waiting for it. */
+export function startAsdf(script: AsdfScript, env: Record<string, string>): StartedRun {
+  return start(join(ROOT, "bin", script), [], { env, timeoutMs: 300_000 });
 }
 
 /** The directory holds neither command (nor a staged copy of one), or does not exist. */
