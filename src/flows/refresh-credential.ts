@@ -3,7 +3,8 @@ import { mkdirSync } from "node:fs";
 import type { CacheEntry } from "../core/cache/cache-entry.js";
 import type { CacheConfig } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
-import { errorSummary } from "../core/errors.js";
+import { PluginError, errorSummary } from "../core/errors.js";
+import { describePluginStop } from "../core/credential/plugin-stop.js";
 import { errnoOf } from "../core/system-error.js";
 import type { ExecInfo } from "../core/credential/exec-info.js";
 import { isFresh } from "../core/cache/freshness.js";
@@ -143,10 +144,19 @@ async function runAndStore(
 ): Promise<number> {
   const { request, runtime, debug, config, store, key, execInfo } = context;
   const started = runtime.now();
-  const run = await runPlugin(request.command, request.args, runtime.env, (child) => {
-    signals.forwardTo(child);
+  const run = await runPlugin(request.command, request.args, runtime.env, {
+    onSpawn: (child) => {
+      signals.forwardTo(child);
+    },
   });
   debug(`plugin exited ${run.exitCode} after ${formatDuration(runtime.now() - started)}`);
+  if (run.stopped !== undefined) {
+    // Its output is cut short, so kubectl could use none of it: nothing printed, nothing cached.
+    throw new PluginError(
+      "PLUGIN_FAILED",
+      `credential plugin ${JSON.stringify(request.command)} ${describePluginStop(run.stopped)}; nothing was cached`,
+    );
+  }
   if (run.exitCode !== 0) {
     // kubectl ignores stdout on failure; pass it on anyway so it sees exactly what the plugin did.
     runtime.stdout(run.stdout);

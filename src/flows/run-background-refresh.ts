@@ -9,6 +9,7 @@ import { buildCacheKey } from "../core/cache/cache-key.js";
 import { readCacheConfig, type CacheConfig, type Env } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
 import { errorSummary } from "../core/errors.js";
+import { describePluginStop } from "../core/credential/plugin-stop.js";
 import { parseExecInfo, type ExecInfo } from "../core/credential/exec-info.js";
 import { clearBackgroundFailed, markBackgroundFailed } from "../io/background-failure.js";
 import { appendBackgroundRecord, backgroundLogPath } from "../io/background-log.js";
@@ -127,29 +128,21 @@ async function refreshInBackground(
     KUBERNETES_EXEC_INFO: nonInteractiveExecInfo(runtime.env["KUBERNETES_EXEC_INFO"]),
   };
   const started = runtime.now();
-  let timer: NodeJS.Timeout | undefined;
-  let timedOut = false;
   let run;
   try {
-    run = await runPlugin(request.command, request.args, pluginEnv, (child) => {
-      // Nobody waits for us, but a foreground refresh would wait for our lock: never hold it longer
-      // than such a waiter would (KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT).
-      timer = setTimeout(() => {
-        timedOut = true;
-        child.kill("SIGTERM");
-      }, config.lockTimeoutMs);
+    // Nobody waits for us, but a foreground refresh would wait for our lock: never hold it longer
+    // than such a waiter would (KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT). The plugin leads a process group
+    // of its own, so that stopping it stops whatever it started (docs/plugin-limits.md).
+    run = await runPlugin(request.command, request.args, pluginEnv, {
+      ownGroup: true,
+      timeLimitMs: config.lockTimeoutMs,
     });
   } catch (error) {
     return { result: "failed", why: errorSummary(error) };
-  } finally {
-    clearTimeout(timer);
   }
   const took = formatDuration(runtime.now() - started);
-  if (timedOut)
-    return {
-      result: "failed",
-      why: `the plugin ran longer than ${formatDuration(config.lockTimeoutMs)} and was stopped`,
-    };
+  if (run.stopped !== undefined)
+    return { result: "failed", why: `the plugin ${describePluginStop(run.stopped)}` };
   // Only the exit code: the plugin's stderr went to the null device (see docs/background-refresh.md).
   if (run.exitCode !== 0) return { result: "failed", why: `the plugin exited ${run.exitCode} after ${took}` };
   const judged = await judgePluginOutput(run.stdout, execInfo?.apiVersion, config, runtime.now());

@@ -6,27 +6,56 @@ import { PluginError, errorSummary } from "../core/errors.js";
 import type { Env } from "../core/config.js";
 import type { WindowsFiles } from "../core/windows/command-lookup.js";
 import { planWindowsSpawn } from "../core/windows/spawn-plan.js";
+import {
+  MAX_PLUGIN_STDOUT_BYTES,
+  planPluginStop,
+  type PluginStop,
+  type StopCause,
+  type StopPlan,
+  type StopSignal,
+} from "../core/credential/plugin-stop.js";
 
 export interface PluginRun {
   readonly exitCode: number;
-  /** Bytes, not text: output that is not UTF-8 is passed on unchanged. */
+  /** Bytes, not text: output that is not UTF-8 is passed on unchanged. Empty when stopped. */
   readonly stdout: Buffer;
+  /** Set when kcc-cache stopped the plugin (past a limit): its output is then not to be used. */
+  readonly stopped?: PluginStop;
+}
+
+export interface PluginRunOptions {
+  /** Sees the process as soon as it exists (to pass signals on to it). */
+  readonly onSpawn?: (child: ChildProcess) => void;
+  readonly platform?: NodeJS.Platform;
+  /**
+   * Start the plugin as the leader of a process group (and session) of its own, so that a stop
+   * reaches whatever it started. Background only: a foreground plugin stays in kubectl's group, which
+   * owns the terminal a prompt reads from, and gets Ctrl-C from it.
+   */
+  readonly ownGroup?: boolean;
+  /** Stop the plugin once it has run this long (it is always stopped past MAX_PLUGIN_STDOUT_BYTES). */
+  readonly timeLimitMs?: number;
 }
 
 /**
  * Runs the wrapped plugin as client-go would (docs/protocol.md): no shell, the environment unchanged,
  * stdin and stderr inherited so prompts and messages reach the user, stdout captured.
- * A plugin killed by a signal yields 128 + the signal number, as a shell reports it. `onSpawn` sees
- * the process as soon as it exists (to pass signals on to it). On Windows the file to run is found
- * as Go finds it, and a batch file runs through cmd.exe with escaped arguments (docs/windows.md).
+ * A plugin killed by a signal yields 128 + the signal number, as a shell reports it. On Windows the
+ * file to run is found as Go finds it, and a batch file runs through cmd.exe with escaped arguments
+ * (docs/windows.md).
+ *
+ * Past a limit (its time, its output) the plugin is stopped as planPluginStop says: SIGTERM, then
+ * SIGKILL after a grace, and the run resolves only once it has ended (docs/plugin-limits.md). A
+ * stopped group's remainder gets SIGKILL too: a member that ignored SIGTERM without holding stdout.
  */
 export function runPlugin(
   command: string,
   args: readonly string[],
   env: Env,
-  onSpawn?: (child: ChildProcess) => void,
-  platform: NodeJS.Platform = process.platform,
+  options: PluginRunOptions = {},
 ): Promise<PluginRun> {
+  const platform = options.platform ?? process.platform;
+  const ownGroup = options.ownGroup === true && platform !== "win32";
   return new Promise((resolve, reject) => {
     let target: { file: string; args: readonly string[]; verbatim: boolean };
     if (platform === "win32") {
@@ -42,19 +71,107 @@ export function runPlugin(
     const child = spawn(target.file, target.args, {
       stdio: ["inherit", "pipe", "inherit"],
       env: { ...env },
+      ...(ownGroup ? { detached: true } : {}),
       ...(target.verbatim ? { windowsVerbatimArguments: true } : {}),
     });
-    onSpawn?.(child);
+    options.onSpawn?.(child);
+    const stopper = pluginStopper(child, planPluginStop(platform, ownGroup));
     const chunks: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (stopper.stopping()) return;
+      size += chunk.length;
+      if (size > MAX_PLUGIN_STDOUT_BYTES)
+        stopper.stop({ kind: "output", limitBytes: MAX_PLUGIN_STDOUT_BYTES });
+      else chunks.push(chunk);
+    });
+    const { timeLimitMs } = options;
+    const timer =
+      timeLimitMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            stopper.stop({ kind: "time", limitMs: timeLimitMs });
+          }, timeLimitMs);
     child.on("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      stopper.dispose();
       reject(startFailure(command, error, env));
     });
     child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const stopped = stopper.ended();
       const exitCode = code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0));
-      resolve({ exitCode, stdout: Buffer.concat(chunks) });
+      resolve(
+        stopped === undefined
+          ? { exitCode, stdout: Buffer.concat(chunks) }
+          : { exitCode, stdout: Buffer.alloc(0), stopped },
+      );
     });
   });
+}
+
+interface Stopper {
+  stop(cause: StopCause): void;
+  stopping(): boolean;
+  /** The plugin has ended: the stop it took, if any (its group's remainder is killed now). */
+  ended(): PluginStop | undefined;
+  dispose(): void;
+}
+
+/** Carries out a StopPlan on a running plugin; its "close" (exited, stdout closed) ends the stop. */
+function pluginStopper(child: ChildProcess, plan: StopPlan): Stopper {
+  let stop: { cause: StopCause; signal: StopSignal } | undefined;
+  let grace: NodeJS.Timeout | undefined;
+  const deliver = (signal: StopSignal): void => {
+    if (plan.target === "group" && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // ESRCH: nobody is left in the group.
+      }
+    } else if (child.exitCode === null && child.signalCode === null) {
+      child.kill(signal);
+    }
+  };
+  const send = (signal: StopSignal): void => {
+    if (stop !== undefined) stop.signal = signal;
+    deliver(signal);
+    // After SIGKILL nothing in reach can write any more: a process that left the group (a daemon in
+    // a session of its own) must not hold the run open by holding stdout.
+    if (signal === "SIGKILL") child.stdout?.destroy();
+  };
+  return {
+    stop(cause) {
+      if (stop !== undefined) return;
+      stop = { cause, signal: plan.first };
+      send(plan.first);
+      // Output past the limit is not read any further. After the signal: a plugin that ends on it
+      // then dies quietly instead of reporting a broken pipe on its stderr, which the user sees.
+      if (cause.kind === "output") child.stdout?.destroy();
+      if (plan.killAfterMs !== undefined) {
+        grace = setTimeout(() => {
+          send("SIGKILL");
+        }, plan.killAfterMs);
+      }
+    },
+    stopping: () => stop !== undefined,
+    ended() {
+      clearTimeout(grace);
+      if (stop === undefined) return undefined;
+      // The plugin ended on SIGTERM; a member of its group that ignored it without holding stdout
+      // would still be there. What it took to stop the plugin itself stays the outcome.
+      if (stop.signal === "SIGTERM" && plan.target === "group") deliver("SIGKILL");
+      return {
+        cause: stop.cause,
+        target: plan.target,
+        signal: stop.signal,
+        graceMs: stop.signal === "SIGKILL" ? plan.killAfterMs : undefined,
+      };
+    },
+    dispose() {
+      clearTimeout(grace);
+    },
+  };
 }
 
 const WINDOWS_FILES: WindowsFiles = {

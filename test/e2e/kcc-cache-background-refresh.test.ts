@@ -3,9 +3,15 @@ import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, wr
 import { dirname, join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { startApiServer, type ApiServer } from "./support/api-server.js";
-import { writeFakePlugin, type FakePlugin, type FakePluginOptions } from "./support/fake-plugin.js";
+import {
+  writeFakePlugin,
+  writeHangingPlugin,
+  type FakePlugin,
+  type FakePluginOptions,
+} from "./support/fake-plugin.js";
 import { assertOk, execInfo, kccCache, startKccCache, useSandbox } from "./support/kcc-cache.js";
 import { writeKubeconfig } from "./support/kubeconfig.js";
+import { lockLeftovers, locksDirectory } from "./support/locks.js";
 import { run, type RunResult } from "./support/run.js";
 import { kccBin, type Sandbox } from "./support/sandbox.js";
 import { missingCommands, skipOrFailUnderCi } from "./support/skip.js";
@@ -101,6 +107,31 @@ function startedPid(stderr: string): number {
   const match = /background refresh: started \(pid (\d+)\)/.exec(stderr);
   assert.ok(match, `no background refresh started; stderr:\n${stderr}`);
   return Number(match[1]);
+}
+
+/** Gone, or a zombie: dead, its parent not yet told. */
+function gone(pid: number): boolean {
+  try {
+    const state = /\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1];
+    return state === "Z" || state === "X";
+  } catch {
+    return true;
+  }
+}
+
+/** Live processes with the sandbox's HOME in their environment: the kcc-cache runs and all they started. */
+function sandboxProcesses(sandbox: Sandbox): number[] {
+  const home = `HOME=${sandbox.home}`;
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(home) && !gone(pid);
+      } catch {
+        return false;
+      }
+    });
 }
 
 function alive(pid: number): boolean {
@@ -386,4 +417,93 @@ test("the background mode cannot be triggered by hand: without the handed-over l
   assert.equal(forged.stdout, "", "never a credential on stdout");
   assert.match(forged.stderr, /not handed a refresh; nothing done/);
   assert.equal(plugin.runs(), 1);
+});
+
+const hangingPlugins = [
+  {
+    what: "ignores SIGTERM",
+    ignoreTerm: true,
+    why: /^the plugin ran longer than 1s; its process group did not end within 3s of SIGTERM and was killed \(SIGKILL\)$/,
+  },
+  {
+    what: "is a wrapper whose child holds its stdout",
+    ignoreTerm: false,
+    why: /^the plugin ran longer than 1s; its process group was terminated \(SIGTERM\)$/,
+  },
+];
+
+for (const { what, ignoreTerm, why } of hangingPlugins) {
+  test(`a background plugin past the lock timeout that ${what} is stopped with all it started; the lock is released only then, and a later miss does not wait`, async (t) => {
+    const scene = setScene(t);
+    const { sandbox, plugin } = scene;
+    await scene.prime();
+    const pidsFile = writeHangingPlugin(sandbox, plugin.name, { ignoreTerm });
+    const pids = (): number[] =>
+      existsSync(pidsFile) ? readFileSync(pidsFile, "utf8").split("\n").filter(Boolean).map(Number) : [];
+    const hit = await kccCache(sandbox, [plugin.name], {
+      env: { ...IN_WINDOW, KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT: "1s" },
+    });
+    assertOk(hit);
+    assert.equal(hit.stdout, plugin.output(1));
+    const refresher = startedPid(hit.stderr);
+    await waitUntil(() => pids().length === 2, "the plugin and its child have started");
+
+    await waitUntil(
+      () => lockLeftovers(locksDirectory(sandbox)).length === 0,
+      "the refresh lock is released",
+    );
+    // At that moment nothing the plugin started may be left: the lock outlives the plugin, never the reverse.
+    for (const pid of pids()) assert.ok(gone(pid), `plugin process ${pid} is gone`);
+    assert.deepEqual(
+      sandboxProcesses(sandbox).filter((pid) => pid !== refresher),
+      [],
+      "no process of the plugin's is left",
+    );
+    await waitUntil(() => !alive(refresher), "the background kcc-cache has exited");
+    const records = scene.logRecords();
+    assert.deepEqual(
+      records.map((record) => record.result),
+      ["failed"],
+    );
+    assert.match(records[0]?.why ?? "", why);
+
+    // A miss now finds the lock free and runs the plugin at once (waiting would say "waiting").
+    writeFakePlugin(sandbox, plugin.name, { lifetimes: [40] });
+    const miss = await kccCache(sandbox, [plugin.name], {
+      env: {
+        ...IN_WINDOW,
+        KUBE_CREDENTIAL_CACHE_REFRESH_MARGIN: "50s",
+        KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH: "0",
+      },
+    });
+    assertOk(miss, "the later miss");
+    assert.match(miss.stderr, /refresh lock: acquired/);
+    assert.doesNotMatch(miss.stderr, /waiting|waited/);
+    assert.equal(miss.stdout, plugin.output(2), "served the plugin's new credential");
+  });
+}
+
+test("a background plugin printing without end is stopped past 64 MiB: the log says so, and the cache keeps its entry", async (t) => {
+  const scene = setScene(t);
+  const { sandbox, plugin } = scene;
+  await scene.prime();
+  sandbox.writeScript(plugin.name, "#!/bin/sh\nexec cat /dev/zero\n");
+  const hit = await kccCache(sandbox, [plugin.name], { env: IN_WINDOW });
+  assertOk(hit);
+  const refresher = startedPid(hit.stderr);
+  await waitUntil(() => !alive(refresher), "the background kcc-cache has exited");
+  const records = scene.logRecords();
+  assert.deepEqual(
+    records.map((record) => record.result),
+    ["failed"],
+  );
+  assert.equal(
+    records[0]?.why,
+    "the plugin printed more than 64 MiB on stdout, more than any credential; its process group was terminated (SIGTERM)",
+  );
+  assert.deepEqual(lockLeftovers(locksDirectory(sandbox)), []);
+  assert.ok(
+    readFileSync(sandbox.cacheFile, "utf8").includes(tokenOf(plugin.output(1))),
+    "the cached entry is untouched",
+  );
 });

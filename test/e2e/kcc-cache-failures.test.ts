@@ -9,6 +9,7 @@ import {
   assertInvalidSetting,
   assertPackageVersion,
   assertPluginNotFound,
+  assertStoppedPastOutputLimit,
 } from "./support/failure-assertions.js";
 import { kccCache, stderrLines, useSandbox } from "./support/kcc-cache.js";
 import { run } from "./support/run.js";
@@ -35,6 +36,20 @@ test("a plugin killed by a signal fails like a shell reports it (128 + signal)",
   const plugin = sandbox.writeScript("self-killing", "#!/bin/sh\nkill -TERM $$\n");
   const result = await kccCache(sandbox, [plugin]);
   assert.equal(result.code, 128 + 15);
+});
+
+// The other cases (binary output, a plugin ignoring SIGTERM) are in-process, in
+// test/unit/plugin-output-limit-in-process.test.ts.
+test("a plugin printing without end is stopped past 64 MiB: exit 126, one line, nothing printed or cached", async (t) => {
+  const sandbox = useSandbox(t);
+  const plugin = sandbox.writeScript("endless", "#!/bin/sh\nexec yes\n");
+  const result = await kccCache(sandbox, [plugin]);
+  assertStoppedPastOutputLimit(
+    result,
+    plugin,
+    /; it was terminated \(SIGTERM\); nothing was cached$/,
+    sandbox.cacheFile,
+  );
 });
 
 // PATH as the installed command sees it; a missing path is one of the in-process cases.

@@ -81,7 +81,7 @@ test("planWindowsSpawn: a program directly, a batch file through the system's cm
 // code ran it instead.
 test("runPlugin on win32: not found is exit 127 with the usual message", async () => {
   await assert.rejects(
-    runPlugin(process.execPath, ["-e", ""], { PATH: "C:\\nowhere" }, undefined, "win32"),
+    runPlugin(process.execPath, ["-e", ""], { PATH: "C:\\nowhere" }, { platform: "win32" }),
     (error: unknown) =>
       isKccError(error) &&
       error.exitCode === 127 &&
@@ -89,7 +89,7 @@ test("runPlugin on win32: not found is exit 127 with the usual message", async (
         `credential plugin ${JSON.stringify(process.execPath)} was not found: install it, or fix the command in your kubeconfig`,
   );
   await assert.rejects(
-    runPlugin("no-such-plugin", [], { PATH: "C:\\nowhere" }, undefined, "win32"),
+    runPlugin("no-such-plugin", [], { PATH: "C:\\nowhere" }, { platform: "win32" }),
     (error: unknown) =>
       isKccError(error) &&
       error.exitCode === 127 &&
@@ -99,7 +99,7 @@ test("runPlugin on win32: not found is exit 127 with the usual message", async (
 
 test("runPlugin on win32: an argument a batch file cannot take safely is refused, exit 126, unquoted", async () => {
   await assert.rejects(
-    runPlugin("C:\\x\\tool.cmd", ["--secret=s3cr3t\r\n&whoami"], {}, undefined, "win32"),
+    runPlugin("C:\\x\\tool.cmd", ["--secret=s3cr3t\r\n&whoami"], {}, { platform: "win32" }),
     (error: unknown) =>
       isKccError(error) &&
       error.exitCode === 126 &&

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { stderrLines, type CacheResult } from "./kcc-cache.js";
 
@@ -35,6 +35,29 @@ export function assertInvalidSetting(result: CacheResult, name: string, pluginRu
   assert.equal(lines.length, 1, result.stderr);
   assert.ok(lines[0]?.includes(name), `the line names ${name}: ${lines[0] ?? ""}`);
   assert.equal(pluginRuns, 0);
+}
+
+/**
+ * A plugin stopped for printing more than 64 MiB: exit 126, nothing on stdout, one line naming it and
+ * saying how it was stopped (`outcome`, the end of the line), and nothing of it in the cache file.
+ */
+export function assertStoppedPastOutputLimit(
+  result: CacheResult,
+  command: string,
+  outcome: RegExp,
+  cacheFile: string,
+): void {
+  assert.equal(result.code, 126, result.stderr);
+  assert.equal(result.stdout, "", "nothing of it reaches kubectl");
+  const lines = stderrLines(result);
+  assert.equal(lines.length, 1, result.stderr);
+  const prefix = `kcc-cache: credential plugin ${JSON.stringify(command)} printed more than 64 MiB on stdout, more than any credential; `;
+  assert.ok(lines[0]?.startsWith(prefix), lines[0]);
+  assert.match(lines[0] ?? "", outcome);
+  const entries = existsSync(cacheFile)
+    ? (JSON.parse(readFileSync(cacheFile, "utf8")) as { entries?: object }).entries
+    : undefined;
+  assert.deepEqual(Object.keys(entries ?? {}), [], "nothing cached");
 }
 
 /** -h or --help: the usage and the settings on stdout, exit 0, nothing on stderr. */

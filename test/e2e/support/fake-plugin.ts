@@ -156,6 +156,27 @@ export function writeFakePlugin(sandbox: Sandbox, name: string, options: FakePlu
   };
 }
 
+/**
+ * A plugin that never ends by itself, as a wrapper like `sh -c 'sleep 300; aws …'` does: it starts a
+ * child that holds its stdout, and both wait until the sandbox is gone (so no run outlives its test).
+ * Each records its PID in the returned file. `ignoreTerm`: both ignore SIGTERM (`trap '' TERM`).
+ */
+export function writeHangingPlugin(sandbox: Sandbox, name: string, options: { ignoreTerm: boolean }): string {
+  const state = join(sandbox.dir, "plugins", name);
+  mkdirSync(state, { recursive: true });
+  const pids = join(state, "hanging-pids");
+  const lines = ["#!/bin/sh", `# hanging exec credential plugin ${name} (kcc-cache end-to-end tests)`];
+  if (options.ignoreTerm) lines.push("trap '' TERM");
+  lines.push(
+    `pids=${shq(pids)}`,
+    'echo $$ >> "$pids"',
+    `sh -c 'echo $$ >> "$1"; while [ -d "$2" ]; do sleep 0.05; done' child "$pids" ${shq(state)}`,
+    "",
+  );
+  sandbox.writeScript(name, lines.join("\n"));
+  return pids;
+}
+
 /** Single-quotes for /bin/sh. */
 export function shq(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
