@@ -1,11 +1,21 @@
 // Builds the standalone binaries (`npm run build:bin`, which runs this file with the pinned bun):
 // dist/bin/<command>-<os>-<arch>[.exe] for every target, and dist/bin/SHA256SUMS. Each binary is the
 // same TypeScript as the npm package, compiled by `bun build --compile` with its bytecode precompiled,
-// and embeds the secret-store addon of its own platform only. `bun scripts/build-bin.mjs linux-x64`
-// builds only the targets named.
+// and embeds the secret-store addon of its own platform only. The bun runtime each binary is built on
+// takes none of bun's runtime variables from the environment (docs/bun-environment.md).
+// `bun scripts/build-bin.mjs linux-x64` builds only the targets named.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 if (typeof Bun === "undefined") {
@@ -18,19 +28,38 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
 const keyringVersion = lock.packages["node_modules/@napi-rs/keyring"].version;
 const out = join(root, "dist", "bin");
-// Addons fetched for other platforms live here, so later builds need no network.
+// Addons and bun runtimes fetched for other platforms live here, so later builds need no network.
 const cache = process.env.KCC_BUILD_CACHE ?? join(root, "node_modules", ".cache", "kcc-build-bin");
 
-// `bun` is bun's name for the platform; `addon` is the napi-rs platform suffix of @napi-rs/keyring.
-// linux-x64 names bun's baseline build: it runs on any x86-64 CPU, as the Go original does, where
-// bun's "modern" builds need AVX2, which older CPUs and some virtual machines lack (SIGILL at start).
+// `bun` is bun's name for the platform; `runtime` the npm package of that platform's bun, which
+// `bun build --compile` would download itself; `addon` is the napi-rs platform suffix of
+// @napi-rs/keyring. linux-x64 names bun's baseline build: it runs on any x86-64 CPU, as the Go original
+// does, where bun's "modern" builds need AVX2, which older CPUs and some virtual machines lack (SIGILL
+// at start).
 const TARGETS = [
-  { name: "linux-x64", bun: "bun-linux-x64-baseline", addon: "linux-x64-gnu" },
-  { name: "linux-arm64", bun: "bun-linux-arm64", addon: "linux-arm64-gnu" },
-  { name: "darwin-x64", bun: "bun-darwin-x64", addon: "darwin-x64" },
-  { name: "darwin-arm64", bun: "bun-darwin-arm64", addon: "darwin-arm64" },
-  { name: "windows-x64", bun: "bun-windows-x64", addon: "win32-x64-msvc", exe: ".exe" },
+  {
+    name: "linux-x64",
+    bun: "bun-linux-x64-baseline",
+    runtime: "bun-linux-x64-baseline",
+    addon: "linux-x64-gnu",
+  },
+  { name: "linux-arm64", bun: "bun-linux-arm64", runtime: "bun-linux-aarch64", addon: "linux-arm64-gnu" },
+  { name: "darwin-x64", bun: "bun-darwin-x64", runtime: "bun-darwin-x64", addon: "darwin-x64" },
+  { name: "darwin-arm64", bun: "bun-darwin-arm64", runtime: "bun-darwin-aarch64", addon: "darwin-arm64" },
+  {
+    name: "windows-x64",
+    bun: "bun-windows-x64",
+    runtime: "bun-windows-x64",
+    addon: "win32-x64-msvc",
+    exe: ".exe",
+  },
 ];
+// What bun's runtime reads from the environment before our code runs, or instead of it: any runtime
+// flag (a preload from the working directory among them), bun's own CLI in place of kcc-cache, and a
+// debugger that listens on a port and can hold the call until one attaches. Each is read by its name,
+// stored once in the runtime as a NUL-terminated string: the build blanks the name's first byte in the
+// runtime it compiles with, so that no variable can match it (docs/bun-environment.md).
+const IGNORED_VARIABLES = ["BUN_OPTIONS", "BUN_BE_BUN", "BUN_INSPECT"];
 const COMMANDS = ["kcc-cache", "kcc-injector"];
 
 const wanted = process.argv.slice(2);
@@ -49,9 +78,10 @@ const started = performance.now();
 const built = [];
 for (const target of targets) {
   const shim = addonShim(target.addon);
+  const runtime = quietRuntime(target);
   for (const command of COMMANDS) {
     const file = `${command}-${target.name}${target.exe ?? ""}`;
-    await compile(join(root, "src", "cli", `${command}-main.ts`), target.bun, join(out, file), shim);
+    await compile(join(root, "src", "cli", `${command}-main.ts`), target.bun, runtime, join(out, file), shim);
     built.push(file);
   }
 }
@@ -63,7 +93,7 @@ console.log(`build-bin: ${built.length} binaries in ${((performance.now() - star
 for (const file of built)
   console.log(`  ${file}  ${(readFileSync(join(out, file)).length / 1e6).toFixed(1)} MB`);
 
-async function compile(entry, bunTarget, outfile, shim) {
+async function compile(entry, bunTarget, runtime, outfile, shim) {
   const result = await Bun.build({
     entrypoints: [entry],
     target: "bun",
@@ -75,6 +105,7 @@ async function compile(entry, bunTarget, outfile, shim) {
     compile: {
       target: bunTarget,
       outfile,
+      executablePath: runtime,
       // A binary that read .env or bunfig.toml from the working directory would let any directory
       // kubectl runs in change its settings or preload code: it reads neither.
       autoloadDotenv: false,
@@ -97,48 +128,94 @@ async function compile(entry, bunTarget, outfile, shim) {
     for (const log of result.logs) console.error(log);
     throw new Error(`build-bin: ${basename(outfile)} failed`);
   }
+  // Proves bun built on the runtime it was given, not one of its own.
+  const bytes = readFileSync(outfile);
+  const heard = IGNORED_VARIABLES.filter((name) => lookups(bytes, name).length > 0);
+  if (heard.length > 0)
+    throw new Error(
+      `build-bin: ${basename(outfile)} still reads ${heard.join(", ")} (docs/bun-environment.md)`,
+    );
   chmodSync(outfile, 0o755);
+}
+
+/**
+ * The target's bun runtime, at the version running this build, with the name of each IGNORED_VARIABLES
+ * blanked. A name stored other than once means bun changed how it reads it: the build stops rather than
+ * ship a binary that obeys it.
+ */
+function quietRuntime(target) {
+  const exe = target.exe ?? "";
+  const dir = join(cache, `${target.runtime}-${Bun.version}`);
+  const original = join(dir, `bun${exe}`);
+  if (!existsSync(original))
+    fetchPackageFile(`@oven/${target.runtime}`, Bun.version, `bin/bun${exe}`, original);
+  const bytes = readFileSync(original);
+  for (const name of IGNORED_VARIABLES) {
+    const found = lookups(bytes, name);
+    if (found.length !== 1)
+      throw new Error(
+        `build-bin: the ${target.runtime} ${Bun.version} runtime stores the name ${name} ${found.length} times, not once: check docs/bun-environment.md against this bun`,
+      );
+    bytes[found[0]] = 0;
+  }
+  const quiet = join(dir, `bun-quiet${exe}`);
+  writeFileSync(quiet, bytes, { mode: 0o755 });
+  return quiet;
+}
+
+/** Where `name` is stored as a NUL-terminated string of its own: the offsets of its first byte. */
+function lookups(bytes, name) {
+  const needle = Buffer.from(`\0${name}\0`, "latin1");
+  const found = [];
+  for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) found.push(at + 1);
+  return found;
 }
 
 /** A one-line module that requires the platform's keyring addon by a static path, which bun embeds. */
 function addonShim(addon) {
   const dir = join(cache, `keyring-${addon}-${keyringVersion}`);
   const node = join(dir, `keyring.${addon}.node`);
-  if (!existsSync(node)) fetchAddon(addon, dir, node);
+  if (!existsSync(node)) {
+    const name = `@napi-rs/keyring-${addon}`;
+    if (lock.packages[`node_modules/${name}`]?.version !== keyringVersion)
+      throw new Error(`build-bin: ${name}@${keyringVersion} is not in package-lock.json`);
+    fetchPackageFile(name, keyringVersion, basename(node), node);
+  }
   const shim = join(dir, "index.cjs");
   writeFileSync(shim, `module.exports = require(${JSON.stringify(`./keyring.${addon}.node`)});\n`);
   return shim;
 }
 
-/** Copies the addon from node_modules when npm installed it, else packs it, checked against the lock file. */
-function fetchAddon(addon, dir, node) {
-  const name = `@napi-rs/keyring-${addon}`;
+/**
+ * Copies `file` of the npm package `name`@`version` to `dest`: from node_modules when npm installed that
+ * version, else packed from the registry (npm checks it against the registry's digest) and, when
+ * package-lock.json lists that version, checked against the lock's.
+ */
+function fetchPackageFile(name, version, file, dest) {
+  const dir = dirname(dest);
   mkdirSync(dir, { recursive: true });
   const installed = join(root, "node_modules", name);
   if (existsSync(join(installed, "package.json"))) {
-    const { version } = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
-    if (version === keyringVersion) {
-      copyFileSync(join(installed, basename(node)), node);
+    if (JSON.parse(readFileSync(join(installed, "package.json"), "utf8")).version === version) {
+      copyFileSync(join(installed, file), dest);
       return;
     }
   }
-  const expected = lock.packages[`node_modules/${name}`]?.integrity;
-  if (expected === undefined) throw new Error(`build-bin: ${name} is not in package-lock.json`);
+  const locked = lock.packages[`node_modules/${name}`];
+  const expected = locked?.version === version ? locked.integrity : undefined;
   const packed = JSON.parse(
-    execFileSync(
-      "npm",
-      ["pack", "--json", "--silent", "--pack-destination", dir, `${name}@${keyringVersion}`],
-      {
-        encoding: "utf8",
-      },
-    ),
+    execFileSync("npm", ["pack", "--json", "--silent", "--pack-destination", dir, `${name}@${version}`], {
+      encoding: "utf8",
+    }),
   )[0];
   const tarball = join(dir, packed.filename);
   const actual = `sha512-${createHash("sha512").update(readFileSync(tarball)).digest("base64")}`;
-  if (actual !== expected)
-    throw new Error(`build-bin: ${name}@${keyringVersion} does not match package-lock.json`);
-  execFileSync("tar", ["-xzf", tarball, "-C", dir, "--strip-components=1", `package/${basename(node)}`]);
+  if (expected !== undefined && actual !== expected)
+    throw new Error(`build-bin: ${name}@${version} does not match package-lock.json`);
+  const depth = file.split("/").length;
+  execFileSync("tar", ["-xzf", tarball, "-C", dir, `--strip-components=${depth}`, `package/${file}`]);
   rmSync(tarball);
+  if (join(dir, basename(file)) !== dest) renameSync(join(dir, basename(file)), dest);
 }
 
 function sha256(bytes) {

@@ -44,6 +44,8 @@ const BINARY_E2E = {
   "kcc-cache-key.test.ts": "the key's digest through Bun.CryptoHasher",
   "kcc-cache-locks.test.ts": "lock files and process identity through bun's fs",
   "kcc-cache-rejection.test.ts": "the caller's identity read from /proc, against real kubectl's retry",
+  "kcc-cache-bun-environment.test.ts":
+    "bun's runtime variables (BUN_OPTIONS, BUN_BE_BUN, BUN_INSPECT) that the binary's runtime would obey",
   "kcc-cache-keyring.test.ts": "the embedded secret-store addon",
   "kcc-cache-keyring-unavailable.test.ts": "the embedded addon where no secret store answers",
   "kcc-cache-real-plugins.test.ts": "real kubectl and aws through the binary",
