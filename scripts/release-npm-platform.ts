@@ -5,7 +5,9 @@
 //
 // The optional dependencies are added to the main package only in the release's tarball, not in the
 // repository's package.json: `npm ci` refuses a lock file that cannot name the platform packages, and
-// before a release is published it cannot.
+// before a release is published it cannot. With them goes each platform binary's SHA-256, which the
+// main package's postinstall checks before it links a binary: the platform package's name on the
+// registry must not decide what lands on users' PATH (docs/startup.md).
 import { spawnSync } from "node:child_process";
 import {
   chmodSync,
@@ -43,6 +45,27 @@ export function npmPlatformTargets(): { target: Target; name: string }[] {
 /** The main package's `optionalDependencies`: every platform package at exactly this release's version. */
 export function platformOptionalDependencies(version: string): Record<string, string> {
   return Object.fromEntries(npmPlatformTargets().map(({ name }) => [name, version]));
+}
+
+/** The main package.json field naming each platform package's binaries' SHA-256 (read by postinstall.cjs). */
+const PLATFORM_SHA256_FIELD = "platformBinarySha256";
+
+/** Each platform package's binaries' SHA-256, by package and command, from the build's digests by file name. */
+export function platformBinarySha256(
+  digests: ReadonlyMap<string, string>,
+): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    npmPlatformTargets().map(({ target, name }) => [
+      name,
+      Object.fromEntries(
+        COMMANDS.map((command) => {
+          const digest = digests.get(builtBinaryName(command, target));
+          if (digest === undefined) throw new Error(`no sha256 of ${builtBinaryName(command, target)}`);
+          return [command, digest];
+        }),
+      ),
+    ]),
+  );
 }
 
 /** package.json of one platform package. */
@@ -98,11 +121,20 @@ export function packPlatformPackage(
   }
 }
 
+/** What the release adds to the main package's package.json about the platform packages. */
+export interface PlatformPins {
+  /** Its optional dependencies: each platform package, at exactly this release's version. */
+  readonly dependencies: Record<string, string>;
+  /** Each platform package's binaries' SHA-256 (platformBinarySha256 above). */
+  readonly sha256: Record<string, Record<string, string>>;
+}
+
 /**
- * Rewrites a packed main package so that its package.json lists the platform packages, by unpacking
- * it and packing it again (scripts off: its build already ran when it was first packed).
+ * Rewrites a packed main package so that its package.json lists the platform packages and their
+ * binaries' digests, by unpacking it and packing it again (scripts off: its build already ran when it
+ * was first packed).
  */
-export function addOptionalDependencies(tarball: string, dependencies: Record<string, string>): void {
+export function pinPlatformPackages(tarball: string, pins: PlatformPins): void {
   const staging = mkdtempSync(join(tmpdir(), "kcc-main-package-"));
   try {
     const untar = spawnSync("tar", ["-xzf", tarball, "-C", staging], { encoding: "utf8" });
@@ -111,8 +143,9 @@ export function addOptionalDependencies(tarball: string, dependencies: Record<st
     const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as Record<string, unknown>;
     manifest["optionalDependencies"] = {
       ...(manifest["optionalDependencies"] as Record<string, string> | undefined),
-      ...dependencies,
+      ...pins.dependencies,
     };
+    manifest[PLATFORM_SHA256_FIELD] = pins.sha256;
     writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
     const repacked = mkdtempSync(join(staging, "out-"));
     const name = npmPack(join(staging, "package"), repacked);

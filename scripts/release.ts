@@ -41,9 +41,10 @@ import {
   type ReleaseInfo,
 } from "./release-manifests.js";
 import {
-  addOptionalDependencies,
   npmPlatformTargets,
   packPlatformPackage,
+  pinPlatformPackages,
+  platformBinarySha256,
   platformOptionalDependencies,
 } from "./release-npm-platform.js";
 import { packNpmPackage } from "./release-npm-pack.js";
@@ -64,7 +65,7 @@ export async function release(
 ): Promise<{ out: string; files: string[] }> {
   const options = readOptions(argv);
   const info = readReleaseInfo(options.packageDir, env);
-  const binaries = verifyBinaries(options.bin);
+  const { paths: binaries, sha256 } = verifyBinaries(options.bin);
   for (const name of DOCUMENTS) {
     if (!existsSync(join(options.packageDir, name))) throw new Error(`${options.packageDir} has no ${name}`);
   }
@@ -95,7 +96,10 @@ export async function release(
       { packageDir: options.packageDir, excluded: [options.bin, options.out, staging] },
       staging,
     );
-    addOptionalDependencies(join(staging, mainTarball), platformOptionalDependencies(info.version));
+    pinPlatformPackages(join(staging, mainTarball), {
+      dependencies: platformOptionalDependencies(info.version),
+      sha256: platformBinarySha256(sha256),
+    });
     for (const { name, target } of npmPlatformTargets()) {
       packPlatformPackage(name, target, binaries, options.packageDir, info, staging);
     }
@@ -147,12 +151,16 @@ function readReleaseInfo(packageDir: string, env: NodeJS.ProcessEnv): ReleaseInf
   };
 }
 
-/** Every binary the build promises, checked against its SHA256SUMS so a stale or torn build is caught. */
-function verifyBinaries(bin: string): Map<string, string> {
+/**
+ * Every binary the build promises, checked against its SHA256SUMS so a stale or torn build is caught:
+ * the paths and the digests, by the build's file names.
+ */
+function verifyBinaries(bin: string): { paths: Map<string, string>; sha256: Map<string, string> } {
   const sumsFile = join(bin, "SHA256SUMS");
   if (!existsSync(sumsFile)) throw new Error(`no ${sumsFile}: run \`npm run build:bin\` first`);
   const sums = parseSha256Sums(readFileSync(sumsFile, "utf8"));
   const files = new Map<string, string>();
+  const digests = new Map<string, string>();
   for (const target of TARGETS) {
     for (const command of COMMANDS) {
       const name = builtBinaryName(command, target);
@@ -163,9 +171,10 @@ function verifyBinaries(bin: string): Map<string, string> {
       if (sha256Sync(path) !== expected)
         throw new Error(`${path} does not match its sha256 in ${sumsFile}: rebuild it`);
       files.set(name, path);
+      digests.set(name, expected);
     }
   }
-  return files;
+  return { paths: files, sha256: digests };
 }
 
 function sha256Sync(path: string): string {

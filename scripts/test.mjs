@@ -49,6 +49,8 @@ const BINARY_E2E = {
   "kcc-cache-keyring.test.ts": "the embedded secret-store addon",
   "kcc-cache-keyring-unavailable.test.ts": "the embedded addon where no secret store answers",
   "kcc-cache-real-plugins.test.ts": "real kubectl and aws through the binary",
+  "kcc-injector-files.test.ts":
+    "kubeconfig paths followed link by link, and procfs recognised, through bun's fs",
   "kcc-injector-kubectl.test.ts": "kcc-injector's binary, then kubectl through the injected file",
 };
 

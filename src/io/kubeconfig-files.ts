@@ -1,15 +1,19 @@
 import { isUtf8 } from "node:buffer";
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync, unlinkSync } from "node:fs";
+import { type Stats, closeSync, existsSync, fstatSync, lstatSync, readFileSync, unlinkSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import type { Env } from "../core/config.js";
 import { KubeconfigError, errorSummary } from "../core/errors.js";
 import { acquireKubectlLock } from "./kubectl-lock.js";
 import { type StagedFile, stageFile } from "./staged-file.js";
+import { openStableFile } from "./stable-file.js";
 
 export interface KubeconfigFile {
   /** As the user named it (absolute): messages, the lock and the backup use this path. */
   readonly path: string;
-  /** The file itself, symlinks followed: written in place of the old one, so the link stays. */
+  /**
+   * The file itself, symlinks followed: written in place of the old one, so the link stays. Always a
+   * regular file reached without passing through /proc (src/io/stable-file.ts).
+   */
   readonly target: string;
   readonly text: string;
   /** The bytes read: the backup is written from them, and a file that no longer holds them was changed. */
@@ -44,28 +48,34 @@ export function resolveKubeconfigPaths(
 }
 
 export function readKubeconfigFile(path: string): KubeconfigFile {
-  try {
-    const target = realpathSync(path);
-    const stat = statSync(target);
-    if (stat.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    const bytes = readFileSync(target);
+  return readRegularFile(path, (target, bytes, stat) => {
     // Editing decodes and re-encodes the text; a byte that is not UTF-8 would not survive.
     if (!isUtf8(bytes)) throw new KubeconfigError(`${path}: not UTF-8 text`);
     const text = bytes.toString("utf8");
     return { path, target, text, bytes, mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
+  });
+}
+
+/** Reads the regular file `path` leads to (src/io/stable-file.ts), or fails in one line saying why not. */
+function readRegularFile<T>(path: string, use: (target: string, bytes: Buffer, stat: Stats) => T): T {
+  const opened = openStableFile(path);
+  if (opened.kind === "refused") throw new KubeconfigError(`cannot read ${path}: ${opened.why}`);
+  try {
+    return use(opened.target, readFileSync(opened.fd), fstatSync(opened.fd));
   } catch (error) {
     if (error instanceof KubeconfigError) throw error;
     throw new KubeconfigError(`cannot read ${path}: ${errorSummary(error)}`, { cause: error });
+  } finally {
+    closeSync(opened.fd);
   }
 }
 
-/** A file's bytes as they are now, the path followed again: to tell whether it changed since it was read. */
-function readBytes(path: string): Buffer {
-  try {
-    return readFileSync(realpathSync(path));
-  } catch (error) {
-    throw new KubeconfigError(`cannot read ${path}: ${errorSummary(error)}`, { cause: error });
-  }
+/**
+ * Whether the path still leads to the file read, holding the bytes read: followed again, since a
+ * link may have been changed meanwhile.
+ */
+function isUnchanged(file: KubeconfigFile): boolean {
+  return readRegularFile(file.path, (target, bytes) => target === file.target && bytes.equals(file.bytes));
 }
 
 export interface KubeconfigUpdate {
@@ -89,7 +99,7 @@ export function writeKubeconfigFiles(updates: readonly KubeconfigUpdate[]): void
       releases.push(acquireKubectlLock(lockPath));
     }
     for (const { file } of updates) {
-      if (!readBytes(file.path).equals(file.bytes)) {
+      if (!isUnchanged(file)) {
         throw new KubeconfigError(
           `${file.path} changed while kcc-injector was editing it; nothing was written`,
         );

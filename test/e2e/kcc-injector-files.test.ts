@@ -111,6 +111,24 @@ test("-i writes through a symlink (the link stays), keeps the mode, and keeps a 
   assert.deepEqual(readdirSync(dotfiles), ["kubeconfig"], "no temporary or backup file next to the target");
 });
 
+test("-i through a link to /dev/stdin, stdin a kubeconfig file: refused in one line, that file unchanged", async (t) => {
+  const sandbox = useSandbox(t);
+  const source = write(sandbox, "stdin-source.yaml", GOOD);
+  const link = join(sandbox.dir, "config");
+  symlinkSync("/dev/stdin", link);
+  const before = snapshot(sandbox);
+  // /dev/stdin leads to /proc/self/fd/0, which in kcc-injector's process is the file its stdin was
+  // redirected from: a path that names a different file in every process.
+  const result = await run(
+    "/bin/sh",
+    ["-c", 'exec "$0" "$@" < "$KCC_TEST_STDIN"', kccBin("kcc-injector"), "-i", link],
+    { env: { ...sandbox.env, KCC_TEST_STDIN: source }, cwd: sandbox.dir },
+  );
+  assertOneLineError(result, /cannot read .*config: it leads into \/proc \(procfs\)/);
+  assert.deepEqual(snapshot(sandbox), before, "the file stdin came from as it was, no backup, no temp file");
+  assert.equal(readFileSync(source, "utf8"), GOOD);
+});
+
 test("a held kubectl lock makes -i fail at once, leaving the file and the lock alone", async (t) => {
   const sandbox = useSandbox(t);
   const path = write(sandbox, "config", GOOD);

@@ -1,19 +1,21 @@
 // `npm install -g kube-credential-cache` on Linux: the main package's postinstall puts the platform
 // package's standalone binary in place of its Node launchers, and leaves the launchers when it cannot
-// (scripts off, a binary of another release, one that does not start). Packed and installed for real
+// (scripts off, a binary other than the one the release recorded, a binary of another release, one that
+// does not start). Packed and installed for real
 // with npm, from its cache where it can: the platform package comes from a local tarball named in the main package's
 // optional dependencies, so npm nests it under the main package as it would from the registry.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { test, type TestContext } from "node:test";
-import { addOptionalDependencies, packPlatformPackage } from "../../scripts/release-npm-platform.js";
+import { packPlatformPackage, pinPlatformPackages } from "../../scripts/release-npm-platform.js";
 import type { ReleaseInfo } from "../../scripts/release-manifests.js";
 import { binariesUnderTest, COMMANDS } from "./support/binaries.js";
 import { writeFakePlugin } from "./support/fake-plugin.js";
 import { assertOk, useSandbox } from "./support/kcc-cache.js";
+import { sha256 } from "./support/release-run.js";
 import { run } from "./support/run.js";
 import type { Sandbox } from "./support/sandbox.js";
 import { skipOrFailUnderCi } from "./support/skip.js";
@@ -49,8 +51,16 @@ function scratch(t: TestContext): { dir: string; binaries: string } | undefined 
   return { dir, binaries };
 }
 
-/** Packs this repository and a linux-x64 platform package of `binaries`, and installs both globally. */
-function install(dir: string, binaries: ReadonlyMap<string, string>, npmFlags: string[] = []): Installed {
+/**
+ * Packs this repository and a linux-x64 platform package of `binaries`, and installs both globally. The
+ * main package records the digests of `recorded` (by default the binaries packed), as a release would.
+ */
+function install(
+  dir: string,
+  binaries: ReadonlyMap<string, string>,
+  npmFlags: string[] = [],
+  recorded: ReadonlyMap<string, string> = binaries,
+): Installed {
   const platformTarball = join(
     dir,
     packPlatformPackage(PLATFORM_PACKAGE, LINUX_X64, binaries, ROOT, RELEASE, dir),
@@ -63,7 +73,17 @@ function install(dir: string, binaries: ReadonlyMap<string, string>, npmFlags: s
     .split("\n")
     .pop();
   assert.ok(main !== undefined);
-  addOptionalDependencies(join(dir, main), { [PLATFORM_PACKAGE]: `file:${platformTarball}` });
+  pinPlatformPackages(join(dir, main), {
+    dependencies: { [PLATFORM_PACKAGE]: `file:${platformTarball}` },
+    sha256: {
+      [PLATFORM_PACKAGE]: Object.fromEntries(
+        COMMANDS.map((command) => [
+          command,
+          sha256(readFileSync(recorded.get(`${command}-linux-x64`) ?? "")),
+        ]),
+      ),
+    },
+  });
   const prefix = join(dir, "prefix");
   // --prefer-offline: the platform package is local, and @napi-rs/keyring comes from npm's cache when
   // it holds the registry's metadata (a fresh machine's cache does not: that one lookup goes out).
@@ -164,6 +184,37 @@ test("a platform binary of another release, or one that does not start, leaves t
   assert.equal(
     execFileSync(join(bin, "kcc-injector"), ["--version"], { encoding: "utf8" }),
     `kcc-injector ${VERSION}\n`,
+  );
+  await assertHit(useSandbox(t), join(bin, "kcc-cache"));
+});
+
+test("a platform binary other than the one the release recorded is never run, and leaves the launcher (one line each)", async (t) => {
+  const where = scratch(t);
+  if (where === undefined) return;
+  // Impostors of this very release, as whoever took the platform package's name could publish: they
+  // would pass the version check, and leave a mark if anything ran them.
+  const ran = join(where.dir, "impostor-ran");
+  const impostors = new Map(
+    COMMANDS.map((command) => {
+      const file = join(where.dir, `${command}-impostor`);
+      writeFileSync(file, `#!/bin/sh\ntouch '${ran}'\necho '${command} ${VERSION}'\n`, { mode: 0o755 });
+      return [`${command}-linux-x64`, file] as const;
+    }),
+  );
+  const { bin, npmOutput } = install(where.dir, impostors, [], realBinaries(where.binaries));
+  for (const command of COMMANDS) assert.ok(isNodeLauncher(join(bin, command)), `${command} is the launcher`);
+  assert.ok(!existsSync(ran), "postinstall did not run a binary it could not match");
+  const platformDir = join(dirname(bin), "lib", "node_modules", "kube-credential-cache", "node_modules");
+  assert.deepEqual(
+    npmOutput
+      .split("\n")
+      .filter((line) => line.includes("kube-credential-cache: "))
+      .map((line) => line.slice(line.indexOf("kube-credential-cache: "))),
+    COMMANDS.map(
+      (command) =>
+        `kube-credential-cache: ${command} stays on Node: ${join(platformDir, PLATFORM_PACKAGE, "bin", command)} ` +
+        "is not the binary this release recorded (its sha256 differs)",
+    ),
   );
   await assertHit(useSandbox(t), join(bin, "kcc-cache"));
 });

@@ -48,6 +48,22 @@ function standIns(
   return { dir, bin, pkg };
 }
 
+/** A release of stand-ins in `<dir>/out`, or undefined (skipped) without the tools. */
+function releaseOfStandIns(t: TestContext): { dir: string; out: string } | undefined {
+  if (!requireTools(t)) return undefined;
+  const { dir, bin, pkg } = standIns(t);
+  const out = join(dir, "out");
+  const run = runRelease(["--bin", bin, "--out", out, "--package", pkg]);
+  assert.equal(run.status, 0, run.stderr);
+  return { dir, out };
+}
+
+/** The package.json inside a packed npm package. */
+function packedManifest(tarball: string): Record<string, unknown> {
+  const tar = spawnSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" });
+  return JSON.parse(tar.stdout) as Record<string, unknown>;
+}
+
 /** Distinct per file, with bytes no text tool would keep as they are. */
 function standInBytes(name: string): Buffer {
   return Buffer.concat([Buffer.from(`\x7fELF stand-in for ${name}\r\n`), Buffer.from([0, 255, 10, 13])]);
@@ -72,11 +88,9 @@ function listing(file: string): string[] {
 }
 
 test("each archive holds both commands (0755) and LICENSE, README.md, CHANGELOG.md (0644), owned by root", (t) => {
-  if (!requireTools(t)) return;
-  const { dir, bin, pkg } = standIns(t);
-  const out = join(dir, "out");
-  const run = runRelease(["--bin", bin, "--out", out, "--package", pkg]);
-  assert.equal(run.status, 0, run.stderr);
+  const released = releaseOfStandIns(t);
+  if (released === undefined) return;
+  const { dir, out } = released;
   assert.equal(statSync(out).mode & 0o777, 0o755, "the release directory is readable by all");
   for (const target of TARGETS) {
     const archive = join(out, archiveName(target));
@@ -172,15 +186,10 @@ test("the release holds the npm pack tarball, and a second run gives byte-identi
 });
 
 test("the release holds one npm package per Linux and macOS target, and the main package depends on each", (t) => {
-  if (!requireTools(t)) return;
-  const { dir, bin, pkg } = standIns(t);
-  const out = join(dir, "out");
-  const run = runRelease(["--bin", bin, "--out", out, "--package", pkg]);
-  assert.equal(run.status, 0, run.stderr);
-  const readPackageJson = (tarball: string): Record<string, unknown> =>
-    JSON.parse(
-      spawnSync("tar", ["-xzOf", join(out, tarball), "package/package.json"], { encoding: "utf8" }).stdout,
-    ) as Record<string, unknown>;
+  const released = releaseOfStandIns(t);
+  if (released === undefined) return;
+  const { dir, out } = released;
+  const readPackageJson = (tarball: string): Record<string, unknown> => packedManifest(join(out, tarball));
   const npmTargets = TARGETS.filter((target) => target.os !== "windows");
   assert.deepEqual(readPackageJson("kube-credential-cache-1.2.3.tgz")["optionalDependencies"], {
     "@kube-credential-cache/linux-x64": "1.2.3",
@@ -210,6 +219,30 @@ test("the release holds one npm package per Linux and macOS target, and the main
     0,
     "no npm package for Windows: npm's shims run bin files through node",
   );
+});
+
+test("the main npm package records the sha256 of each platform package's binaries, those of the archives", (t) => {
+  const released = releaseOfStandIns(t);
+  if (released === undefined) return;
+  const { dir, out } = released;
+  const manifest = packedManifest(join(out, "kube-credential-cache-1.2.3.tgz"));
+  const expected: Record<string, Record<string, string>> = {};
+  for (const target of TARGETS.filter(({ os }) => os !== "windows")) {
+    const archive = join(dir, "unpacked", archiveName(target));
+    mkdirSync(join(dir, "unpacked"), { recursive: true });
+    unpack(join(out, archiveName(target)), archive);
+    const platformPackage = join(dir, "platform", `${target.os}-${target.arch}`);
+    mkdirSync(join(dir, "platform"), { recursive: true });
+    unpack(join(out, `kube-credential-cache-${target.os}-${target.arch}-1.2.3.tgz`), platformPackage);
+    expected[`@kube-credential-cache/${target.os}-${target.arch}`] = Object.fromEntries(
+      COMMANDS.map((command) => {
+        const digest = sha256(readFileSync(join(archive, installedBinaryName(command, target))));
+        assert.equal(sha256(readFileSync(join(platformPackage, "package", "bin", command))), digest);
+        return [command, digest];
+      }),
+    );
+  }
+  assert.deepEqual(manifest["platformBinarySha256"], expected);
 });
 
 test("a failing step prints one line, exits non-zero and leaves the previous release as it was", (t) => {
