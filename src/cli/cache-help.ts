@@ -28,7 +28,8 @@ Environment:
   KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST   extra env names in the cache key, besides the
                                             built-in identity variables of aws, gcloud, az
                                             (KUBE_CREDENTIAL_CACHE_USER,AWS_PROFILE,AWS_REGION,AWS_VAULT)
-  KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT        wait at most this long for a parallel refresh (60s)
+  KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT        wait at most this long for a parallel refresh, or for
+                                            the cache file when many calls store at once (60s)
   KUBE_CREDENTIAL_CACHE_BACKGROUND_REFRESH  this long before the refresh margin, serve the
                                             credential and refresh it in the background (5m;
                                             0 turns it off)

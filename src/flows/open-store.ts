@@ -18,7 +18,11 @@ import { createFileStore, type FileStore } from "../io/file-store.js";
 import type { SecretStore } from "../io/secret-store.js";
 import { warn, type Runtime } from "./runtime.js";
 
-const FILE_LOCK_TIMEOUT_MS = 5_000;
+/**
+ * Pauses between looks at a held cache-file lock: short at first (it is held for milliseconds),
+ * growing with jitter when many writers queue (core/cache/lock-wait.ts).
+ */
+const FILE_LOCK_PACING = { pollMs: 5, maxPollMs: 100 };
 /** A Secret Service answers in a few ms; past this it is stalled (stopped daemon, hung activation). */
 export const KEYRING_PROBE_TIMEOUT_MS = 2_000;
 
@@ -160,7 +164,7 @@ export function openFileStore(config: CacheConfig, runtime: Runtime, debug: Debu
       warn(runtime, message);
     },
     debug,
-    lockFile: (lockPath) => lockFile(lockPath, runtime),
+    lockFile: (lockPath) => lockFile(lockPath, config, runtime),
   });
 }
 
@@ -178,7 +182,7 @@ export async function openSecretStore(
   const location = cacheLocation(config, runtime);
   return createSecretStore({
     keyring: loadKeyring(runtime.platform),
-    index: createKeyringIndex(keyringIndexPath(config, runtime), (path) => lockFile(path, runtime)),
+    index: createKeyringIndex(keyringIndexPath(config, runtime), (path) => lockFile(path, config, runtime)),
     // The same per-key refresh locks as the file store: single flight holds whichever store serves.
     lockDirectory: location.locks,
     warn: (message) => {
@@ -219,11 +223,15 @@ function uncachedStore(lockDirectory: string | undefined, debug: DebugLog, why: 
   };
 }
 
-async function lockFile(lockPath: string, runtime: Runtime): Promise<(() => void) | undefined> {
-  const { acquireLock } = await import("../io/lock.js");
+async function lockFile(
+  lockPath: string,
+  config: CacheConfig,
+  runtime: Runtime,
+): Promise<(() => void) | undefined> {
+  const { acquireLock, cacheFileLockWaitMs } = await import("../io/lock.js");
   const outcome = await acquireLock(lockPath, {
-    timeoutMs: FILE_LOCK_TIMEOUT_MS,
-    pollMs: 5,
+    timeoutMs: cacheFileLockWaitMs(config.lockTimeoutMs),
+    ...FILE_LOCK_PACING,
     now: runtime.now,
     isSatisfied: () => Promise.resolve(false),
   });

@@ -1,8 +1,8 @@
 import {
   closeSync,
   constants,
+  fdatasyncSync,
   fstatSync,
-  futimesSync,
   linkSync,
   lstatSync,
   openSync,
@@ -12,13 +12,23 @@ import {
   statSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
   type BigIntStats,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { isRecord, parseJson } from "../core/json.js";
 import { writeAll } from "./atomic-file.js";
-import { HEARTBEAT_MS, judgeLock, type LockSighting } from "../core/cache/lock-staleness.js";
+import {
+  HEARTBEAT_MS,
+  isAbandonedPublication,
+  judgeLock,
+  type LockSighting,
+} from "../core/cache/lock-staleness.js";
+import { pollDelayMs } from "../core/cache/lock-wait.js";
 import { compareStartTime, currentProcess, pidExists, type ProcessIdentity } from "./process-identity.js";
+
+// With the lock, so that the write path loads its bound in the lock's lazy bundle: a hit loads neither.
+export { cacheFileLockWaitMs } from "../core/cache/lock-wait.js";
 
 export type LockOutcome =
   | { readonly kind: "acquired"; readonly release: () => void }
@@ -27,7 +37,11 @@ export type LockOutcome =
 
 export interface LockOptions {
   readonly timeoutMs: number;
+  /** The first pause between looks at a held lock; later ones grow, with jitter, up to maxPollMs. */
   readonly pollMs: number;
+  /** Default: pollMs, a fixed period. */
+  readonly maxPollMs?: number;
+  /** The process clock, for the deadline only: a lock's age is read on the file system's clock. */
   readonly now: () => number;
   /** Checked between attempts: true when what the lock guards is no longer needed (another holder did it). */
   readonly isSatisfied: () => Promise<boolean>;
@@ -56,16 +70,17 @@ const held = new Set<() => void>();
  */
 export async function acquireLock(path: string, options: LockOptions): Promise<LockOutcome> {
   const deadline = options.now() + options.timeoutMs;
+  const pacing = { firstMs: options.pollMs, capMs: options.maxPollMs ?? options.pollMs };
   let explained = false;
-  for (;;) {
-    const release = tryPublish(path);
-    if (release !== undefined) {
-      removeAbandonedPublications(path);
-      return { kind: "acquired", release };
+  for (let attempt = 0; ;) {
+    const publication = tryPublishFd(path);
+    if (publication.kind === "published") {
+      removeAbandonedPublications(path, publication.fsNowMs);
+      return { kind: "acquired", release: hold(path, publication.fd, publication.content) };
     }
     const seen = readLock(path);
     if (seen === undefined) continue; // Released meanwhile: try again at once.
-    const verdict = judgeLock(sight(seen, options.now()));
+    const verdict = judgeLock(sight(seen, publication.fsNowMs));
     if (verdict.stale) {
       options.debug?.(`lock ${path}: breaking it, ${verdict.why}`);
       removeIfUnchanged(path, seen);
@@ -75,7 +90,9 @@ export async function acquireLock(path: string, options: LockOptions): Promise<L
     explained = true;
     if (await options.isSatisfied()) return { kind: "satisfied" };
     if (options.now() >= deadline) return { kind: "timeout", holder: seen.holder };
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+    const delay = pollDelayMs(attempt, pacing, Math.random());
+    attempt += 1;
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
 
@@ -98,8 +115,9 @@ export interface LockClaim {
  * (docs/background-refresh.md).
  */
 export function claimLockNow(path: string): LockClaim | undefined {
-  const fd = tryPublishFd(path);
-  if (fd === undefined) return undefined;
+  const publication = tryPublishFd(path);
+  if (publication.kind === "held") return undefined;
+  const { fd } = publication;
   let done = false;
   // Only ours: a lock broken as stale and taken by someone else meanwhile stays theirs.
   const release = (): void => {
@@ -146,13 +164,14 @@ export function adoptLock(
   } catch {
     return { kind: "not-mine", holder: undefined };
   }
-  const holder = parseHolder(readFileSync(fd, "utf8"));
+  const text = readFileSync(fd, "utf8");
+  const holder = parseHolder(text);
   const me = currentProcess();
   if (holder?.pid !== me.pid || holder.start !== me.start) {
     closeSync(fd);
     return { kind: "not-mine", holder };
   }
-  return { kind: "adopted", release: hold(path, fd) };
+  return { kind: "adopted", release: hold(path, fd, text) };
 }
 
 /** Releases every lock this process holds; for exiting on a signal. */
@@ -160,31 +179,40 @@ export function releaseHeldLocks(): void {
   for (const release of [...held]) release();
 }
 
-function tryPublish(path: string): (() => void) | undefined {
-  const fd = tryPublishFd(path);
-  return fd === undefined ? undefined : hold(path, fd);
-}
+/**
+ * A lock published (its open descriptor and content), or held by someone else. Either way, the
+ * file system's clock now (`fsNowMs`): the mtime of the file just written beside the lock, which
+ * its age is read against (src/core/cache/lock-staleness.ts).
+ */
+type Publication =
+  | { readonly kind: "published"; readonly fd: number; readonly content: string; readonly fsNowMs: number }
+  | { readonly kind: "held"; readonly fsNowMs: number };
 
-/** Publishes a lock naming this process; its open descriptor, or undefined when someone else holds it. */
-function tryPublishFd(path: string): number | undefined {
+/** Publishes a lock naming this process, unless someone else holds it. */
+function tryPublishFd(path: string): Publication {
   const temp = tempName(path);
+  const content = JSON.stringify(currentProcess());
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   let published: number | undefined;
   try {
     try {
-      writeAll(fd, JSON.stringify(currentProcess()));
+      writeAll(fd, content);
     } catch (error) {
       // We cannot write ours (disk full), but a holder's lock still stands: wait for it as usual.
-      if (lstatQuietly(path) !== undefined) return undefined;
+      // Created, the temp file still tells the file system's time.
+      if (lstatQuietly(path) !== undefined) return { kind: "held", fsNowMs: fstatSync(fd).mtimeMs };
       throw error;
     }
-    published = publish(temp, path, fd);
+    const fsNowMs = fstatSync(fd).mtimeMs;
+    published = publish(temp, path, fd, content);
+    return published === undefined
+      ? { kind: "held", fsNowMs }
+      : { kind: "published", fd: published, content, fsNowMs };
   } finally {
     // Every path, thrown or not: the temp name is never needed past this point.
     unlinkQuietly(temp);
     if (published !== fd) closeSync(fd);
   }
-  return published;
 }
 
 /**
@@ -192,7 +220,7 @@ function tryPublishFd(path: string): number | undefined {
  * `<lock>.<pid>-<hex>.tmp` behind, which nobody else would ever remove. Whoever next holds the lock
  * removes those whose writer is gone, or that are older than any publication takes (a reused PID).
  */
-function removeAbandonedPublications(path: string): void {
+function removeAbandonedPublications(path: string, fsNowMs: number): void {
   const prefix = `${basename(path)}.`;
   let names: string[];
   try {
@@ -205,16 +233,14 @@ function removeAbandonedPublications(path: string): void {
     if (match === null) continue;
     const temp = join(dirname(path), name);
     const stat = lstatQuietly(temp);
-    const old = stat !== undefined && Date.now() - Number(stat.mtimeMs) > ABANDONED_AFTER_MS;
-    if (old || !pidExists(Number(match[1]))) unlinkQuietly(temp);
+    if (stat === undefined) continue;
+    if (isAbandonedPublication(pidExists(Number(match[1])), Number(stat.mtimeMs), fsNowMs))
+      unlinkQuietly(temp);
   }
 }
 
-/** A publication takes microseconds; a temp file this old is abandoned whatever PID it names. */
-const ABANDONED_AFTER_MS = 60_000;
-
 /** The descriptor of the published lock file, or undefined when someone else holds the lock. */
-function publish(temp: string, path: string, tempFd: number): number | undefined {
+function publish(temp: string, path: string, tempFd: number, content: string): number | undefined {
   try {
     linkSync(temp, path);
     return tempFd;
@@ -233,7 +259,7 @@ function publish(temp: string, path: string, tempFd: number): number | undefined
     throw error;
   }
   try {
-    writeAll(fd, JSON.stringify(currentProcess()));
+    writeAll(fd, content);
     return fd;
   } catch (error) {
     unlinkQuietly(path);
@@ -242,14 +268,18 @@ function publish(temp: string, path: string, tempFd: number): number | undefined
   }
 }
 
-function hold(path: string, fd: number): () => void {
+function hold(path: string, fd: number, content: string): () => void {
   const mine = fstatSync(fd, { bigint: true });
-  // Touching the descriptor, not the path: if our lock was broken and replaced, the new holder's
-  // file must not look alive on our account. Our inode cannot be reused while we keep it open.
+  const bytes = Buffer.from(content);
+  // The beat rewrites the lock's own content in place, so that the file system stamps the mtime with
+  // its clock: a time set from ours would be read against its clock by waiters (lock-staleness.ts).
+  // Synced, because a network file system may hold a write back for many seconds. On the descriptor,
+  // not the path: if our lock was broken and replaced, the new holder's file must not look alive on
+  // our account. Our inode cannot be reused while we keep it open.
   const heartbeat = setInterval(() => {
     try {
-      const now = new Date();
-      futimesSync(fd, now, now);
+      writeSync(fd, bytes, 0, bytes.length, 0);
+      fdatasyncSync(fd);
     } catch {
       // A missed beat only brings the stale bound closer.
     }
@@ -296,15 +326,15 @@ function parseHolder(text: string): ProcessIdentity | undefined {
   return { pid: value["pid"], start: typeof value["start"] === "string" ? value["start"] : undefined };
 }
 
-function sight(seen: SeenLock, nowMs: number): LockSighting {
-  const ageMs = nowMs - Number(seen.stat.mtimeMs);
+function sight(seen: SeenLock, fsNowMs: number): LockSighting {
+  const clocks = { mtimeMs: Number(seen.stat.mtimeMs), fsNowMs };
   if (seen.holder === undefined)
-    return { holder: seen.content, pidAlive: false, startTime: "unknown", ageMs };
+    return { holder: seen.content, pidAlive: false, startTime: "unknown", ...clocks };
   return {
     holder: "named",
     pidAlive: pidExists(seen.holder.pid),
     startTime: compareStartTime(seen.holder),
-    ageMs,
+    ...clocks,
   };
 }
 

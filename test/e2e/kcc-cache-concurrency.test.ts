@@ -1,23 +1,21 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, existsSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { writeFakePlugin } from "./support/fake-plugin.js";
+import { shq, writeFakePlugin, type FakePlugin } from "./support/fake-plugin.js";
+import { assertEveryKeyStored, killOnExit, pluginPerKey } from "./support/fan-out.js";
 import { assertOk, kccCache, startKccCache, useSandbox } from "./support/kcc-cache.js";
 import type { StartedRun } from "./support/run.js";
+import type { Sandbox } from "./support/sandbox.js";
 import { waitUntil } from "./support/wait.js";
 
 const PARALLEL = 24;
+/** A CI job fanning out over many clusters: each call a different key, all stored in one cache file. */
+const FAN_OUT = 100;
 
 function openGate(gate: string): void {
   writeFileSync(gate, "");
-}
-
-/** On a failed assertion, leave no kcc-cache behind (gated plugins end by themselves with the sandbox). */
-function killOnExit(t: TestContext, runs: StartedRun[]): void {
-  t.after(() => {
-    for (const run of runs) if (run.child.exitCode === null) run.child.kill("SIGKILL");
-  });
 }
 
 test(`${PARALLEL} parallel cold calls run the plugin once and all print the same valid credential`, async (t) => {
@@ -122,4 +120,52 @@ test("a stuck (alive) lock holder is waited for only KUBE_CREDENTIAL_CACHE_LOCK_
   const warnings = waited.stderr.split("\n").filter((line) => line.includes("warning"));
   assert.equal(warnings.length, 1, waited.stderr);
   assert.match(warnings[0] ?? "", /1s/);
+});
+
+/**
+ * Holds plugin runs until `count` of them have started, then lets them all go at once: each reads
+ * one byte from a FIFO, so that a hundred waiting runs cost no CPU (a polled gate file would). The
+ * test holds the FIFO open from the start, so that no run blocks in open() and no byte written is
+ * lost; closing it when the test ends lets any run still waiting go (reading nothing).
+ */
+function startingGate(t: TestContext, sandbox: Sandbox, count: number) {
+  const fifo = join(sandbox.dir, "start.fifo");
+  const arrived = join(sandbox.dir, "arrived");
+  execFileSync("mkfifo", ["-m", "600", fifo]);
+  const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+  t.after(() => {
+    closeSync(fd);
+  });
+  return {
+    /** A plugin that waits at the gate, then runs `plugin`. */
+    wrap: (plugin: FakePlugin): string =>
+      sandbox.writeScript(
+        `gated-${plugin.name}`,
+        [
+          "#!/bin/sh",
+          `echo >> ${shq(arrived)}`,
+          `dd if=${shq(fifo)} of=/dev/null bs=1 count=1 status=none`,
+          `exec ${shq(plugin.path)} "$@"`,
+          "",
+        ].join("\n"),
+      ),
+    open: async (): Promise<void> => {
+      const arrivals = (): number => (existsSync(arrived) ? readFileSync(arrived, "utf8").length : 0);
+      await waitUntil(() => arrivals() >= count, `${count} plugin runs are at the gate`, 120_000);
+      writeSync(fd, Buffer.alloc(count));
+    },
+  };
+}
+
+test(`${FAN_OUT} concurrent misses of different keys are all stored in the one cache file`, async (t) => {
+  const sandbox = useSandbox(t);
+  // Held at a gate until every call is in its plugin: all of them then store at once.
+  const gate = startingGate(t, sandbox, FAN_OUT);
+  const plugins = pluginPerKey(sandbox, "fan-out", FAN_OUT);
+  const calls = plugins.map((plugin) => startKccCache(sandbox, [gate.wrap(plugin)], { timeoutMs: 300_000 }));
+  killOnExit(t, calls);
+  await gate.open();
+  const results = await Promise.all(calls.map((call) => call.result));
+
+  await assertEveryKeyStored(sandbox, plugins, results, "locked by another process; not updated");
 });

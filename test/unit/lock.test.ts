@@ -2,7 +2,15 @@
 // gone, and released only by its own holder. The clock is the test's; nothing here sleeps.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
@@ -84,9 +92,24 @@ test("a lock whose holder has exited, or that names no holder and is old, is bro
   writeFileSync(path, "");
   const fresh = await acquireLock(path, options({ now: steppingClock(0), timeoutMs: 0 }));
   assert.equal(fresh.kind, "timeout", "an empty lock younger than the bound is still respected");
-  const later = await acquireLock(path, options({ now: () => Date.now() + 5_000 }));
+  const before = new Date(Date.now() - 5_000);
+  utimesSync(path, before, before);
+  const later = await acquireLock(path, options());
   assert.equal(later.kind, "acquired", "an empty lock older than the bound is broken");
 });
+
+for (const offsetMs of [30_000, -30_000, 3_600_000]) {
+  test(`a live holder's lock is judged on the file system's clock, whatever ours says (ours ${offsetMs / 1000}s off)`, async (t) => {
+    const path = lockPath(t);
+    // A live process that never beats (no start time: liveness rests on the mtime), just published.
+    const theirs = JSON.stringify({ pid: process.ppid });
+    writeFileSync(path, theirs);
+    const skewed = steppingClock(100);
+    const outcome = await acquireLock(path, options({ now: () => skewed() + offsetMs }));
+    assert.equal(outcome.kind, "timeout", "waited for, not broken");
+    assert.equal(readFileSync(path, "utf8"), theirs);
+  });
+}
 
 test("a holder whose lock was broken and taken over does not remove the new holder's lock", async (t) => {
   const path = lockPath(t);
