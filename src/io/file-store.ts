@@ -37,7 +37,9 @@ export interface FileStoreOptions {
 export type FileRead =
   | { readonly kind: "missing" | "ok"; readonly document: CacheDocument }
   | { readonly kind: "broken"; readonly document: CacheDocument; readonly why: string }
-  | { readonly kind: "distrust"; readonly why: string };
+  | { readonly kind: "distrust"; readonly why: string }
+  /** Written by a later kcc-cache: neither read nor rewritten (docs/cache-format.md). */
+  | { readonly kind: "newer"; readonly why: string };
 
 export type FileStore = CredentialStore & {
   read(): FileRead;
@@ -62,10 +64,11 @@ export function createFileStore(options: FileStoreOptions): FileStore {
     warned.add(message);
     options.warn(message);
   };
-  let distrusted: string | undefined;
+  // Why nothing may be stored in the file, once a read found out: said once, then only debugged.
+  let unwritable: string | undefined;
   const read = (): FileRead => {
     const result = readCacheFile(location, options.uid);
-    if (result.kind === "distrust") distrusted = result.why;
+    if (result.kind === "distrust" || result.kind === "newer") unwritable = result.why;
     return result;
   };
   const replaceDocument = async (update: (document: CacheDocument) => CacheDocument): Promise<void> => {
@@ -84,7 +87,8 @@ export function createFileStore(options: FileStoreOptions): FileStore {
     try {
       // Judged again under the lock: what is replaced is what was judged.
       const current = readCacheFile(location, options.uid);
-      if (current.kind === "distrust") throw new StoreError(`${current.why}; not updated`);
+      if (current.kind === "distrust" || current.kind === "newer")
+        throw new StoreError(`${current.why}; not updated`);
       const removed = removeLeftoverTempFiles(path);
       if (removed > 0) options.debug(`removed ${removed} leftover temporary cache file(s)`);
       writeFileAtomic(path, serializeCacheDocument(update(current.document)), FILE_MODE);
@@ -100,7 +104,7 @@ export function createFileStore(options: FileStoreOptions): FileStore {
       const quick = readOneEntry(location, options.uid, key);
       if (quick !== undefined) return Promise.resolve(quick.entry);
       const result = read();
-      if (result.kind === "distrust") {
+      if (result.kind === "distrust" || result.kind === "newer") {
         warn(`${result.why}; credentials are not cached`);
         return Promise.resolve(undefined);
       }
@@ -109,8 +113,8 @@ export function createFileStore(options: FileStoreOptions): FileStore {
     },
     put: (key: string, entry: CacheEntry, nowMs: number) => {
       // Already said once; a second line about the same file would only repeat it.
-      if (distrusted !== undefined) {
-        options.debug(`not stored: ${distrusted}`);
+      if (unwritable !== undefined) {
+        options.debug(`not stored: ${unwritable}`);
         return Promise.resolve();
       }
       return replaceDocument((document) => withEntry(document, key, entry, nowMs));
@@ -195,6 +199,7 @@ function readCacheFile(location: CacheLocation, uid: number | undefined): FileRe
     text = readFileSync(fd, "utf8");
     const content = judgeCacheContent(parseCacheDocument(text), location);
     if (content.kind === "refuse") throw new ConfigError(refusalMessage(location, content.why));
+    if (content.kind === "newer") return { kind: "newer", why: content.why };
     // Readable by others is a leak that already happened, not a tampering risk: close it now (but
     // only on a file that is ours: a file of the user's own stays as it was).
     if (verdict.tighten) tightenQuietly(fd);

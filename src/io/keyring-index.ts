@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { isRecord, parseJson } from "../core/json.js";
+import { isRecord, otherFields, parseJson } from "../core/json.js";
 import { StoreError } from "../core/errors.js";
 import type { IndexedEntry } from "../core/store/keyring-prune.js";
 import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-file.js";
@@ -38,11 +38,17 @@ export function createKeyringIndex(
       const release = await lockFile(`${path}.lock`);
       if (release === undefined) throw new StoreError(`keyring index ${path} is locked by another process`);
       try {
-        const keys = read();
+        const text = readText(path);
+        const format = newerFormat(text);
+        if (format !== undefined)
+          throw new StoreError(
+            `keyring index ${path} is in a newer kcc-cache's format (${format}); this version leaves it alone`,
+          );
+        const keys = parseIndex(text);
         change(keys);
         // A writer killed mid-write leaves its temp copy; under the lock none is in use.
         removeLeftoverTempFiles(path);
-        writeFileAtomic(path, serializeIndex(keys), 0o600);
+        writeFileAtomic(path, serializeIndex(keys, text), 0o600);
       } finally {
         release();
       }
@@ -50,9 +56,20 @@ export function createKeyringIndex(
   };
 }
 
+/** The index's format; a later kcc-cache's index is neither read nor rewritten (docs/cache-format.md). */
+const INDEX_FORMAT = 1;
+
+function newerFormat(text: string | undefined): number | undefined {
+  const value = text === undefined ? undefined : parseJson(text);
+  const format = isRecord(value) ? value["kcc"] : undefined;
+  return typeof format === "number" && Number.isSafeInteger(format) && format > INDEX_FORMAT
+    ? format
+    : undefined;
+}
+
 export function parseIndex(text: string | undefined): Map<string, IndexedEntry> {
   const keys = new Map<string, IndexedEntry>();
-  if (text === undefined) return keys;
+  if (text === undefined || newerFormat(text) !== undefined) return keys;
   // Not JSON: rebuilt by the next write; entries it named stay in the store until they expire or --clear.
   const value = parseJson(text);
   const raw = isRecord(value) ? value["keyring"] : undefined;
@@ -68,9 +85,24 @@ export function parseIndex(text: string | undefined): Map<string, IndexedEntry> 
   return keys;
 }
 
-function serializeIndex(keys: Map<string, IndexedEntry>): string {
-  const entries = Object.fromEntries(keys);
-  return `${JSON.stringify({ kcc: 1, keyring: entries }, null, 1)}\n`;
+/**
+ * The index's text. What the previous text held that this version does not know (fields of a line
+ * or of the file, written by a later version of the same format) is carried over unchanged.
+ */
+export function serializeIndex(
+  keys: ReadonlyMap<string, IndexedEntry>,
+  previous: string | undefined,
+): string {
+  const before = previous === undefined ? undefined : parseJson(previous);
+  const old = isRecord(before) ? before : {};
+  const oldLines = isRecord(old["keyring"]) ? old["keyring"] : {};
+  const lines: Record<string, unknown> = {};
+  for (const [key, entry] of keys) {
+    const oldLine = oldLines[key];
+    lines[key] = { ...(isRecord(oldLine) ? otherFields(oldLine, ["parts", "expiresAtMs"]) : {}), ...entry };
+  }
+  const fields = otherFields(old, ["kcc", "keyring"]);
+  return `${JSON.stringify({ kcc: INDEX_FORMAT, keyring: lines, ...fields }, null, 1)}\n`;
 }
 
 function readText(path: string): string | undefined {

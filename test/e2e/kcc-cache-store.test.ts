@@ -9,6 +9,7 @@ import {
   SECRET_IN_BROKEN_FILE,
 } from "./support/damaged-cache-file.js";
 import { writeFakePlugin } from "./support/fake-plugin.js";
+import { assertLaterFieldsKept, assertNewerFormatLeftAlone } from "./support/newer-cache-file.js";
 import { shq } from "./support/fake-plugin.js";
 import { assertOk, installedCache, kccCache, stderrLines, useSandbox } from "./support/kcc-cache.js";
 import { run } from "./support/run.js";
@@ -83,6 +84,20 @@ test("a cache file with one corrupt entry (wrong types) keeps the other entries,
   const cache = installedCache(useSandbox(t));
   const plugin = writeFakePlugin(cache.sandbox, "entries");
   await assertCorruptEntryIsolated(cache, plugin, () => '{"credential":42,"expiresAtMs":"never"}');
+});
+
+test("a newer format's cache file is left alone; credentials are served uncached", async (t) => {
+  const cache = installedCache(useSandbox(t));
+  await assertNewerFormatLeftAlone(
+    cache,
+    writeFakePlugin(cache.sandbox, "newer-format"),
+    cache.sandbox.cacheFile,
+  );
+});
+
+test("fields and entries a later version added survive this version's hits, writes and --clear", async (t) => {
+  const cache = installedCache(useSandbox(t));
+  await assertLaterFieldsKept(cache, writeFakePlugin(cache.sandbox, "later-fields"));
 });
 
 test("a store that cannot be written costs a warning, never the credential", async (t) => {

@@ -132,9 +132,9 @@ test("resolveCacheLocation: a relative path is a configuration error naming the 
   }
 });
 
-test("judgeCacheContent: anything at the default path is ours; elsewhere only our own format", () => {
+test("judgeCacheContent: anything at the default path is ours; elsewhere only our own formats", () => {
   const ours = serializeCacheDocument({ entries: new Map() });
-  const cases: [string, string, boolean, "use" | "refuse", boolean][] = [
+  const cases: [string, string, boolean, "use" | "refuse" | "newer", boolean][] = [
     // what, text, at the default path, verdict, with a warning
     ["ours", ours, false, "use", false],
     ["empty", "", false, "use", false],
@@ -147,7 +147,9 @@ test("judgeCacheContent: anything at the default path is ours; elsewhere only ou
     ["a kubeconfig, elsewhere", "apiVersion: v1\nkind: Config\n", false, "refuse", false],
     ["garbage, default path", "\u0000{{", true, "use", true],
     ["a JSON array, elsewhere", "[1]", false, "refuse", false],
-    ["kcc 2 (a newer format), elsewhere", '{"kcc":2}', false, "refuse", false],
+    // A later kcc-cache's file is left alone wherever it is: neither rebuilt nor refused.
+    ["kcc 2 (a newer format), default path", '{"kcc":2}', true, "newer", false],
+    ["kcc 2 (a newer format), elsewhere", '{"kcc":2}', false, "newer", false],
   ];
   for (const [what, text, isDefault, kind, warns] of cases) {
     const location = { ...resolveCacheLocation(isDefault ? undefined : "/x/c.json", LINUX) };

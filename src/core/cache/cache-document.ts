@@ -1,16 +1,34 @@
 import { isExpired } from "./freshness.js";
-import { toCacheEntry, type CacheEntry } from "./cache-entry.js";
-import { isRecord, parseJson } from "../json.js";
+import { isTime, toCacheEntry, type CacheEntry } from "./cache-entry.js";
+import { isRecord, otherFields, parseJson } from "../json.js";
 
 /**
  * The cache file's content: `{"kcc":1,"entries":{"<key>":{…}}}`. Anything else is either a damaged
- * copy of ours (recognisable by its opening), or foreign: the Go original's `{"credentials":…}`, or some
- * other program's data. Whether a foreign file may be replaced depends on where it is
- * (core/cache/cache-location.ts), so parsing only says what the text is.
+ * copy of ours (recognisable by its opening), a newer format of ours (`"kcc"` above 1), or foreign:
+ * the Go original's `{"credentials":…}`, or some other program's data. Whether a foreign file may be
+ * replaced depends on where it is (core/cache/cache-location.ts), so parsing only says what the text is.
+ *
+ * What this version does not understand in a file of its format (fields a later version added, to
+ * an entry or to the file) is carried through every rewrite unchanged (docs/cache-format.md).
  */
 export interface CacheDocument {
   readonly entries: ReadonlyMap<string, CacheEntry>;
+  /** The file's own content beyond `entries`, to be written back as it was; absent for a new document. */
+  readonly kept?: KeptContent;
 }
+
+export interface KeptContent {
+  /**
+   * Each entry as read, by key: for an entry in `entries`, its record with the fields this version
+   * does not know; for an entry it cannot read, the whole record (kept while its expiry is ahead).
+   */
+  readonly records: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** Top-level fields other than "kcc" and "entries". */
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+/** The format this version reads and writes; a later one that older readers would misread raises it. */
+export const CACHE_FORMAT = 1;
 
 export type DocumentRead =
   | { readonly state: "ok"; readonly document: CacheDocument; readonly skipped: number }
@@ -21,7 +39,9 @@ export type DocumentRead =
       readonly why: string;
       readonly ours: boolean;
     }
-  | { readonly state: "foreign"; readonly document: CacheDocument; readonly what: string };
+  | { readonly state: "foreign"; readonly document: CacheDocument; readonly what: string }
+  /** A later kcc-cache's format: never read, never rewritten (docs/cache-format.md). */
+  | { readonly state: "newer"; readonly document: CacheDocument; readonly format: number };
 
 /** How serializeCacheDocument starts (compact or indented): a truncated file of ours still shows it. */
 const OUR_OPENING = /^\{\s*"kcc"\s*:\s*1\b/;
@@ -37,7 +57,10 @@ export function parseCacheDocument(text: string): DocumentRead {
   // Never quote the text: it may hold a token, or be a file of the user's that is not ours.
   if (value === undefined) return { state: "broken", document: EMPTY_DOCUMENT, why: "not JSON", ours };
   if (!isRecord(value)) return { state: "broken", document: EMPTY_DOCUMENT, why: "not a JSON object", ours };
-  if (value["kcc"] !== 1) {
+  const format = value["kcc"];
+  if (typeof format === "number" && Number.isSafeInteger(format) && format > CACHE_FORMAT)
+    return { state: "newer", document: EMPTY_DOCUMENT, format };
+  if (format !== CACHE_FORMAT) {
     const what = isRecord(value["credentials"]) ? GO_ORIGINAL : "JSON that is not a kcc-cache file";
     return { state: "foreign", document: EMPTY_DOCUMENT, what };
   }
@@ -46,13 +69,31 @@ export function parseCacheDocument(text: string): DocumentRead {
     return { state: "broken", document: EMPTY_DOCUMENT, why: '"entries" is not an object', ours: true };
   // One bad entry never costs the others.
   const entries = new Map<string, CacheEntry>();
+  const records = new Map<string, Readonly<Record<string, unknown>>>();
   let skipped = 0;
   for (const [key, candidate] of Object.entries(raw)) {
     const entry = toCacheEntry(candidate);
-    if (entry === undefined) skipped += 1;
-    else entries.set(key, entry);
+    if (!isRecord(candidate)) {
+      skipped += 1;
+    } else if (entry !== undefined) {
+      entries.set(key, entry);
+      if (Object.keys(otherFields(candidate, ENTRY_FIELDS)).length > 0) records.set(key, candidate);
+    } else if (isTime(candidate["expiresAtMs"])) {
+      // An entry this version cannot read, which says when it expires: a later version's, kept unread.
+      records.set(key, candidate);
+    } else {
+      skipped += 1; // damage, dropped by the next rewrite
+    }
   }
-  return { state: "ok", document: { entries }, skipped };
+  const fields = otherFields(value, ["kcc", "entries"]);
+  return { state: "ok", document: { entries, kept: { records, fields } }, skipped };
+}
+
+const ENTRY_FIELDS = ["credential", "expiresAtMs", "expirySource", "kind", "storedAtMs"];
+
+/** Every key the file holds, read or kept: what --list shows and --clear may remove. */
+export function documentKeys(document: CacheDocument): string[] {
+  return [...new Set([...document.entries.keys(), ...(document.kept?.records.keys() ?? [])])];
 }
 
 /** A cache file as a hit reads it: its first and last bytes, then the whole of it in chunks, lazily. */
@@ -121,23 +162,52 @@ const SERIALIZED_TAILS = [Buffer.from("\n  }\n }\n}\n"), Buffer.from('"entries":
 export const SERIALIZED_EDGE_BYTES = 32;
 const ENTRY_END = Buffer.from("\n  }");
 
-/** The file's text: indented by one space per level, which readSerializedEntry relies on. */
+/**
+ * The file's text: indented by one space per level, which findSerializedEntry relies on. Kept
+ * top-level fields follow "entries", so that the file still opens as findSerializedEntry expects.
+ */
 export function serializeCacheDocument(document: CacheDocument): string {
-  return `${JSON.stringify({ kcc: 1, entries: Object.fromEntries(document.entries) }, null, 1)}\n`;
+  const records = document.kept?.records ?? new Map<string, Readonly<Record<string, unknown>>>();
+  const entries: Record<string, unknown> = {};
+  for (const key of documentKeys(document)) {
+    const entry = document.entries.get(key);
+    entries[key] = entry === undefined ? records.get(key) : { ...records.get(key), ...entry };
+  }
+  const text = JSON.stringify({ kcc: CACHE_FORMAT, entries, ...document.kept?.fields }, null, 1);
+  return `${text}\n`;
 }
 
-/** Entries whose expiry has passed are dropped whenever the document is rewritten. */
+/**
+ * The document with `key` set to `entry` (removed when undefined). Entries whose expiry has passed,
+ * read or kept, are dropped whenever the document is rewritten; a replaced entry loses what was
+ * kept of it (those fields described the credential it replaces).
+ */
 export function withEntry(
   document: CacheDocument,
   key: string,
   entry: CacheEntry | undefined,
   nowMs: number,
 ): CacheDocument {
-  const entries = new Map<string, CacheEntry>();
-  for (const [existingKey, existing] of document.entries) {
-    if (!isExpired(existing.expiresAtMs, nowMs)) entries.set(existingKey, existing);
-  }
-  if (entry === undefined) entries.delete(key);
-  else entries.set(key, entry);
-  return { entries };
+  const alive = (expiresAtMs: unknown): boolean => isTime(expiresAtMs) && !isExpired(expiresAtMs, nowMs);
+  const entries = new Map([...document.entries].filter(([, existing]) => alive(existing.expiresAtMs)));
+  const records = new Map(
+    [...(document.kept?.records ?? [])].filter(
+      ([existingKey, record]) => alive(record["expiresAtMs"]) && existingKey !== key,
+    ),
+  );
+  entries.delete(key);
+  if (entry !== undefined) entries.set(key, entry);
+  return { entries, kept: { records, fields: document.kept?.fields ?? {} } };
+}
+
+/** The document without the given keys, or without any entry; what else the file holds stays. */
+export function withoutEntries(document: CacheDocument, keys: readonly string[] | "all"): CacheDocument {
+  const gone = (key: string): boolean => keys === "all" || keys.includes(key);
+  return {
+    entries: new Map([...document.entries].filter(([key]) => !gone(key))),
+    kept: {
+      records: new Map([...(document.kept?.records ?? [])].filter(([key]) => !gone(key))),
+      fields: document.kept?.fields ?? {},
+    },
+  };
 }

@@ -28,6 +28,6 @@ export function toCacheEntry(value: unknown): CacheEntry | undefined {
 /** The range of a JavaScript Date: outside it (1e300, Infinity) no date can be shown or compared sanely. */
 const MAX_TIME_MS = 8.64e15;
 
-function isTime(value: unknown): value is number {
+export function isTime(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= MAX_TIME_MS;
 }

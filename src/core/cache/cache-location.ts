@@ -75,12 +75,15 @@ function parentOf(path: string, os: NodeJS.Platform): string {
 
 export type ContentVerdict =
   | { readonly kind: "use"; readonly document: CacheDocument; readonly warning?: string }
-  | { readonly kind: "refuse"; readonly why: string };
+  | { readonly kind: "refuse"; readonly why: string }
+  /** A later kcc-cache's file, wherever it is: left alone, and the credential served uncached. */
+  | { readonly kind: "newer"; readonly why: string };
 
 /**
  * What kcc-cache may do with the text it found at the cache path. At the default path everything is
  * a kube-credential-cache file (the Go original's is read as empty and replaced, a damaged one is
  * rebuilt); elsewhere only our own format is, even damaged, and anything else is the user's data.
+ * A file in a later format of ours is neither read nor replaced (docs/cache-format.md).
  */
 export function judgeCacheContent(read: DocumentRead, location: CacheLocation): ContentVerdict {
   switch (read.state) {
@@ -94,6 +97,11 @@ export function judgeCacheContent(read: DocumentRead, location: CacheLocation): 
             warning: `cache file ${location.file} is broken (${read.why}); it will be rebuilt`,
           }
         : { kind: "refuse", why: "holds something that is not a kcc-cache file" };
+    case "newer":
+      return {
+        kind: "newer",
+        why: `cache file ${location.file} is in a newer kcc-cache's format (${read.format}); this version leaves it alone`,
+      };
     case "foreign":
       if (!location.isDefault) return { kind: "refuse", why: `holds ${read.what}` };
       return read.what === GO_ORIGINAL

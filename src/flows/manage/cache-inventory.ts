@@ -1,5 +1,5 @@
 import type { CacheFileState } from "../../core/manage/cache-file-state.js";
-import type { CacheDocument } from "../../core/cache/cache-document.js";
+import { documentKeys, type CacheDocument } from "../../core/cache/cache-document.js";
 import type { CacheConfig } from "../../core/config.js";
 import type { StoreDecision } from "../../core/store/backend-choice.js";
 import { leftoverTempFiles } from "../../io/atomic-file.js";
@@ -55,11 +55,13 @@ function judgeFile(
   switch (read.kind) {
     case "distrust":
       return { file: { ...common, state: "untrusted", why: read.why, keys: [] }, document: undefined };
+    case "newer":
+      return { file: { ...common, state: "newer", why: read.why, keys: [] }, document: undefined };
     case "broken":
     case "missing":
     case "ok": {
       const why = read.kind === "broken" ? read.why : undefined;
-      const keys = [...read.document.entries.keys()];
+      const keys = documentKeys(read.document);
       return { file: { ...common, state: read.kind, why, keys }, document: read.document };
     }
   }

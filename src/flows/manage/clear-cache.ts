@@ -1,4 +1,4 @@
-import { EMPTY_DOCUMENT } from "../../core/cache/cache-document.js";
+import { withoutEntries } from "../../core/cache/cache-document.js";
 import { clearExitCode, clearSummary, planFileClear, removedLine } from "../../core/manage/clear-report.js";
 import { isUntouchable } from "../../core/manage/cache-file-state.js";
 import type { DebugLog } from "../../io/debug-log.js";
@@ -23,12 +23,7 @@ export async function clearCache(
   if (plan.kind === "leave" && plan.why !== undefined)
     warn(runtime, `${plan.why}; the cache file was not changed`);
   if (plan.kind === "rewrite") {
-    await fileStore.replaceDocument((document) => {
-      if (plan.empty) return EMPTY_DOCUMENT;
-      const entries = new Map(document.entries);
-      for (const key of plan.remove) entries.delete(key);
-      return { entries };
-    });
+    await fileStore.replaceDocument((document) => withoutEntries(document, plan.empty ? "all" : plan.remove));
     debug(`cache file rewritten`);
     for (const key of plan.remove) {
       runtime.stdout(removedLine("file", key));
