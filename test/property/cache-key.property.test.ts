@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { type CacheKeyInput, buildCacheKey } from "../../src/core/cache/cache-key.js";
 import { ENV } from "../../src/core/config.js";
 import type { ClusterInfo } from "../../src/core/credential/exec-info.js";
-import { IDENTITY_VARIABLES } from "../../src/core/cache/identity-variables.js";
+import { isIdentityVariable } from "../../src/core/cache/identity-variables.js";
 import { configureProperties } from "./seed.js";
 
 configureProperties(2000);
@@ -68,9 +68,9 @@ const input: fc.Arbitrary<CacheKeyInput> = fc.record({
  */
 function identity(value: CacheKeyInput): unknown {
   const user = value.env[ENV.user];
-  const listed = [...new Set([...IDENTITY_VARIABLES, ...value.cacheKeyEnvList])].filter(
-    (name) => name !== ENV.user && typeof value.env[name] === "string",
-  );
+  const listed = [
+    ...new Set([...Object.keys(value.env).filter(isIdentityVariable), ...value.cacheKeyEnvList]),
+  ].filter((name) => name !== ENV.user && typeof value.env[name] === "string");
   const c = value.execInfo?.cluster;
   return {
     user: user === "" ? undefined : user,

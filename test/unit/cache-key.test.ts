@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { buildCacheKey, maskSecretArgs, type CacheKeyInput } from "../../src/core/cache/cache-key.js";
 import { DEFAULT_CACHEKEY_ENV_LIST } from "../../src/core/config.js";
-import { IDENTITY_VARIABLES } from "../../src/core/cache/identity-variables.js";
+import { CONFIG_LOCATIONS, IDENTITY_FAMILIES } from "../../src/core/cache/identity-variables.js";
 import { parseExecInfo } from "../../src/core/credential/exec-info.js";
 
 const V1BETA1 = "client.authentication.k8s.io/v1beta1";
@@ -52,7 +52,10 @@ test("every ingredient that decides whose credential it is separates entries", (
     ["AWS_PROFILE set vs unset", { env: {} }, { env: { AWS_PROFILE: "dev" } }],
     ["AWS_REGION", { env: { AWS_REGION: "us-east-1" } }, { env: { AWS_REGION: "eu-west-1" } }],
     ["AWS_VAULT", { env: { AWS_VAULT: "a" } }, { env: { AWS_VAULT: "b" } }],
-    ...IDENTITY_VARIABLES.map((name): [string, Partial<CacheKeyInput>, Partial<CacheKeyInput>] => [
+    ...[
+      ...IDENTITY_FAMILIES.flatMap(({ prefixes }) => prefixes.map((prefix) => `${prefix}PROFILE`)),
+      ...CONFIG_LOCATIONS,
+    ].map((name): [string, Partial<CacheKeyInput>, Partial<CacheKeyInput>] => [
       `built-in ${name}`,
       { env: { [name]: "one" } },
       { env: { [name]: "two" } },

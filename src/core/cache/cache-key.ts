@@ -1,7 +1,7 @@
 import type { Env } from "../config.js";
 import { ENV } from "../config.js";
 import type { ClusterInfo, ExecInfo } from "../credential/exec-info.js";
-import { IDENTITY_VARIABLES } from "./identity-variables.js";
+import { isIdentityVariable } from "./identity-variables.js";
 import { flagName, isSecretName } from "./secret-name.js";
 import { sha256Hex } from "../sha256.js";
 
@@ -24,9 +24,9 @@ export interface CacheKeyInput {
  * Every value is JSON-quoted, so `["a b"]` and `["a","b"]` (or a value containing `" server=`)
  * can never produce the same key. The Go original keyed on user+server alone when it could, and so
  * served one AWS profile's token for another on the same cluster; this key keeps the command line
- * and the environment even when the cluster is known. The environment is every set variable of the
- * built-in identity list and of the configured list, sorted by name so that the same environment
- * always gives the same key. Secret values (by their flag or variable name) appear only as digests,
+ * and the environment even when the cluster is known. The environment is every set variable that
+ * can select an identity (by the shape of its name) or is in the configured list, sorted by name so
+ * that the same environment always gives the same key. Secret values (by their flag or variable name) appear only as digests,
  * because the key is shown by --list and the debug log and stored in clear as a keyring account name.
  */
 export function buildCacheKey(input: CacheKeyInput): string {
@@ -75,9 +75,12 @@ export function maskSecretArgs(args: readonly string[]): string[] {
   return masked;
 }
 
-/** The set variables of both lists (the user one apart: it has its own field), by name, secrets digested. */
+/**
+ * The set variables that the identity rule (core/cache/identity-variables.ts) or the configured list
+ * names (the user one apart: it has its own field), by name, secrets digested.
+ */
 function keyEnvironment(env: Env, configured: readonly string[]): Record<string, string> {
-  const names = [...new Set([...IDENTITY_VARIABLES, ...configured])].sort();
+  const names = [...new Set([...Object.keys(env).filter(isIdentityVariable), ...configured])].sort();
   // No prototype: a configured name such as __proto__ is then just a name.
   const picked = Object.create(null) as Record<string, string>;
   for (const name of names) {

@@ -1,81 +1,163 @@
 /**
- * Environment variables that choose WHOSE credential the common exec plugins print. They are always in
- * the cache key, in addition to KUBE_CREDENTIAL_CACHE_CACHEKEY_ENV_LIST, so that switching any of them
- * can never be served another identity's cached token (docs/cache-key.md). Only the ones that are set
- * appear in a key, so listing a variable a user never sets costs nothing; leaving out one that does
- * select an identity serves the wrong token. Region and endpoint variables are here too where they
- * change which credential is printed, not only where it is sent.
+ * Which environment variables can decide WHOSE credential an exec plugin prints, so that they are
+ * in the cache key (docs/cache-key.md has the rule, the survey of plugins behind it, and its
+ * limits). An exact list of names is always one plugin behind, so the rule works on the shape of a
+ * name instead:
  *
- * int128/kubelogin (OIDC) takes everything from its arguments, which are always in the key.
+ * 1. every variable of a plugin family's own prefix (AWS_, CLOUDSDK_, TELEPORT_, VAULT_, …), except
+ *    those whose last word says they only shape output, logging or retries (AWS_PAGER, VAULT_FORMAT);
+ * 2. every variable that names where a tool keeps its configuration or signed-in state: the homes
+ *    (HOME, XDG_CONFIG_HOME, APPDATA, …) and any *_CONFIG, *_CONFIG_FILE, *_CONFIG_DIR, … ;
+ * 3. every variable whose words say it carries a secret (a token, a password, an API key), whatever
+ *    plugin reads it: a different secret is a different identity. Its value is keyed as a digest.
+ *
+ * A variable that is not set costs nothing, so the rule errs towards including a name: an extra name
+ * can only cost a miss when its value changes, a missing one serves another identity's token. What it
+ * leaves out are the variables that differ between terminals of the same user (TERM_SESSION_ID,
+ * SSH_AUTH_SOCK, WINDOWID, PWD, …): keying on those would make every new terminal a miss.
  */
-export const IDENTITY_VARIABLES: readonly string[] = [
-  // aws CLI (`aws eks get-token`) and every AWS SDK: a profile by name, from the config and
-  // credentials files; static keys (which win over any profile); a role assumed through web identity
-  // (EKS pod identity, GitHub OIDC); the container credential endpoint (ECS, EKS pod identity).
-  // The region decides the STS endpoint the token is signed for.
-  "AWS_PROFILE",
-  "AWS_DEFAULT_PROFILE",
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
-  "AWS_SECURITY_TOKEN",
-  "AWS_SHARED_CREDENTIALS_FILE",
-  "AWS_CONFIG_FILE",
-  "AWS_ROLE_ARN",
-  "AWS_ROLE_SESSION_NAME",
-  "AWS_WEB_IDENTITY_TOKEN_FILE",
-  "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-  "AWS_REGION",
-  "AWS_DEFAULT_REGION",
-  // aws-vault: AWS_VAULT names the profile of the `aws-vault exec` shell a plugin runs in (the Go
-  // original's list had it); the backend and its location decide which stored keys a profile means.
-  "AWS_VAULT",
-  "AWS_VAULT_BACKEND",
-  "AWS_VAULT_FILE_DIR",
-  "AWS_VAULT_KEYCHAIN_NAME",
-  // gcloud and gke-gcloud-auth-plugin (which asks gcloud, or uses Application Default Credentials with
-  // --use_application_default_credentials): the configuration directory and which named configuration
-  // in it, the account, a token or credential file that overrides them, and impersonation.
-  "CLOUDSDK_CONFIG",
-  "CLOUDSDK_ACTIVE_CONFIG_NAME",
-  "CLOUDSDK_CORE_ACCOUNT",
-  "CLOUDSDK_AUTH_ACCESS_TOKEN",
-  "CLOUDSDK_AUTH_ACCESS_TOKEN_FILE",
-  "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE",
-  "CLOUDSDK_AUTH_IMPERSONATE_SERVICE_ACCOUNT",
-  "GOOGLE_APPLICATION_CREDENTIALS",
-  // Azure kubelogin and az: the az profile directory (`-l azurecli`); the Azure SDK's service
-  // principal, certificate, workload identity and user variables; kubelogin's own AAD_* names and the
-  // Terraform ARM_* names it also reads; the login method; the authority (sovereign clouds).
-  "AZURE_CONFIG_DIR",
-  "AZURE_CLIENT_ID",
-  "AZURE_TENANT_ID",
-  "AZURE_CLIENT_SECRET",
-  "AZURE_CLIENT_CERTIFICATE_PATH",
-  "AZURE_CLIENT_CERTIFICATE_PASSWORD",
-  "AZURE_FEDERATED_TOKEN_FILE",
-  "AZURE_AUTHORITY_HOST",
-  "AZURE_USERNAME",
-  "AZURE_PASSWORD",
-  "AAD_LOGIN_METHOD",
-  "AAD_SERVICE_PRINCIPAL_CLIENT_ID",
-  "AAD_SERVICE_PRINCIPAL_CLIENT_SECRET",
-  "AAD_SERVICE_PRINCIPAL_CLIENT_CERTIFICATE",
-  "AAD_SERVICE_PRINCIPAL_CLIENT_CERTIFICATE_PASSWORD",
-  "AAD_USER_PRINCIPAL_NAME",
-  "AAD_USER_PRINCIPAL_PASSWORD",
-  "ARM_CLIENT_ID",
-  "ARM_CLIENT_SECRET",
-  "ARM_CLIENT_CERTIFICATE_PATH",
-  "ARM_CLIENT_CERTIFICATE_PASSWORD",
-  "ARM_TENANT_ID",
-  // Where every one of these tools finds its default credentials when nothing above is set
-  // (~/.aws, ~/.config/gcloud, ~/.azure, ~/.kube/cache): another home is another identity.
-  // gcloud on Windows keeps its configuration under APPDATA instead.
+
+/**
+ * Plugin families by prefix: the cloud CLIs and their dedicated plugins, identity proxies and secret
+ * managers found running as exec plugins. Each documents these prefixes for its own settings.
+ */
+export const IDENTITY_FAMILIES: readonly { readonly family: string; readonly prefixes: readonly string[] }[] =
+  [
+    // aws eks get-token, aws-iam-authenticator, the AWS SDKs; aws-vault (AWS_VAULT*), aws-sso-util.
+    { family: "AWS", prefixes: ["AWS_"] },
+    { family: "Granted (assume)", prefixes: ["GRANTED_"] },
+    { family: "saml2aws", prefixes: ["SAML2AWS_"] },
+    // gke-gcloud-auth-plugin, gcloud; Application Default Credentials and the metadata server they may use.
+    { family: "Google Cloud", prefixes: ["CLOUDSDK_", "GOOGLE_", "GCE_METADATA_"] },
+    // Azure kubelogin and az: the Azure SDK, kubelogin's own and Terraform's names, managed identity.
+    { family: "Azure", prefixes: ["AZURE_", "AAD_", "ARM_", "MSI_", "IDENTITY_", "IMDS_"] },
+    { family: "Teleport (tsh)", prefixes: ["TELEPORT_"] },
+    { family: "Oracle Cloud (oci)", prefixes: ["OCI_"] },
+    { family: "DigitalOcean (doctl)", prefixes: ["DIGITALOCEAN_"] },
+    { family: "HashiCorp Vault", prefixes: ["VAULT_"] },
+    { family: "HashiCorp Boundary", prefixes: ["BOUNDARY_"] },
+    { family: "Exoscale (exo)", prefixes: ["EXOSCALE_"] },
+    { family: "IBM Cloud", prefixes: ["IBMCLOUD_"] },
+    { family: "Alibaba Cloud (ack-ram-tool)", prefixes: ["ALIBABA_CLOUD_", "ALICLOUD_"] },
+    { family: "Tencent Cloud", prefixes: ["TENCENTCLOUD_"] },
+    { family: "Scaleway (scw)", prefixes: ["SCW_"] },
+    { family: "OpenStack (client-keystone-auth)", prefixes: ["OS_"] },
+    { family: "Pinniped", prefixes: ["PINNIPED_"] },
+    { family: "Rancher", prefixes: ["RANCHER_"] },
+    { family: "StrongDM (sdm)", prefixes: ["SDM_"] },
+    { family: "Okteto", prefixes: ["OKTETO_"] },
+    { family: "1Password (op)", prefixes: ["OP_"] },
+    { family: "Bitwarden (bw)", prefixes: ["BW_"] },
+    { family: "Doppler", prefixes: ["DOPPLER_"] },
+    { family: "Infisical", prefixes: ["INFISICAL_"] },
+    { family: "Akeyless", prefixes: ["AKEYLESS_"] },
+    { family: "pass, gopass", prefixes: ["PASSWORD_STORE_", "GOPASS_"] },
+  ];
+
+/** Where tools keep their configuration and signed-in state when no variable of their own says. */
+export const CONFIG_LOCATIONS: readonly string[] = [
   "HOME",
   "USERPROFILE",
   "APPDATA",
+  "LOCALAPPDATA",
+  "XDG_CONFIG_HOME",
+  "XDG_DATA_HOME",
+  "XDG_STATE_HOME",
+  "XDG_CACHE_HOME",
+  // gpg's keys (pass, gopass, sops), Kerberos' ticket cache and configuration, Azure kubelogin's token cache.
+  "GNUPGHOME",
+  "KRB5CCNAME",
+  "KRB5_CONFIG",
+  "KUBECACHEDIR",
 ];
+
+/** Last words of a configuration location's name: DOCKER_CONFIG, SCW_CONFIG_PATH, RANCHER_CONFIG_DIR. */
+const CONFIG_ENDINGS: readonly (readonly string[])[] = [
+  ["CONFIG"],
+  ["CONFIG", "FILE"],
+  ["CONFIG", "DIR"],
+  ["CONFIG", "PATH"],
+  ["CONFIG", "HOME"],
+];
+
+/** Words that make a name a secret's, for any plugin: GITHUB_TOKEN, HCLOUD_TOKEN, IC_API_KEY. */
+const SECRET_WORDS = new Set([
+  "TOKEN",
+  "SECRET",
+  "PASSWORD",
+  "PASSWD",
+  "PASSPHRASE",
+  "APIKEY",
+  "CREDENTIALS",
+]);
+const SECRET_PAIRS: readonly (readonly [string, string])[] = [
+  ["API", "KEY"],
+  ["ACCESS", "KEY"],
+  ["PRIVATE", "KEY"],
+];
+
+/**
+ * Last words of a family variable that cannot change who is signed in, only what is printed about
+ * it, how loudly, or how often a request is retried: AWS_PAGER, AWS_DEFAULT_OUTPUT, VAULT_FORMAT,
+ * CLOUDSDK_CORE_VERBOSITY, VAULT_LOG_LEVEL, AWS_MAX_ATTEMPTS, CLOUDSDK_CORE_DISABLE_PROMPTS.
+ */
+const PRESENTATION_ENDINGS = new Set([
+  "PAGER",
+  "OUTPUT",
+  "FORMAT",
+  "COLOR",
+  "COLOUR",
+  "DEBUG",
+  "VERBOSE",
+  "VERBOSITY",
+  "LEVEL",
+  "TELEMETRY",
+  "REPORTING",
+  "PROMPT",
+  "PROMPTS",
+  "TIMEOUT",
+  "ATTEMPTS",
+  "RETRIES",
+  "ERRORS",
+]);
+
+/** Family variables with other last words that cannot change the identity either. */
+const PRESENTATION_NAMES = new Set([
+  "AWS_CA_BUNDLE",
+  "AWS_RETRY_MODE",
+  "AWS_CLI_FILE_ENCODING",
+  "CLOUDSDK_PYTHON",
+  "CLOUDSDK_PYTHON_SITEPACKAGES",
+  "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK",
+  // macOS logging knob (Xcode sets it), not OpenStack's.
+  "OS_ACTIVITY_MODE",
+]);
+
+/** Whether `name` is in the cache key by the rule above (the configured list is added to it). */
+export function isIdentityVariable(name: string): boolean {
+  const words = name.split("_").filter((word) => word !== "");
+  if (words.length === 0) return false;
+  if (CONFIG_LOCATIONS.includes(name) || hasSecretWords(words) || hasEnding(words, CONFIG_ENDINGS))
+    return true;
+  if (!IDENTITY_FAMILIES.some(({ prefixes }) => prefixes.some((prefix) => name.startsWith(prefix))))
+    return false;
+  return !PRESENTATION_NAMES.has(name) && !PRESENTATION_ENDINGS.has(words[words.length - 1] ?? "");
+}
+
+/** Names are matched as written: the variables these tools read are upper case. */
+function hasSecretWords(words: readonly string[]): boolean {
+  return (
+    words.some((word) => SECRET_WORDS.has(word)) ||
+    SECRET_PAIRS.some(([first, second]) =>
+      words.some((word, at) => word === first && words[at + 1] === second),
+    )
+  );
+}
+
+function hasEnding(words: readonly string[], endings: readonly (readonly string[])[]): boolean {
+  return endings.some(
+    (ending) =>
+      words.length > ending.length &&
+      ending.every((word, at) => words[words.length - ending.length + at] === word),
+  );
+}

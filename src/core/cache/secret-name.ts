@@ -8,7 +8,19 @@
  * surrounds it (MY_APITOKEN, --oidc-client-secret, AWS_SECRET_ACCESS_KEY, AWS_ACCESS_KEY_ID too: an ID,
  * harmless either way, and one rule with no exceptions is easier to trust than a list of them).
  */
-const SECRET_WORDS = ["SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "TOKEN", "KEY", "CREDENTIAL", "AUTH"];
+const SECRET_WORDS = [
+  "SECRET",
+  "PASSWORD",
+  "PASSWD",
+  "PASSPHRASE",
+  "TOKEN",
+  "KEY",
+  "CREDENTIAL",
+  "AUTH",
+  // A session's value is its key: BW_SESSION, OP_SESSION_<account>.
+  "SESSION",
+  "COOKIE",
+];
 
 /**
  * …unless its last word says the value is where a secret is kept, not the secret itself:
