@@ -44,7 +44,8 @@ const BINARY_E2E = {
   "kcc-cache-key.test.ts": "the key's digest through Bun.CryptoHasher",
   "kcc-cache-locks.test.ts": "lock files and process identity through bun's fs",
   "kcc-cache-clock-skew.test.ts": "locks judged on the file system's clock while libfaketime moves bun's",
-  "kcc-cache-rejection.test.ts": "the caller's identity read from /proc, against real kubectl's retry",
+  "kcc-cache-rejection.test.ts":
+    "the caller's identity read from /proc, against real kubectl's retry and clients that ask again without one",
   "kcc-cache-bun-environment.test.ts":
     "bun's runtime variables (BUN_OPTIONS, BUN_BE_BUN, BUN_INSPECT) that the binary's runtime would obey",
   "kcc-cache-keyring.test.ts": "the embedded secret-store addon",

@@ -3,7 +3,7 @@ import type { CacheEntry } from "../core/cache/cache-entry.js";
 import { servedLine, type CallerIdentity } from "../core/cache/caller-identity.js";
 import { buildCacheKey } from "../core/cache/cache-key.js";
 import { readCacheConfig } from "../core/config.js";
-import { parseExecInfo } from "../core/credential/exec-info.js";
+import { isClientGoExecInfo, parseExecInfo } from "../core/credential/exec-info.js";
 import { decideServe, describeServeDecision, tracksCaller } from "../core/cache/serve-decision.js";
 import { readServedLog, recordServed } from "../io/caller.js";
 import { createDebugLog } from "../io/debug-log.js";
@@ -40,7 +40,7 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
   });
   debug(`key: ${key}`);
   const store = await openStore(config, runtime, debug);
-  const caller = tracksCaller(config, execInfo !== undefined)
+  const caller = tracksCaller(config, isClientGoExecInfo(runtime.env["KUBERNETES_EXEC_INFO"]))
     ? runtime.identifyProcess(runtime.parentPid)
     : undefined;
   const record: CallerRecord | undefined =

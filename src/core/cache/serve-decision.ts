@@ -35,9 +35,12 @@ export interface CallerFacts {
 }
 
 /**
- * Whether the caller is worth tracking at all. Only client-go sets KUBERNETES_EXEC_INFO: a script
- * calling kcc-cache repeatedly from one shell is not retrying after a 401. Asked before the facts
- * are read, so that a call that cannot be a rejection reads no process table and writes no marker.
+ * Whether the caller is worth tracking at all: only when client-go is asking (its own encoding of
+ * KUBERNETES_EXEC_INFO, isClientGoExecInfo). client-go shares one credential across a process and
+ * asks again only after a 401 or expiry; the Python client asks once per API client it builds,
+ * client-node and scripts whenever they like, none of it a rejection (docs/serve-decision.md). Asked
+ * before the facts are read, so that a call that cannot be a rejection reads no process table and
+ * writes no marker.
  */
 export function tracksCaller(policy: Pick<ServePolicy, "selfHeal">, fromClientGo: boolean): boolean {
   return policy.selfHeal && fromClientGo;
