@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   locateSessionBus,
   planStore,
+  type BindingOutcome,
   type ProbeOutcome,
   type StoreDecision,
   type StoreFacts,
@@ -14,6 +15,7 @@ import { errorFirstLine } from "../core/errors.js";
 import { checkCacheLocation } from "../io/cache-location-check.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
+import type { KeyringApi } from "../io/keyring-addon.js";
 import { createFileStore, type FileStore } from "../io/file-store.js";
 import type { SecretStore } from "../io/secret-store.js";
 import { warn, type Runtime } from "./runtime.js";
@@ -43,6 +45,8 @@ interface SettledStore {
   readonly decision: StoreDecision;
   /** Asks the Secret Service again, as the first time (only where a probe chose it). */
   readonly probeAgain: (() => Promise<StoreDecision>) | undefined;
+  /** The OS secret store, loaded to decide: there only when the decision is the keyring. */
+  readonly keyring: KeyringApi | undefined;
 }
 
 async function settleStore(config: CacheConfig, runtime: Runtime): Promise<SettledStore> {
@@ -62,31 +66,55 @@ async function settleStore(config: CacheConfig, runtime: Runtime): Promise<Settl
       })
     : { kind: "none" as const };
   let facts: StoreFacts = { backend: config.backend, os: runtime.platform.os, bus };
-  let probeAgain: SettledStore["probeAgain"];
+  let probed: { readonly socket: string; readonly allowActivation: boolean } | undefined;
+  let keyring: KeyringApi | undefined;
   for (;;) {
     const plan = planStore(facts);
     switch (plan.kind) {
-      case "probe": {
-        const probe = await probeBus(plan.socket, plan.allowActivation, runtime.uid ?? 0);
-        // Before a write, the same facts with a fresh answer; the store is in use by then, so a
-        // Secret Service that has gone means "do not write", never "write the file".
-        const base = { ...facts, usedSecretStore: true };
-        probeAgain = async () =>
-          settle(
-            planStore({
-              ...base,
-              probe: await probeBus(plan.socket, plan.allowActivation, runtime.uid ?? 0),
-            }),
-          );
-        facts = { ...facts, probe };
+      case "probe":
+        probed = plan;
+        facts = { ...facts, probe: await probeBus(plan.socket, plan.allowActivation, runtime.uid ?? 0) };
         continue;
-      }
       case "check-history":
         facts = { ...facts, usedSecretStore: usedSecretStoreBefore(config, runtime) };
         continue;
-      default:
-        return { decision: plan, probeAgain: plan.kind === "keyring" ? probeAgain : undefined };
+      case "load-binding": {
+        const binding = await loadBinding(runtime);
+        keyring = binding.keyring;
+        facts = { ...facts, binding: binding.outcome };
+        continue;
+      }
+      default: {
+        if (plan.kind !== "keyring") return { decision: plan, probeAgain: undefined, keyring: undefined };
+        // Before a write, the same facts with a fresh answer; the store is in use by then, so a
+        // Secret Service that has gone means "do not write", never "write the file".
+        const base = { ...facts, usedSecretStore: true };
+        const asked = probed;
+        const probeAgain =
+          asked === undefined
+            ? undefined
+            : async (): Promise<StoreDecision> =>
+                settle(
+                  planStore({
+                    ...base,
+                    probe: await probeBus(asked.socket, asked.allowActivation, runtime.uid ?? 0),
+                  }),
+                );
+        return { decision: plan, probeAgain, keyring };
+      }
     }
+  }
+}
+
+/** The native binding to the OS secret store, or why it does not load (core/store/backend-choice.ts). */
+async function loadBinding(
+  runtime: Runtime,
+): Promise<{ readonly outcome: BindingOutcome; readonly keyring: KeyringApi | undefined }> {
+  try {
+    const { loadKeyring } = await import("../io/keyring-addon.js");
+    return { outcome: { loads: true }, keyring: loadKeyring(runtime.platform) };
+  } catch (error) {
+    return { outcome: { loads: false, why: errorFirstLine(error) }, keyring: undefined };
   }
 }
 
@@ -102,7 +130,7 @@ async function probeBus(socket: string, allowActivation: boolean, uid: number): 
 
 /** planStore with every fact it asks for already given always decides; this narrows the type. */
 function settle(plan: StorePlan): StoreDecision {
-  if (plan.kind === "probe" || plan.kind === "check-history")
+  if (plan.kind === "probe" || plan.kind === "check-history" || plan.kind === "load-binding")
     throw new Error(`store plan unsettled: ${plan.kind}`);
   return plan;
 }
@@ -136,7 +164,7 @@ export async function openStore(
     if (state.kind === "distrust") warn(runtime, `${state.why}; credentials are not cached`);
     return uncachedStore(undefined, debug, state.why);
   }
-  const { decision: plan, probeAgain } = await settleStore(config, runtime);
+  const { decision: plan, probeAgain, keyring } = await settleStore(config, runtime);
   const where = plan.kind === "file" ? ` ${location.file}` : "";
   debug(`store: ${plan.kind}${where} (${plan.why})`);
   switch (plan.kind) {
@@ -144,7 +172,7 @@ export async function openStore(
       return openFileStore(config, runtime, debug);
     case "keyring":
       try {
-        return await openSecretStore(config, runtime, debug, probeAgain);
+        return await openSecretStore(config, runtime, debug, probeAgain, keyring);
       } catch (error) {
         const why = `the secret store cannot be opened (${errorFirstLine(error)})`;
         warn(runtime, `${why}; the credential is not cached`);
@@ -173,6 +201,7 @@ export async function openSecretStore(
   runtime: Runtime,
   debug: DebugLog,
   probeAgain?: () => Promise<StoreDecision>,
+  loaded?: KeyringApi,
 ): Promise<SecretStore> {
   const [{ loadKeyring }, { createKeyringIndex }, { createSecretStore }] = await Promise.all([
     import("../io/keyring-addon.js"),
@@ -181,7 +210,7 @@ export async function openSecretStore(
   ]);
   const location = cacheLocation(config, runtime);
   return createSecretStore({
-    keyring: loadKeyring(runtime.platform),
+    keyring: loaded ?? loadKeyring(runtime.platform),
     index: createKeyringIndex(keyringIndexPath(config, runtime), (path) => lockFile(path, config, runtime)),
     // The same per-key refresh locks as the file store: single flight holds whichever store serves.
     lockDirectory: location.locks,

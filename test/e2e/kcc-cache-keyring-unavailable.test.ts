@@ -154,3 +154,64 @@ test("a forced keyring on an unusable bus address: served uncached with exactly 
   assert.equal(plugin.runs(), addresses.length, "nothing cached");
   assert.equal(existsSync(sandbox.cacheFile), false);
 });
+
+/**
+ * The native binding made to fail as it fails in the field, each runtime by its own means: the Node
+ * build's loader is pointed at a library that is not there; the standalone binary cannot extract its
+ * embedded addon (bun writes it to TMPDIR first, as under wine or a locked-down %TEMP%).
+ */
+const BINDING_FAILS = {
+  NAPI_RS_NATIVE_LIBRARY_PATH: "/nonexistent/keyring.node",
+  TMPDIR: "/nonexistent-tmp",
+};
+
+test("a secret-store binding that does not load is a store that is not there: auto caches in the file, quietly", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const plugin = writeFakePlugin(world.sandbox, "no-binding");
+  const env = { ...world.env, ...BINDING_FAILS };
+
+  const miss = await kccCache(world.sandbox, ["no-binding"], { env: { ...env, ...DEBUG } });
+  assertOk(miss);
+  assert.equal(miss.stdout, plugin.output(1));
+  assert.deepEqual(warnings(miss.stderr), [], "auto mode says nothing but in debug output");
+  assert.match(miss.stderr, /store: file \S+ \(the secret store's native binding does not load \(/);
+  const hit = await kccCache(world.sandbox, ["no-binding"], { env });
+  assertOk(hit);
+  assert.equal(hit.stdout, plugin.output(1), "a hit from the file");
+  assert.equal(plugin.runs(), 1);
+  assert.doesNotMatch(world.search(), /kube-credential-cache/, "nothing in the secret store");
+
+  for (const argv of [["--status"], ["--list"], ["--clear"]]) {
+    const result = await kccCache(world.sandbox, argv, { env });
+    assertOk(result, argv.join(" "));
+    assert.doesNotMatch(result.stderr, /unexpected error/, argv.join(" "));
+  }
+  const status = await kccCache(world.sandbox, ["--status"], { env });
+  assert.match(status.stdout, /store: +file — the secret store's native binding does not load/);
+});
+
+test("a secret-store binding that does not load, the keyring forced: one line, uncached, never the file", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const plugin = writeFakePlugin(world.sandbox, "forced-no-binding");
+  const env = { ...world.env, ...BINDING_FAILS, KUBE_CREDENTIAL_CACHE_BACKEND: "keyring" };
+  for (const run of [1, 2]) {
+    const result = await kccCache(world.sandbox, ["forced-no-binding"], { env });
+    assertOk(result);
+    assert.equal(result.stdout, plugin.output(run), "served uncached");
+    const lines = stderrLines(result);
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(
+      lines[0] ?? "",
+      /KUBE_CREDENTIAL_CACHE_BACKEND=keyring but the secret store's native binding does not load/,
+    );
+  }
+  assert.equal(existsSync(world.sandbox.cacheFile), false, "no plaintext file");
+  const status = await kccCache(world.sandbox, ["--status"], { env });
+  assertOk(status);
+  assert.match(
+    status.stdout,
+    /store: +none \(credentials are not cached\) — KUBE_CREDENTIAL_CACHE_BACKEND=keyring but the secret store's native binding/,
+  );
+});

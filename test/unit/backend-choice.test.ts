@@ -9,6 +9,8 @@ import {
 } from "../../src/core/store/backend-choice.js";
 import type { BackendChoice } from "../../src/core/config.js";
 
+const LOADS = { loads: true } as const;
+
 test("locateSessionBus finds the socket libdbus would use, and calls every other address unusable", () => {
   const cases: [string | undefined, string | undefined, boolean, string][] = [
     [undefined, undefined, false, "none"],
@@ -124,7 +126,7 @@ test("planStore: every backend × bus × probe outcome × used-before, on Linux"
   ];
   for (const [backend, bus, state, usedSecretStore, expected] of cases) {
     const probe = state === "-" ? undefined : { state, detail: "d" };
-    const plan = planStore({ backend, os: "linux", bus: BUSES[bus], probe, usedSecretStore });
+    const plan = planStore({ backend, os: "linux", bus: BUSES[bus], probe, usedSecretStore, binding: LOADS });
     const shown = `${plan.kind}${"warn" in plan && plan.warn ? "!" : ""}`;
     assert.equal(shown, expected, `${backend} ${bus} ${state} used=${usedSecretStore}`);
   }
@@ -142,17 +144,17 @@ test("planStore asks for a fact only where the decision depends on it", () => {
   ][] = [
     ["file", "linux", "socket", "-", "-", "file"],
     ["file", "linux", "none", "-", "-", "file"],
-    ["auto", "darwin", "none", "-", "-", "keyring"],
-    ["keyring", "darwin", "none", "-", "-", "keyring"],
-    ["auto", "win32", "none", "-", "-", "keyring"],
-    ["keyring", "win32", "none", "-", "-", "keyring"],
+    ["auto", "darwin", "none", "-", "-", "load-binding"],
+    ["keyring", "darwin", "none", "-", "-", "load-binding"],
+    ["auto", "win32", "none", "-", "-", "load-binding"],
+    ["keyring", "win32", "none", "-", "-", "load-binding"],
     ["file", "darwin", "none", "-", "-", "file"],
     ["file", "win32", "none", "-", "-", "file"],
-    ["auto", "darwin", "socket", "-", "-", "keyring"],
-    ["auto", "win32", "socket", "-", "-", "keyring"],
-    ["keyring", "darwin", "unusable", "-", true, "keyring"],
-    ["auto", "win32", "none", "-", false, "keyring"],
-    ["auto", "darwin", "socket", "locked", true, "keyring"],
+    ["auto", "darwin", "socket", "-", "-", "load-binding"],
+    ["auto", "win32", "socket", "-", "-", "load-binding"],
+    ["keyring", "darwin", "unusable", "-", true, "load-binding"],
+    ["auto", "win32", "none", "-", false, "load-binding"],
+    ["auto", "darwin", "socket", "locked", true, "load-binding"],
     ["auto", "linux", "socket", "-", "-", "probe /b activation=false"],
     ["keyring", "linux", "socket", "-", "-", "probe /b activation=true"],
     ["keyring", "freebsd", "socket", "-", "-", "probe /b activation=true"],
@@ -160,7 +162,7 @@ test("planStore asks for a fact only where the decision depends on it", () => {
     ["auto", "linux", "unusable", "-", "-", "check-history"],
     ["auto", "linux", "socket", "no-service", "-", "check-history"],
     ["auto", "linux", "socket", "no-bus", "-", "check-history"],
-    ["auto", "linux", "socket", "ready", "-", "keyring"],
+    ["auto", "linux", "socket", "ready", "-", "load-binding"],
     ["auto", "linux", "socket", "locked", "-", "uncached"],
     ["keyring", "linux", "none", "-", "-", "uncached"],
     ["keyring", "linux", "socket", "no-service", "-", "uncached"],
@@ -230,7 +232,49 @@ test("planStore on macOS and Windows: the OS store in auto and forced modes, the
     ["file", "win32", "file KUBE_CREDENTIAL_CACHE_BACKEND=file"],
   ];
   for (const [backend, os, expected] of cases) {
-    const plan = planStore({ backend, os, bus: BUSES.none });
+    const plan = planStore({ backend, os, bus: BUSES.none, binding: LOADS });
     assert.equal("why" in plan ? `${plan.kind} ${plan.why}` : plan.kind, expected, `${backend} ${os}`);
+  }
+});
+
+/** A native binding that does not load is a secret store that is not there (one row per case). */
+const bindingRows: [BackendChoice, NodeJS.Platform, boolean | "-", string][] = [
+  // backend, OS, used a secret store before ("-": not asked yet), expected plan ("!": warns)
+  ["auto", "win32", "-", "check-history"],
+  ["auto", "win32", false, "file"],
+  ["auto", "win32", true, "uncached!"],
+  ["keyring", "win32", "-", "uncached!"],
+  ["auto", "darwin", false, "file"],
+  ["keyring", "darwin", false, "uncached!"],
+  ["auto", "linux", false, "file"],
+  ["auto", "linux", true, "uncached!"],
+  ["keyring", "linux", false, "uncached!"],
+];
+for (const [backend, os, used, expected] of bindingRows) {
+  test(`planStore: the binding does not load, ${backend} on ${os}, used before: ${String(used)} -> ${expected}`, () => {
+    const plan = planStore({
+      backend,
+      os,
+      bus: BUSES.socket,
+      probe: os === "linux" ? { state: "ready", detail: "d" } : undefined,
+      usedSecretStore: used === "-" ? undefined : used,
+      binding: { loads: false, why: "LoadLibrary failed: Module not found." },
+    });
+    assert.equal(`${plan.kind}${"warn" in plan && plan.warn ? "!" : ""}`, expected);
+    if ("why" in plan)
+      assert.match(plan.why, /native binding does not load \(LoadLibrary failed: Module not found\.\)/);
+  });
+}
+
+test("planStore: a binding that loads is the keyring, on every OS", () => {
+  for (const os of ["win32", "darwin", "linux"] as const) {
+    const plan = planStore({
+      backend: "auto",
+      os,
+      bus: BUSES.socket,
+      probe: { state: "ready", detail: "d" },
+      binding: LOADS,
+    });
+    assert.equal(plan.kind, "keyring", os);
   }
 });

@@ -9,7 +9,9 @@ import type { BackendChoice } from "../config.js";
  * The rules: the plaintext file only when no secret store exists AND none was ever used for this
  * cache (or the user chose the file); a store that exists but cannot answer now (locked, stalled)
  * means "serve uncached", and so does a store that was in use and has gone: its secrets must not
- * silently land in the plaintext file.
+ * silently land in the plaintext file. A secret store is only there when kcc-cache can also reach
+ * it: a native binding that does not load (an antivirus or a locked-down %TEMP% blocking the
+ * standalone binary's extraction of it, a package manager that skipped it) is a store that is not.
  */
 export type BusLocation =
   | { readonly kind: "socket"; readonly path: string }
@@ -83,7 +85,14 @@ export interface StoreFacts {
    * undefined until gathered.
    */
   readonly usedSecretStore?: boolean | undefined;
+  /**
+   * Whether the native binding to the OS secret store loads; undefined until tried, which is only
+   * once a secret store would otherwise serve.
+   */
+  readonly binding?: BindingOutcome | undefined;
 }
+
+export type BindingOutcome = { readonly loads: true } | { readonly loads: false; readonly why: string };
 
 export type StoreDecision =
   | { readonly kind: "file"; readonly why: string }
@@ -94,7 +103,8 @@ export type StoreDecision =
 export type StorePlan =
   | StoreDecision
   | { readonly kind: "probe"; readonly socket: string; readonly allowActivation: boolean }
-  | { readonly kind: "check-history" };
+  | { readonly kind: "check-history" }
+  | { readonly kind: "load-binding" };
 
 export type ProbeState = "ready" | "locked" | "no-collection" | "timeout" | "no-bus" | "no-service" | "error";
 export interface ProbeOutcome {
@@ -106,42 +116,18 @@ export interface ProbeOutcome {
 export const CHOOSE_FILE_HINT = "set KUBE_CREDENTIAL_CACHE_BACKEND=file to cache in the plaintext file";
 
 export function planStore(facts: StoreFacts): StorePlan {
-  const { backend, os, bus, probe } = facts;
+  const { backend } = facts;
   if (backend === "file") return { kind: "file", why: "KUBE_CREDENTIAL_CACHE_BACKEND=file" };
   const forced = backend === "keyring";
-  const mode = forced ? "forced" : "auto";
-  if (os === "darwin") return { kind: "keyring", why: `macOS Keychain (${mode})` };
-  if (os === "win32") return { kind: "keyring", why: `Windows Credential Manager (${mode})` };
+  const found = findSecretStore(facts, forced);
+  if (found.kind !== "missing" && found.kind !== "found") return found;
   let missing: string;
-  switch (bus.kind) {
-    case "none":
-      missing = "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset and no $XDG_RUNTIME_DIR/bus)";
-      break;
-    case "unusable":
-      missing = `no usable D-Bus session bus (DBUS_SESSION_BUS_ADDRESS=${bus.address}: ${bus.why})`;
-      break;
-    case "socket": {
-      if (probe === undefined) return { kind: "probe", socket: bus.path, allowActivation: forced };
-      switch (probe.state) {
-        case "ready":
-          return { kind: "keyring", why: `Secret Service (${mode}: ${probe.detail})` };
-        case "no-bus":
-          missing = `the D-Bus session bus does not accept connections (${probe.detail})`;
-          break;
-        case "no-service":
-          missing = `no Secret Service on the session bus (${probe.detail})`;
-          break;
-        case "locked":
-        case "no-collection":
-        case "timeout":
-        case "error":
-          return {
-            kind: "uncached",
-            why: `the Secret Service exists but cannot be used now (${probe.state}: ${probe.detail}); not caching rather than writing the secret to the plaintext file`,
-            warn: false,
-          };
-      }
-    }
+  if (found.kind === "found") {
+    if (facts.binding === undefined) return { kind: "load-binding" };
+    if (facts.binding.loads) return { kind: "keyring", why: found.why };
+    missing = `the secret store's native binding does not load (${facts.binding.why})`;
+  } else {
+    missing = found.missing;
   }
   if (forced)
     return { kind: "uncached", why: `KUBE_CREDENTIAL_CACHE_BACKEND=keyring but ${missing}`, warn: true };
@@ -153,6 +139,54 @@ export function planStore(facts: StoreFacts): StorePlan {
         warn: true,
       }
     : { kind: "file", why: missing };
+}
+
+/** The OS's secret store as the facts show it: there (and why), missing (and why), or a plan. */
+function findSecretStore(
+  facts: StoreFacts,
+  forced: boolean,
+):
+  | { readonly kind: "found"; readonly why: string }
+  | { readonly kind: "missing"; readonly missing: string }
+  | StorePlan {
+  const { os, bus, probe } = facts;
+  const mode = forced ? "forced" : "auto";
+  if (os === "darwin") return { kind: "found", why: `macOS Keychain (${mode})` };
+  if (os === "win32") return { kind: "found", why: `Windows Credential Manager (${mode})` };
+  switch (bus.kind) {
+    case "none":
+      return {
+        kind: "missing",
+        missing: "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset and no $XDG_RUNTIME_DIR/bus)",
+      };
+    case "unusable":
+      return {
+        kind: "missing",
+        missing: `no usable D-Bus session bus (DBUS_SESSION_BUS_ADDRESS=${bus.address}: ${bus.why})`,
+      };
+    case "socket":
+      if (probe === undefined) return { kind: "probe", socket: bus.path, allowActivation: forced };
+      switch (probe.state) {
+        case "ready":
+          return { kind: "found", why: `Secret Service (${mode}: ${probe.detail})` };
+        case "no-bus":
+          return {
+            kind: "missing",
+            missing: `the D-Bus session bus does not accept connections (${probe.detail})`,
+          };
+        case "no-service":
+          return { kind: "missing", missing: `no Secret Service on the session bus (${probe.detail})` };
+        case "locked":
+        case "no-collection":
+        case "timeout":
+        case "error":
+          return {
+            kind: "uncached",
+            why: `the Secret Service exists but cannot be used now (${probe.state}: ${probe.detail}); not caching rather than writing the secret to the plaintext file`,
+            warn: false,
+          };
+      }
+  }
 }
 
 function unescapeAddressValue(value: string): string {
