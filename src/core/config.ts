@@ -73,8 +73,13 @@ export function readCacheConfig(env: Env): CacheConfig {
   };
 }
 
+/**
+ * As in the Go original: debug output for any value but an empty one and the false words (a user
+ * who sets the variable at all wants to see something; `2` or `verbose` must not silently mean off).
+ */
 export function isDebug(env: Env): boolean {
-  return TRUTHY.has((env[ENV.debug] ?? "").trim().toLowerCase());
+  const value = (env[ENV.debug] ?? "").trim().toLowerCase();
+  return value !== "" && !FALSY.has(value);
 }
 
 /** An on/off variable that, unlike the debug switch, changes behaviour: a typo is an error, not "off". */

@@ -111,18 +111,26 @@ test("invalid values are one ConfigError naming the variable", () => {
   }
 });
 
-test("debug is on only for the documented truthy values", () => {
-  const cases: [string | undefined, boolean][] = [
-    ["1", true],
-    ["true", true],
-    ["YES", true],
-    [" on ", true],
-    ["0", false],
-    ["false", false],
-    ["", false],
-    [undefined, false],
-  ];
-  for (const [value, expected] of cases) {
-    assert.equal(isDebug({ KUBE_CREDENTIAL_CACHE_DEBUG: value }), expected, String(value));
-  }
-});
+/** As the Go original reads it (measured against its binary): on for anything but empty and false words. */
+const debugRows: [string | undefined, boolean][] = [
+  ["1", true],
+  ["true", true],
+  ["YES", true],
+  [" on ", true],
+  ["2", true],
+  ["verbose", true],
+  ["f", true],
+  ["0", false],
+  ["false", false],
+  ["FALSE", false],
+  ["no", false],
+  ["Off", false],
+  ["", false],
+  [" ", false],
+  [undefined, false],
+];
+for (const [value, expected] of debugRows) {
+  test(`KUBE_CREDENTIAL_CACHE_DEBUG=${JSON.stringify(value)} turns debug ${expected ? "on" : "off"}`, () => {
+    assert.equal(isDebug({ KUBE_CREDENTIAL_CACHE_DEBUG: value }), expected);
+  });
+}
