@@ -12,9 +12,9 @@ import { run, type RunResult } from "../e2e/support/run.js";
 import { kccBin, type Sandbox } from "../e2e/support/sandbox.js";
 
 /**
- * Known: on a full disk or a read-only cache directory a miss warns twice, "refresh lock unavailable:
- * no space left on device (ENOSPC); running the plugin without it" and then "credential not cached: no
- * space left on device (ENOSPC)". Drop this `todo` once the refresh flow folds them into one line.
+ * A full disk and a read-only cache directory under a real kubectl: the credential is still served,
+ * with exactly one warning line per call (the refresh lock and the store's write report the same
+ * cause once).
  */
 
 /** What kcc-cache says on kubectl's stderr (client-go passes a plugin's stderr on as it is). */

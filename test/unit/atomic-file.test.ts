@@ -1,18 +1,12 @@
 // writeFileAtomic and the leftover sweep, on real files in a temp dir.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { leftoverTempFiles, removeLeftoverTempFiles, writeFileAtomic } from "../../src/io/atomic-file.js";
+import { useTempDir } from "./support/temp-dir.js";
 
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), "kcc-atomic-"));
-  t.after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return dir;
-}
+const tempDir = (t: TestContext): string => useTempDir(t, "kcc-atomic-");
 
 test("the file is replaced whole, with the mode asked for whatever the umask, and no temp file stays", (t) => {
   const dir = tempDir(t);

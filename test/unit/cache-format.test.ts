@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { CacheEntry } from "../../src/core/cache/cache-entry.js";
@@ -16,6 +15,7 @@ import {
 } from "../../src/core/cache/cache-document.js";
 import { isKccError } from "../../src/core/errors.js";
 import { createKeyringIndex, parseIndex, serializeIndex } from "../../src/io/keyring-index.js";
+import { useTempDir } from "./support/temp-dir.js";
 
 /**
  * A cache file written by a later kcc-cache (docs/cache-format.md): a newer format is recognised
@@ -164,19 +164,14 @@ test("the keyring index keeps what a later version added, and a newer index is n
   assert.equal(parseIndex('{"kcc":1,"keyring":{"a":{"parts":0}}}').size, 1);
 });
 
-test("a newer keyring index is neither read nor rewritten by an update", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "kcc-index-"));
-  try {
-    const path = join(dir, "keyring-index.json");
-    const newer = '{"kcc":2,"keyring":{"a":{"parts":0}}}\n';
-    writeFileSync(path, newer);
-    const index = createKeyringIndex(path, () => Promise.resolve(() => undefined));
-    await assert.rejects(
-      index.update((keys) => keys.set("b", { parts: 0 })),
-      (error: unknown) => isKccError(error) && /newer kcc-cache's format \(2\)/.test(error.message),
-    );
-    assert.equal(readFileSync(path, "utf8"), newer);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+test("a newer keyring index is neither read nor rewritten by an update", async (t) => {
+  const path = join(useTempDir(t, "kcc-index-"), "keyring-index.json");
+  const newer = '{"kcc":2,"keyring":{"a":{"parts":0}}}\n';
+  writeFileSync(path, newer);
+  const index = createKeyringIndex(path, () => Promise.resolve(() => undefined));
+  await assert.rejects(
+    index.update((keys) => keys.set("b", { parts: 0 })),
+    (error: unknown) => isKccError(error) && /newer kcc-cache's format \(2\)/.test(error.message),
+  );
+  assert.equal(readFileSync(path, "utf8"), newer);
 });

@@ -1,14 +1,14 @@
 // The file store on real files in a temp dir: what a hit reads, what a write keeps, and how a damaged
 // or foreign file is met. The lock is a stand-in (one process here); test/unit/lock.test.ts covers it.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import type { CacheEntry } from "../../src/core/cache/cache-entry.js";
 import { resolveCacheLocation } from "../../src/core/cache/cache-location.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { createFileStore } from "../../src/io/file-store.js";
+import { useTempDir } from "./support/temp-dir.js";
 
 const entry = (token: string, expiresAtMs = 2_000_000_000_000): CacheEntry => ({
   credential: `{"status":{"token":"${token}"}}\n`,
@@ -19,10 +19,7 @@ const entry = (token: string, expiresAtMs = 2_000_000_000_000): CacheEntry => ({
 });
 
 function setup(t: TestContext, setting?: string) {
-  const home = mkdtempSync(join(tmpdir(), "kcc-file-store-"));
-  t.after(() => {
-    rmSync(home, { recursive: true, force: true });
-  });
+  const home = useTempDir(t, "kcc-file-store-");
   const location = resolveCacheLocation(setting?.replace("<home>", home), {
     os: "linux",
     homedir: home,

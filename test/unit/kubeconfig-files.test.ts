@@ -5,7 +5,6 @@ import { execFileSync } from "node:child_process";
 import {
   closeSync,
   mkdirSync,
-  mkdtempSync,
   openSync,
   readFileSync,
   readdirSync,
@@ -15,7 +14,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { KubeconfigError } from "../../src/core/errors.js";
@@ -25,6 +23,7 @@ import {
   resolveKubeconfigPaths,
   writeKubeconfigFiles,
 } from "../../src/io/kubeconfig-files.js";
+import { useTempDir } from "./support/temp-dir.js";
 
 const PROCFS =
   /: it leads into \/proc \(procfs\), where a name stands for whatever a process has open; name the file itself$/;
@@ -35,13 +34,7 @@ function link(dir: string, target: string, name: string): string {
   return join(dir, name);
 }
 
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), "kcc-kubeconfig-files-"));
-  t.after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return dir;
-}
+const tempDir = (t: TestContext): string => useTempDir(t, "kcc-kubeconfig-files-");
 
 test("named files win; else KUBECONFIG's existing files in order without duplicates; else ~/.kube/config", (t) => {
   const dir = tempDir(t);

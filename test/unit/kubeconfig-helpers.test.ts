@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
@@ -12,6 +11,7 @@ import {
 } from "../../src/core/kubeconfig/restore-state.js";
 import { formatScalar } from "../../src/core/kubeconfig/text.js";
 import { unifiedDiff } from "../../src/core/kubeconfig/unified-diff.js";
+import { useTempDir } from "./support/temp-dir.js";
 
 const STATES: RestoreState[] = [
   {},
@@ -80,21 +80,17 @@ const DIFFS: [string, string][] = [
   ],
 ];
 for (const [index, [before, after]] of DIFFS.entries()) {
-  test(`unifiedDiff case ${index} matches diff -u`, () => {
-    const dir = mkdtempSync(join(tmpdir(), "kcc-diff-"));
+  test(`unifiedDiff case ${index} matches diff -u`, (t) => {
+    const dir = useTempDir(t, "kcc-diff-");
+    writeFileSync(join(dir, "a"), before);
+    writeFileSync(join(dir, "b"), after);
+    let expected = "";
     try {
-      writeFileSync(join(dir, "a"), before);
-      writeFileSync(join(dir, "b"), after);
-      let expected = "";
-      try {
-        execFileSync("diff", ["-u", "--label", "a/config", "--label", "b/config", "a", "b"], { cwd: dir });
-      } catch (error) {
-        expected = String((error as { stdout: Buffer }).stdout);
-      }
-      assert.equal(unifiedDiff(before, after, "a/config", "b/config"), expected);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+      execFileSync("diff", ["-u", "--label", "a/config", "--label", "b/config", "a", "b"], { cwd: dir });
+    } catch (error) {
+      expected = String((error as { stdout: Buffer }).stdout);
     }
+    assert.equal(unifiedDiff(before, after, "a/config", "b/config"), expected);
   });
 }
 

@@ -2,26 +2,18 @@
 // gone, and released only by its own holder. The clock is the test's; nothing here sleeps.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { acquireLock, claimLockNow, releaseHeldLocks, type LockOptions } from "../../src/io/lock.js";
+import { useTempDir } from "./support/temp-dir.js";
 
 function lockPath(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), "kcc-lock-"));
+  // Registered first: hooks run in order, so the locks are released before the directory goes.
   t.after(() => {
     releaseHeldLocks();
-    rmSync(dir, { recursive: true, force: true });
   });
+  const dir = useTempDir(t, "kcc-lock-");
   return join(dir, "key.lock");
 }
 

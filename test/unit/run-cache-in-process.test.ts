@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCache } from "../../src/cli/kcc-cache.js";
 import type { CallerIdentity } from "../../src/core/cache/caller-identity.js";
 import type { Runtime } from "../../src/flows/runtime.js";
+import { useTempDir } from "./support/temp-dir.js";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2030, 0, 1, 12);
@@ -16,10 +16,7 @@ const EXPIRY = T0 + 10 * MIN;
  * and captured output. A temp cache file and a /bin/sh plugin are the only real parts.
  */
 test("runCache runs in-process on a fake Runtime: clock, process table and output are the test's", async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "kcc-in-process-"));
-  t.after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir(t, "kcc-in-process-");
   const runs = join(dir, "runs");
   const plugin = join(dir, "plugin");
   writeFileSync(
