@@ -18,6 +18,7 @@ import { buildRows, type Programs, type Row } from "./bench/rows.js";
 import { evaluateSessionTarget, runSessions, sessionSeconds } from "./bench/session.js";
 import { evaluateTargets } from "./bench/targets.js";
 import {
+  asCacheCommand,
   findBinary,
   findBun,
   findDispatcher,
@@ -51,8 +52,8 @@ async function main(): Promise<void> {
   if (dispatcher === undefined) skipped.push("gcloud's dispatcher: KCC_BENCH_DISPATCHER not set");
   const reference = findReference();
   if (reference === undefined) skipped.push("the Go original: KCC_BENCH_REFERENCE not set");
-  const kccBinary = findBinary();
-  if (kccBinary === undefined)
+  const builtBinary = findBinary();
+  if (builtBinary === undefined)
     skipped.push("binary rows: no dist/bin binary for this platform (npm run build:bin)");
   const bun = findBun();
   if (bun === undefined) skipped.push("empty bun binary: bun is not installed");
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     if (world.keyring === undefined) skipped.push("secret store rows: no gnome-keyring/D-Bus here");
     const scratch = join(world.sandbox.dir, "bench");
     mkdirSync(scratch);
+    const kccBinary = builtBinary === undefined ? undefined : asCacheCommand(builtBinary, scratch);
     const programs: Programs = {
       node: process.execPath,
       kccNode,

@@ -1,7 +1,9 @@
 // Builds the standalone binaries (`npm run build:bin`, which runs this file with the pinned bun):
-// dist/bin/<command>-<os>-<arch>[.exe] for every target, and dist/bin/SHA256SUMS. Each binary is the
-// same TypeScript as the npm package, compiled by `bun build --compile` with its bytecode precompiled,
-// and embeds the secret-store addon of its own platform only. The bun runtime each binary is built on
+// dist/bin/kube-credential-cache-<os>-<arch>[.exe] for every target, and dist/bin/SHA256SUMS. Each is
+// both commands, chosen by the name it is started under (src/core/command-choice.ts): one bun runtime
+// per platform instead of two. It is the same TypeScript as the npm package, compiled by
+// `bun build --compile` with its bytecode precompiled, and embeds the secret-store addon of its own
+// platform only. The bun runtime each binary is built on
 // takes none of bun's runtime variables from the environment (docs/bun-environment.md).
 // `bun scripts/build-bin.mjs linux-x64` builds only the targets named.
 import { execFileSync } from "node:child_process";
@@ -60,7 +62,7 @@ const TARGETS = [
 // stored once in the runtime as a NUL-terminated string: the build blanks the name's first byte in the
 // runtime it compiles with, so that no variable can match it (docs/bun-environment.md).
 const IGNORED_VARIABLES = ["BUN_OPTIONS", "BUN_BE_BUN", "BUN_INSPECT"];
-const COMMANDS = ["kcc-cache", "kcc-injector"];
+const PROGRAM = "kube-credential-cache";
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !TARGETS.some((target) => target.name === name));
@@ -79,11 +81,9 @@ const built = [];
 for (const target of targets) {
   const shim = addonShim(target.addon);
   const runtime = quietRuntime(target);
-  for (const command of COMMANDS) {
-    const file = `${command}-${target.name}${target.exe ?? ""}`;
-    await compile(join(root, "src", "cli", `${command}-main.ts`), target.bun, runtime, join(out, file), shim);
-    built.push(file);
-  }
+  const file = `${PROGRAM}-${target.name}${target.exe ?? ""}`;
+  await compile(join(root, "src", "cli", "kcc-main.ts"), target.bun, runtime, join(out, file), shim);
+  built.push(file);
 }
 writeFileSync(
   join(out, "SHA256SUMS"),

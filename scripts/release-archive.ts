@@ -9,22 +9,17 @@ import {
   copyFileSync,
   createReadStream,
   createWriteStream,
+  lutimesSync,
   mkdtempSync,
   rmSync,
+  symlinkSync,
   utimesSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
-import {
-  COMMANDS,
-  DOCUMENTS,
-  archiveFormat,
-  builtBinaryName,
-  installedBinaryName,
-  type Target,
-} from "./release-targets.js";
+import { DOCUMENTS, archiveFormat, archiveLinks, executableName, type Target } from "./release-targets.js";
 
 export interface ArchiveInput {
   /** Directory holding exactly the files to archive, already with their final names and modes. */
@@ -48,12 +43,13 @@ export function checkArchiveTools(): void {
 }
 
 /**
- * One platform's archive: the commands under their plain names (0755) and the documents (0644),
- * copied into a temp dir to give them their names, modes and timestamp.
+ * One platform's archive: the executable (0755), each command as a relative symbolic link to it where
+ * the format holds links (archiveLinks), and the documents (0644), put into a temp dir to give them
+ * their names, modes and timestamp.
  */
 export async function writeArchive(
   target: Target,
-  binaries: ReadonlyMap<string, string>,
+  binary: string,
   packageDir: string,
   mtime: number,
   file: string,
@@ -67,8 +63,11 @@ export async function writeArchive(
       utimesSync(join(directory, name), mtime, mtime);
       entries.push(name);
     };
-    for (const command of COMMANDS) {
-      add(binaries.get(builtBinaryName(command, target)) ?? "", installedBinaryName(command, target), 0o755);
+    add(binary, executableName(target), 0o755);
+    for (const command of archiveLinks(target)) {
+      symlinkSync(executableName(target), join(directory, command));
+      lutimesSync(join(directory, command), mtime, mtime);
+      entries.push(command);
     }
     for (const name of DOCUMENTS) add(join(packageDir, name), name, 0o644);
     const input: ArchiveInput = { directory, entries: entries.sort(), mtime };

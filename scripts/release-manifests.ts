@@ -1,7 +1,7 @@
 // The text files of a release, as pure functions of names and digests: checksums.txt, the Homebrew
 // cask and the Scoop manifest (shaped as goreleaser writes them for the Go original), and where the
 // assets will be downloaded from.
-import { COMMANDS, PROJECT, archiveName, installedBinaryName, type Target } from "./release-targets.js";
+import { COMMANDS, PROJECT, archiveName, executableName, type Target } from "./release-targets.js";
 
 /**
  * Where releases live when neither KUBE_CREDENTIAL_CACHE_RELEASE_URL nor package.json `repository`
@@ -111,7 +111,11 @@ function checkDigest(asset: Asset): Asset {
 // Ruby double-quoted strings interpolate `#{...}`; escape it along with quotes and backslashes.
 const ruby = (text: string): string => `"${text.replace(/[\\"#]/g, (c) => `\\${c}`)}"`;
 
-/** A Homebrew cask installing both commands from the macOS archives (Apple silicon and Intel). */
+/**
+ * A Homebrew cask installing both commands from the macOS archives (Apple silicon and Intel): each a
+ * `binary` stanza linking the command's name on PATH to the one executable, which runs as the
+ * command it is started as.
+ */
 export function homebrewCask(release: ReleaseInfo, assets: readonly Asset[]): string {
   const arch = (block: string, target: Target): string[] => [
     `    ${block} do`,
@@ -131,20 +135,17 @@ export function homebrewCask(release: ReleaseInfo, assets: readonly Asset[]): st
     `    skip "Auto-generated on release."`,
     `  end`,
     ``,
-    ...COMMANDS.map((command) => `  binary ${ruby(command)}`),
+    ...COMMANDS.map((command) => `  binary ${ruby(PROJECT)}, target: ${ruby(command)}`),
     ``,
     `  on_macos do`,
     ...arch("on_intel", { os: "darwin", arch: "x64" }),
     ...arch("on_arm", { os: "darwin", arch: "arm64" }),
     `  end`,
     ``,
-    // The binaries are not notarized: without this, Gatekeeper refuses the downloaded commands.
+    // The binary is not notarized: without this, Gatekeeper refuses the downloaded commands.
     `  postflight do`,
     `    if system_command("/usr/bin/xattr", args: ["-h"]).exit_status == 0`,
-    ...COMMANDS.map(
-      (command) =>
-        `      system_command "/usr/bin/xattr", args: ["-dr", "com.apple.quarantine", "#{staged_path}/${command}"]`,
-    ),
+    `      system_command "/usr/bin/xattr", args: ["-dr", "com.apple.quarantine", "#{staged_path}/${PROJECT}"]`,
     `    end`,
     `  end`,
     `end`,
@@ -152,7 +153,11 @@ export function homebrewCask(release: ReleaseInfo, assets: readonly Asset[]): st
   ].join("\n");
 }
 
-/** A Scoop manifest installing both commands from the Windows archive. */
+/**
+ * A Scoop manifest installing both commands from the Windows archive's one executable: a shim per
+ * command (`[program, shim name, arguments]`) that runs it with the command's name as its first
+ * argument, since a zip cannot hold the links that name it otherwise.
+ */
 export function scoopManifest(release: ReleaseInfo, assets: readonly Asset[]): string {
   const windows: Target = { os: "windows", arch: "x64" };
   const manifest = {
@@ -160,7 +165,7 @@ export function scoopManifest(release: ReleaseInfo, assets: readonly Asset[]): s
     architecture: {
       "64bit": {
         url: assetUrl(release, archiveName(windows)),
-        bin: COMMANDS.map((command) => installedBinaryName(command, windows)),
+        bin: COMMANDS.map((command) => [executableName(windows), command, command]),
         hash: digestFor(assets, windows),
       },
     },

@@ -1,12 +1,13 @@
-// The per-platform npm packages: @kube-credential-cache/<os>-<arch>, each carrying that platform's two
-// binaries, listed as optional dependencies of the main package so that npm installs only the one that
-// matches the machine (its `os`/`cpu` fields). The main package's postinstall then puts the binary in
-// place of its Node launchers; docs/startup.md says why and what happens when anything is missing.
+// The per-platform npm packages: @kube-credential-cache/<os>-<arch>, each carrying that platform's one
+// binary (both commands, picked by the name it is started under), listed as optional dependencies of
+// the main package so that npm installs only the one that matches the machine (its `os`/`cpu` fields;
+// yarn 1 still downloads them all). The main package's postinstall then puts the binary in place of
+// both Node launchers; docs/startup.md says why and what happens when anything is missing.
 //
 // The optional dependencies are added to the main package only in the release's tarball, not in the
 // repository's package.json: `npm ci` refuses a lock file that cannot name the platform packages, and
 // before a release is published it cannot. With them goes each platform binary's SHA-256, which the
-// main package's postinstall checks before it links a binary: the platform package's name on the
+// main package's postinstall checks before it links the binary: the platform package's name on the
 // registry must not decide what lands on users' PATH (docs/startup.md).
 import { spawnSync } from "node:child_process";
 import {
@@ -24,10 +25,9 @@ import { join } from "node:path";
 import { lastLine } from "./release-archive.js";
 import type { ReleaseInfo } from "./release-manifests.js";
 import {
-  COMMANDS,
   TARGETS,
   builtBinaryName,
-  installedBinaryName,
+  executableName,
   npmPlatformPackage,
   type Target,
 } from "./release-targets.js";
@@ -47,24 +47,17 @@ export function platformOptionalDependencies(version: string): Record<string, st
   return Object.fromEntries(npmPlatformTargets().map(({ name }) => [name, version]));
 }
 
-/** The main package.json field naming each platform package's binaries' SHA-256 (read by postinstall.cjs). */
+/** The main package.json field naming each platform package's binary's SHA-256 (read by postinstall.cjs). */
 const PLATFORM_SHA256_FIELD = "platformBinarySha256";
 
-/** Each platform package's binaries' SHA-256, by package and command, from the build's digests by file name. */
-export function platformBinarySha256(
-  digests: ReadonlyMap<string, string>,
-): Record<string, Record<string, string>> {
+/** Each platform package's binary's SHA-256, by package, from the build's digests by file name. */
+export function platformBinarySha256(digests: ReadonlyMap<string, string>): Record<string, string> {
   return Object.fromEntries(
-    npmPlatformTargets().map(({ target, name }) => [
-      name,
-      Object.fromEntries(
-        COMMANDS.map((command) => {
-          const digest = digests.get(builtBinaryName(command, target));
-          if (digest === undefined) throw new Error(`no sha256 of ${builtBinaryName(command, target)}`);
-          return [command, digest];
-        }),
-      ),
-    ]),
+    npmPlatformTargets().map(({ target, name }) => {
+      const digest = digests.get(builtBinaryName(target));
+      if (digest === undefined) throw new Error(`no sha256 of ${builtBinaryName(target)}`);
+      return [name, digest];
+    }),
   );
 }
 
@@ -73,7 +66,7 @@ export function platformPackageManifest(name: string, target: Target, release: R
   const manifest = {
     name,
     version: release.version,
-    description: `The ${target.os}-${target.arch} binaries of kube-credential-cache (install kube-credential-cache, not this)`,
+    description: `The ${target.os}-${target.arch} binary of kube-credential-cache (install kube-credential-cache, not this)`,
     license: release.license,
     homepage: release.homepage,
     repository: { type: "git", url: `git+${release.homepage}.git` },
@@ -104,17 +97,16 @@ export function packPlatformPackage(
     writeFileSync(join(pkg, "package.json"), platformPackageManifest(name, target, release));
     writeFileSync(
       join(pkg, "README.md"),
-      `# ${name}\n\nThe ${target.os}-${target.arch} standalone binaries of kube-credential-cache ` +
-        "(`kcc-cache`, `kcc-injector`).\nInstall `kube-credential-cache` instead: it uses this package when npm installs it.\n",
+      `# ${name}\n\nThe ${target.os}-${target.arch} standalone binary of kube-credential-cache ` +
+        "(`kcc-cache` and `kcc-injector` in one file).\nInstall `kube-credential-cache` instead: it uses this package when npm installs it.\n",
     );
     copyFileSync(join(packageDir, "LICENSE"), join(pkg, "LICENSE"));
-    for (const command of COMMANDS) {
-      const built = binaries.get(builtBinaryName(command, target));
-      if (built === undefined) throw new Error(`no ${builtBinaryName(command, target)} to pack into ${name}`);
-      const file = join(pkg, "bin", installedBinaryName(command, target));
-      copyFileSync(built, file);
-      chmodSync(file, 0o755);
-    }
+    const built = binaries.get(builtBinaryName(target));
+    if (built === undefined) throw new Error(`no ${builtBinaryName(target)} to pack into ${name}`);
+    // postinstall.cjs links both commands to this path.
+    const file = join(pkg, "bin", executableName(target));
+    copyFileSync(built, file);
+    chmodSync(file, 0o755);
     return npmPack(pkg, destination);
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -125,13 +117,13 @@ export function packPlatformPackage(
 export interface PlatformPins {
   /** Its optional dependencies: each platform package, at exactly this release's version. */
   readonly dependencies: Record<string, string>;
-  /** Each platform package's binaries' SHA-256 (platformBinarySha256 above). */
-  readonly sha256: Record<string, Record<string, string>>;
+  /** Each platform package's binary's SHA-256 (platformBinarySha256 above). */
+  readonly sha256: Record<string, string>;
 }
 
 /**
  * Rewrites a packed main package so that its package.json lists the platform packages and their
- * binaries' digests, by unpacking it and packing it again (scripts off: its build already ran when it
+ * binary's digest, by unpacking it and packing it again (scripts off: its build already ran when it
  * was first packed).
  */
 export function pinPlatformPackages(tarball: string, pins: PlatformPins): void {

@@ -1,7 +1,9 @@
 // What a release holds, as data: the platforms the standalone binaries are built for, the names the
 // build gives them, and the names the archives get. The archive names follow the Go original's
 // goreleaser template (`<project>_<Title-cased OS>_<arch>`, amd64 spelled x86_64, zip on Windows), so
-// anything that downloads the original's assets by name finds ours.
+// anything that downloads the original's assets by name finds ours. Each platform has one executable
+// that is both commands, chosen by the name it is started under (src/core/command-choice.ts); the
+// commands are links to it wherever a channel can make links (docs/install-channels.md).
 
 export type Os = "linux" | "darwin" | "windows";
 export type Arch = "x64" | "arm64";
@@ -25,14 +27,22 @@ export const TARGETS: readonly Target[] = [
 
 const exe = (os: Os): string => (os === "windows" ? ".exe" : "");
 
-/** The file `npm run build:bin` writes for one command and platform, e.g. `kcc-cache-linux-x64`. */
-export function builtBinaryName(command: string, { os, arch }: Target): string {
-  return `${command}-${os}-${arch}${exe(os)}`;
+/** The one file `npm run build:bin` writes for a platform, e.g. `kube-credential-cache-linux-x64`. */
+export function builtBinaryName({ os, arch }: Target): string {
+  return `${PROJECT}-${os}-${arch}${exe(os)}`;
 }
 
-/** The command's name inside the archive, as users run it: `kcc-cache`, `kcc-cache.exe`. */
-export function installedBinaryName(command: string, { os }: Target): string {
-  return `${command}${exe(os)}`;
+/** The executable's name inside the archive: `kube-credential-cache`, `kube-credential-cache.exe`. */
+export function executableName({ os }: Target): string {
+  return `${PROJECT}${exe(os)}`;
+}
+
+/**
+ * The commands an archive holds as symbolic links to the executable: both in a tarball, none in the
+ * Windows zip, which cannot hold links (Scoop's shims name the command instead).
+ */
+export function archiveLinks(target: Target): readonly string[] {
+  return archiveFormat(target) === "zip" ? [] : COMMANDS;
 }
 
 export function archiveFormat({ os }: Target): "tar.gz" | "zip" {

@@ -3,7 +3,9 @@
 // names its own, checksums.txt, a Homebrew cask, a Scoop manifest, the npm package's tarball and one
 // npm package per platform carrying its binaries (scripts/release-npm-platform.ts).
 // Everything is written to a temporary directory beside the output and renamed into place at the end,
-// so a failure leaves the previous dist/release/ (or none) rather than half a release.
+// so a failure leaves the previous dist/release/ (or none) rather than half a release. Each step
+// prints one line to stderr with what it wrote, its size and its time: compressing the binaries takes
+// a minute or two, and a silent minute looks like a hang.
 //
 //   node --import tsx scripts/release.ts [--bin DIR] [--out DIR] [--package DIR]
 //
@@ -23,6 +25,7 @@ import {
   readdirSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
@@ -48,7 +51,7 @@ import {
   platformOptionalDependencies,
 } from "./release-npm-platform.js";
 import { packNpmPackage } from "./release-npm-pack.js";
-import { COMMANDS, DOCUMENTS, TARGETS, archiveName, builtBinaryName } from "./release-targets.js";
+import { DOCUMENTS, TARGETS, archiveName, builtBinaryName } from "./release-targets.js";
 
 // Zip stores DOS times, which start in 1980: the fallback when neither the variable nor git has a date.
 const FALLBACK_EPOCH = 315619200; // 1980-01-02T00:00:00Z
@@ -62,10 +65,13 @@ interface Options {
 export async function release(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<{ out: string; files: string[] }> {
+  const done = stepClock(log);
   const options = readOptions(argv);
   const info = readReleaseInfo(options.packageDir, env);
   const { paths: binaries, sha256 } = verifyBinaries(options.bin);
+  done(`checked ${binaries.size} binaries against ${join(options.bin, "SHA256SUMS")}`);
   for (const name of DOCUMENTS) {
     if (!existsSync(join(options.packageDir, name))) throw new Error(`${options.packageDir} has no ${name}`);
   }
@@ -77,10 +83,15 @@ export async function release(
   chmodSync(staging, 0o755); // mkdtemp's 0700 would hide the release from other users
   try {
     const assets: Asset[] = [];
+    const wrote = (name: string): void => {
+      done(`wrote ${name}, ${megabytes(statSync(join(staging, name)).size)}`);
+    };
     for (const target of TARGETS) {
       const name = archiveName(target);
-      await writeArchive(target, binaries, options.packageDir, mtime, join(staging, name));
+      const binary = binaries.get(builtBinaryName(target)) ?? "";
+      await writeArchive(target, binary, options.packageDir, mtime, join(staging, name));
       assets.push({ name, sha256: await sha256File(join(staging, name)) });
+      wrote(name);
     }
     // The download script rides along, so that `<releases>/latest/download/install.sh` is the script
     // of the newest release rather than of whatever the main branch holds.
@@ -92,6 +103,7 @@ export async function release(
     writeFileSync(join(staging, "checksums.txt"), checksumsText(assets));
     writeFileSync(join(staging, "kube-credential-cache.rb"), homebrewCask(info, assets));
     writeFileSync(join(staging, "kube-credential-cache.json"), scoopManifest(info, assets));
+    done("wrote checksums.txt, kube-credential-cache.rb, kube-credential-cache.json");
     const mainTarball = packNpmPackage(
       { packageDir: options.packageDir, excluded: [options.bin, options.out, staging] },
       staging,
@@ -100,8 +112,9 @@ export async function release(
       dependencies: platformOptionalDependencies(info.version),
       sha256: platformBinarySha256(sha256),
     });
+    wrote(mainTarball);
     for (const { name, target } of npmPlatformTargets()) {
-      packPlatformPackage(name, target, binaries, options.packageDir, info, staging);
+      wrote(packPlatformPackage(name, target, binaries, options.packageDir, info, staging));
     }
     replaceDirectory(staging, options.out);
   } catch (error) {
@@ -162,23 +175,39 @@ function verifyBinaries(bin: string): { paths: Map<string, string>; sha256: Map<
   const files = new Map<string, string>();
   const digests = new Map<string, string>();
   for (const target of TARGETS) {
-    for (const command of COMMANDS) {
-      const name = builtBinaryName(command, target);
-      const path = join(bin, name);
-      if (!existsSync(path)) throw new Error(`no ${path}: run \`npm run build:bin\` first`);
-      const expected = sums.get(name);
-      if (expected === undefined) throw new Error(`${sumsFile} does not list ${name}`);
-      if (sha256Sync(path) !== expected)
-        throw new Error(`${path} does not match its sha256 in ${sumsFile}: rebuild it`);
-      files.set(name, path);
-      digests.set(name, expected);
-    }
+    const name = builtBinaryName(target);
+    const path = join(bin, name);
+    if (!existsSync(path)) throw new Error(`no ${path}: run \`npm run build:bin\` first`);
+    const expected = sums.get(name);
+    if (expected === undefined) throw new Error(`${sumsFile} does not list ${name}`);
+    if (sha256Sync(path) !== expected)
+      throw new Error(`${path} does not match its sha256 in ${sumsFile}: rebuild it`);
+    files.set(name, path);
+    digests.set(name, expected);
   }
   return { paths: files, sha256: digests };
 }
 
 function sha256Sync(path: string): string {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+/**
+ * Reports each finished step as one line, `release: <what> (<seconds> s)`, timed from the previous
+ * report.
+ */
+function stepClock(log: (line: string) => void): (what: string) => void {
+  let last = performance.now();
+  return (what) => {
+    const now = performance.now();
+    log(`release: ${what} (${((now - last) / 1000).toFixed(1)} s)`);
+    last = now;
+  };
+}
+
+/** Decimal megabytes, as the release page and `ls -h --si` show sizes. */
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 /** SOURCE_DATE_EPOCH when set, else the last commit's time, so rebuilding a tag gives the same bytes. */

@@ -46,6 +46,8 @@ const BINARY_E2E = {
   "kcc-cache-clock-skew.test.ts": "locks judged on the file system's clock while libfaketime moves bun's",
   "kcc-cache-rejection.test.ts":
     "the caller's identity read from /proc, against real kubectl's retry and clients that ask again without one",
+  "package-managers.test.ts":
+    "npm, pnpm, yarn 1 and bun installing the release's packages: which get the binary, both commands working",
   "kcc-cache-bun-environment.test.ts":
     "bun's runtime variables (BUN_OPTIONS, BUN_BE_BUN, BUN_INSPECT) that the binary's runtime would obey",
   "kcc-cache-keyring.test.ts": "the embedded secret-store addon",
@@ -88,16 +90,13 @@ const result = spawnSync(process.execPath, ["--import", "tsx", ...testFlags, ...
 if (scratch) rmSync(scratch, { recursive: true, force: true });
 process.exit(result.status ?? 1);
 
-/** Links the binaries under the names users give them, as an archive from a release unpacks them. */
+/** Links the one binary under both command names, as an archive from a release unpacks it. */
 function placeBinaries(dir) {
-  const platform = "linux-x64";
-  const built = (command) => resolve("dist", "bin", `${command}-${platform}`);
-  if (!existsSync(built("kcc-cache")) || !existsSync(built("kcc-injector"))) {
-    execFileSync("npm", ["run", "build:bin"], { stdio: "inherit" });
-  }
+  const built = resolve("dist", "bin", "kube-credential-cache-linux-x64");
+  if (!existsSync(built)) execFileSync("npm", ["run", "build:bin"], { stdio: "inherit" });
   const bin = join(dir, "bin");
   mkdirSync(bin);
-  for (const command of ["kcc-cache", "kcc-injector"]) symlinkSync(built(command), join(bin, command));
+  for (const command of ["kcc-cache", "kcc-injector"]) symlinkSync(built, join(bin, command));
   return bin;
 }
 

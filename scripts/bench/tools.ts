@@ -1,6 +1,6 @@
 // Finding the programs the bench compares, by variable or on PATH: never by this machine's install paths.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, realpathSync } from "node:fs";
+import { accessSync, constants, existsSync, realpathSync, symlinkSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 
@@ -49,13 +49,23 @@ export function findKubectl(): string | undefined {
 export const findDispatcher = (): string | undefined => fromVariable("KCC_BENCH_DISPATCHER");
 export const findReference = (): string | undefined => fromVariable("KCC_BENCH_REFERENCE");
 
-/** Our standalone binary for this platform, when `npm run build:bin` has made it. */
+/** Our standalone binary for this platform, when `npm run build:bin` has made it (see asCacheCommand). */
 export function findBinary(): string | undefined {
   const variable = fromVariable("KCC_BENCH_BINARY");
   if (variable !== undefined) return variable;
   const os = platform() === "win32" ? "windows" : platform();
-  const path = resolve(`dist/bin/kcc-cache-${os}-${arch()}${os === "windows" ? ".exe" : ""}`);
+  const path = resolve(`dist/bin/kube-credential-cache-${os}-${arch()}${os === "windows" ? ".exe" : ""}`);
   return existsSync(path) ? path : undefined;
+}
+
+/**
+ * The binary as users run kcc-cache: through a link of that name in `dir` (the one binary is both
+ * commands, chosen by the name it is started under).
+ */
+export function asCacheCommand(binary: string, dir: string): string {
+  const link = join(dir, "kcc-cache");
+  symlinkSync(binary, link);
+  return link;
 }
 
 export function findBun(): string | undefined {

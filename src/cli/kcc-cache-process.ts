@@ -1,13 +1,14 @@
 // The kcc-cache command bound to the real process: the one place that reads the real process, clock and
 // process table. A function, not a self-running module, so that the Node bundle holding it can also be
-// loaded as a library by the other bundles (scripts/build.mjs); kcc-cache-main.ts runs it.
+// loaded as a library by the other bundles (scripts/build.mjs); the standalone binary's kcc-main.ts runs it.
 import { homedir } from "node:os";
 import { identifyProcess } from "../io/caller.js";
 import { writeStderr, writeStdout } from "../io/stdio.js";
 import { runCache } from "./kcc-cache.js";
 
-export function runCacheProcess(): void {
-  void runCache(process.argv.slice(2), {
+/** `args`: the command's arguments (the standalone binary passes them after choosing the command). */
+export function runCacheProcess(args: readonly string[] = process.argv.slice(2)): void {
+  void runCache(args, {
     env: process.env,
     now: Date.now,
     platform: { os: process.platform, homedir: homedir() },

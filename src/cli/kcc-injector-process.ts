@@ -1,11 +1,12 @@
 // The kcc-injector command bound to the real process: the one place that reads it. A function, not a
-// self-running module, for the same reason as kcc-cache-process.ts; kcc-injector-main.ts runs it.
+// self-running module, for the same reason as kcc-cache-process.ts; kcc-main.ts runs it.
 import { homedir } from "node:os";
 import { writeStderr, writeStdout } from "../io/stdio.js";
 import { runInjector } from "./kcc-injector.js";
 
-export function runInjectorProcess(): void {
-  void runInjector(process.argv.slice(2), {
+/** `args`: the command's arguments (the standalone binary passes them after choosing the command). */
+export function runInjectorProcess(args: readonly string[] = process.argv.slice(2)): void {
+  void runInjector(args, {
     env: process.env,
     cwd: process.cwd(),
     home: homedir(),

@@ -5,6 +5,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import {
+  binaryVersionLine,
   addonCache,
   BINARY_TARGETS,
   binariesUnderTest,
@@ -16,11 +17,12 @@ import { writeFakePlugin } from "./support/fake-plugin.js";
 import { assertOk, useSandbox } from "./support/kcc-cache.js";
 import { run } from "./support/run.js";
 
-const ALL_FILES = BINARY_TARGETS.flatMap((target) =>
-  COMMANDS.map((command) => `${command}-${target.name}${target.exe}`),
-);
+/** The one file build:bin writes per target: both commands. */
+const fileOf = (target: (typeof BINARY_TARGETS)[number]): string =>
+  `kube-credential-cache-${target.name}${target.exe}`;
+const ALL_FILES = BINARY_TARGETS.map(fileOf);
 
-test("build:bin writes both commands for every target, in the right executable format, listed in SHA256SUMS", (t) => {
+test("build:bin writes one binary for every target, in the right executable format, listed in SHA256SUMS", (t) => {
   const dir = binariesUnderTest(t);
   if (dir === undefined) return;
   const sums = new Map(
@@ -35,23 +37,21 @@ test("build:bin writes both commands for every target, in the right executable f
   );
   assert.deepEqual([...sums.keys()].sort(), [...ALL_FILES].sort());
   for (const target of BINARY_TARGETS) {
-    for (const command of COMMANDS) {
-      const file = `${command}-${target.name}${target.exe}`;
-      const path = join(dir, file);
-      const bytes = readFileSync(path);
-      assert.ok(bytes.length > 0, `${file} is not empty`);
-      assert.equal(executableFormat(bytes), target.format, `${file} format`);
-      assert.equal(
-        createHash("sha256").update(bytes).digest("hex"),
-        sums.get(file),
-        `${file} matches SHA256SUMS`,
-      );
-      assert.equal(statSync(path).mode & 0o755, 0o755, `${file} is executable`);
-    }
+    const file = fileOf(target);
+    const path = join(dir, file);
+    const bytes = readFileSync(path);
+    assert.ok(bytes.length > 0, `${file} is not empty`);
+    assert.equal(executableFormat(bytes), target.format, `${file} format`);
+    assert.equal(
+      createHash("sha256").update(bytes).digest("hex"),
+      sums.get(file),
+      `${file} matches SHA256SUMS`,
+    );
+    assert.equal(statSync(path).mode & 0o755, 0o755, `${file} is executable`);
   }
 });
 
-test("each kcc-cache binary embeds its own platform's keyring addon and no other; kcc-injector embeds none", (t) => {
+test("each target's binary embeds its own platform's keyring addon and no other", (t) => {
   const dir = binariesUnderTest(t);
   if (dir === undefined) return;
   // A 64 KB slice from the middle of each addon: code, so unique to that build of it.
@@ -63,26 +63,16 @@ test("each kcc-cache binary embeds its own platform's keyring addon and no other
     return { addon: target.addon, whole: addon, slice: addon.subarray(middle, middle + 65_536) };
   });
   for (const target of BINARY_TARGETS) {
-    const cache: Buffer = readFileSync(join(dir, `kcc-cache-${target.name}${target.exe}`));
-    const injector: Buffer = readFileSync(join(dir, `kcc-injector-${target.name}${target.exe}`));
+    const binary: Buffer = readFileSync(join(dir, fileOf(target)));
     for (const needle of needles) {
       const own = needle.addon === target.addon;
-      const inCache: boolean = own ? cache.includes(needle.whole) : cache.includes(needle.slice);
-      assert.equal(
-        inCache,
-        own,
-        `kcc-cache-${target.name} ${own ? "embeds" : "does not embed"} ${needle.addon}`,
-      );
-      assert.equal(
-        injector.includes(needle.slice),
-        false,
-        `kcc-injector-${target.name} embeds no ${needle.addon}`,
-      );
+      const embeds: boolean = own ? binary.includes(needle.whole) : binary.includes(needle.slice);
+      assert.equal(embeds, own, `${fileOf(target)} ${own ? "embeds" : "does not embed"} ${needle.addon}`);
     }
   }
 });
 
-test("the linux-arm64 kcc-cache runs under qemu: --version, then a miss and a hit", async (t) => {
+test("the linux-arm64 binary runs under qemu: both commands' --version, then a miss and a hit", async (t) => {
   const dir = binariesUnderTest(t);
   if (dir === undefined) return;
   const qemu = requireQemuArm64(t);
@@ -95,7 +85,8 @@ test("the linux-arm64 kcc-cache runs under qemu: --version, then a miss and a hi
   // Through a shell of its own per call, as kccCache() does: two calls from one parent would look like
   // client-go's retry after a 401. Emulated, a start takes seconds on a busy 2-core machine: the timeout
   // is a hang guard, not a measure.
-  const arm64 = (args: string[]) =>
+  // qemu's -argv0 gives the binary the name a link would: the command it is.
+  const arm64 = (args: string[], as = "kcc-cache") =>
     run(
       "/bin/sh",
       [
@@ -104,15 +95,19 @@ test("the linux-arm64 kcc-cache runs under qemu: --version, then a miss and a hi
         qemu.qemu,
         "-L",
         qemu.sysroot,
-        join(dir, "kcc-cache-linux-arm64"),
+        "-0",
+        as,
+        join(dir, "kube-credential-cache-linux-arm64"),
         ...args,
       ],
       { env: sandbox.env, timeoutMs: 300_000 },
     );
 
-  const version = await arm64(["--version"]);
-  assertOk(version);
-  assert.equal(version.stdout, `kcc-cache ${pkg.version}\n`);
+  for (const command of COMMANDS) {
+    const version = await arm64(["--version"], command);
+    assertOk(version);
+    assert.match(version.stdout, binaryVersionLine(command, pkg.version, "linux-arm64"));
+  }
 
   const miss = await arm64(["arm64-plugin"]);
   assertOk(miss);

@@ -1,16 +1,17 @@
 // The install channels with the real linux binaries (the binary pass: npm run test:binary): a release
 // made by `npm run release` from dist/bin's linux-x64 and linux-arm64 binaries (stand-ins for the
-// rest), served from 127.0.0.1, installed by install.sh and by the asdf plugin, and the installed
-// kcc-cache answers a hit: two calls, the plugin ran once. linux-arm64 runs under qemu-user, with
-// `uname -m` answering aarch64.
+// rest), served from 127.0.0.1, installed by install.sh and by the asdf plugin: the one executable,
+// both commands answer --version as themselves through their links, and the installed kcc-cache
+// answers a hit: two calls, the plugin ran once. linux-arm64 runs under qemu-user, with `uname -m`
+// answering aarch64.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { after, test, type TestContext } from "node:test";
-import { COMMANDS, builtBinaryName, type Target } from "../../scripts/release-targets.js";
-import { binariesUnderTest, requireQemuArm64 } from "./support/binaries.js";
+import { COMMANDS, builtBinaryName, executableName, type Target } from "../../scripts/release-targets.js";
+import { binariesUnderTest, binaryVersionLine, requireQemuArm64 } from "./support/binaries.js";
 import { writeFakePlugin } from "./support/fake-plugin.js";
 import { installChannelEnv, runAsdf, runInstallSh, unameShim } from "./support/install-channels.js";
 import { assertOk, useSandbox } from "./support/kcc-cache.js";
@@ -36,7 +37,7 @@ after(async () => {
   if (dir !== "") rmSync(dir, { recursive: true, force: true });
 });
 
-/** One release for the file (it gzips four ~110 MB binaries twice, minutes on a busy machine). */
+/** One release for the file (it gzips two ~115 MB binaries twice, a minute on a busy machine). */
 function releaseOf(realBin: string): Promise<ReleaseServer> {
   served ??= (async () => {
     dir = mkdtempSync(join(tmpdir(), "kcc-channels-real-"));
@@ -57,7 +58,14 @@ function ready(t: TestContext): string | undefined {
   return undefined;
 }
 
-/** Both installed commands are the build's own bytes, and kcc-cache serves its second call from the cache. */
+const { version } = JSON.parse(readFileSync(resolve(__dirname, "..", "..", "package.json"), "utf8")) as {
+  version: string;
+};
+
+/**
+ * The installed executable is the build's own bytes, each command a link to it that runs as that
+ * command, and kcc-cache serves its second call from the cache.
+ */
 async function assertAnswersHit(
   t: TestContext,
   bin: string,
@@ -65,9 +73,17 @@ async function assertAnswersHit(
   target: Target,
   emulator: string[] = [],
 ): Promise<void> {
-  for (const command of COMMANDS)
-    assert.equal(sha256(join(bin, command)), sha256(join(realBin, builtBinaryName(command, target))));
+  assert.equal(sha256(join(bin, executableName(target))), sha256(join(realBin, builtBinaryName(target))));
   const sandbox = useSandbox(t);
+  for (const command of COMMANDS) {
+    assert.equal(readlinkSync(join(bin, command)), executableName(target));
+    const answer = await run("/bin/sh", ["-c", '"$0" "$@"', ...emulator, join(bin, command), "--version"], {
+      env: sandbox.env,
+      timeoutMs: 300_000,
+    });
+    assertOk(answer);
+    assert.match(answer.stdout, binaryVersionLine(command, version));
+  }
   const plugin = writeFakePlugin(sandbox, "channel-plugin");
   // Each call from a shell of its own, as kubectl's calls come from processes of their own.
   const call = () =>

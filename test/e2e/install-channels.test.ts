@@ -13,6 +13,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -41,6 +42,7 @@ import {
   startAsdf,
   startInstallSh,
   unameShim,
+  which,
   type ChannelEnv,
 } from "./support/install-channels.js";
 import {
@@ -52,7 +54,8 @@ import {
   startReleaseServer,
   type ReleaseServer,
 } from "./support/release-server.js";
-import type { StartedRun } from "./support/run.js";
+import { run as runCommand, type StartedRun } from "./support/run.js";
+import { unpack } from "./support/release-run.js";
 import { missingCommands, skipOrFailUnderCi } from "./support/skip.js";
 import { waitUntil } from "./support/wait.js";
 
@@ -85,12 +88,21 @@ function ready(t: TestContext): ReleaseServer | undefined {
   return undefined;
 }
 
+const EXECUTABLE = "kube-credential-cache";
+
+/**
+ * The one executable of the target's archive, and each command a link to it that runs it under the
+ * command's name (the stand-in says which name it was started as).
+ */
 function assertInstalled(into: string, target: Target): void {
-  assert.deepEqual(readdirSync(into).sort(), [...COMMANDS]);
+  assert.deepEqual(readdirSync(into).sort(), [...COMMANDS, EXECUTABLE]);
+  const file = join(into, EXECUTABLE);
+  assert.deepEqual(readFileSync(file), standInBytes(builtBinaryName(target)), `${file} content`);
+  assert.equal(statSync(file).mode & 0o777, 0o755, `${file} mode`);
   for (const command of COMMANDS) {
-    const file = join(into, command);
-    assert.deepEqual(readFileSync(file), standInBytes(builtBinaryName(command, target)), `${file} content`);
-    assert.equal(statSync(file).mode & 0o777, 0o755, `${file} mode`);
+    assert.equal(readlinkSync(join(into, command)), EXECUTABLE, `${command} is a link to ${EXECUTABLE}`);
+    const ran = spawnSync(join(into, command), ["--version"], { encoding: "utf8" });
+    assert.equal(ran.stdout, `stand-in for ${builtBinaryName(target)}, run as ${command} --version\n`);
   }
 }
 
@@ -111,7 +123,7 @@ test("install.sh installs both commands of this machine's archive, for a version
       const into = join(env.HOME, "bin");
       const result = await runInstallSh([...args, into], env);
       assert.equal(result.code, 0, result.stderr);
-      const what = args.length === 0 ? "the latest release" : `version ${VERSION}`;
+      const what = args.length === 0 ? `version ${VERSION}, the latest release` : `version ${VERSION}`;
       const asset = archiveName(target).replace(".tar.gz", "");
       assert.equal(
         result.stdout,
@@ -138,17 +150,67 @@ test("install.sh defaults to ~/.local/bin and replaces an installed pair", async
   }
 });
 
-test("install.sh works with wget and shasum when curl and sha256sum are missing", async (t) => {
+test("install.sh works with wget and shasum when curl and sha256sum are missing, and names the latest version", async (t) => {
   const served = ready(t);
   if (served === undefined) return;
   const env = installChannelEnv(t, served.releasesUrl("good"), unameShim(t, "Darwin", "arm64"), {
     without: ["curl", "sha256sum"],
   });
   const into = join(env.HOME, "bin");
-  const result = await runInstallSh(["--version", VERSION, into], env);
-  assert.equal(result.code, 0, result.stderr);
-  assertInstalled(into, { os: "darwin", arch: "arm64" });
+  for (const args of [["--version", VERSION], []]) {
+    const result = await runInstallSh([...args, into], env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(`^installed kcc-cache and kcc-injector \\(version ${VERSION}[,)]`),
+    );
+    assertInstalled(into, { os: "darwin", arch: "arm64" });
+  }
 });
+
+// On a terminal (under `script`, which gives the installer one) the archive's download shows the
+// tool's progress bar; in a pipe, as in every other test here, it is quiet and stderr stays empty. A
+// `curl` or `wget` in front of the real one records how the archive was asked for: whether a bar
+// appears at all depends on the download's speed.
+const PROGRESS = {
+  curl: { quiet: "--silent", bar: "--progress-bar" },
+  wget: { quiet: "--no-verbose", bar: "--show-progress" },
+} as const;
+
+for (const tool of ["curl", "wget"] as const) {
+  test(`install.sh asks ${tool} for its progress bar when stderr is a terminal, and not in a pipe`, async (t) => {
+    const served = ready(t);
+    if (served === undefined) return;
+    if (missingCommands(["script"]).length > 0) {
+      skipOrFailUnderCi(t, "script (util-linux) is needed to give install.sh a terminal");
+      return;
+    }
+    const shims = unameShim(t, "Linux", "x86_64");
+    const env = installChannelEnv(t, served.releasesUrl("good"), shims, {
+      without: [tool === "curl" ? "wget" : "curl"],
+    });
+    const asked = join(env.HOME, "asked");
+    interceptCommand(shims, tool, "*.tar.gz", `printf '%s\\n' "$*" >>${shq(asked)}`);
+    const into = join(env.HOME, "bin");
+    const piped = await runInstallSh(["--version", VERSION, into], env);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.equal(piped.stderr, "");
+    const command = `sh ${shq(join(ROOT, "install.sh"))} --version ${VERSION} ${shq(into)}`;
+    const onTerminal = await runCommand(
+      which("script"),
+      ["--quiet", "--return", "--command", command, "/dev/null"],
+      { env: { ...env, SHELL: "/bin/sh" }, timeoutMs: 300_000 },
+    );
+    assert.equal(onTerminal.code, 0, onTerminal.stdout);
+    assert.match(onTerminal.stdout, /installed kcc-cache and kcc-injector \(version 1\.2\.3, /);
+    assertInstalled(into, { os: "linux", arch: "x64" });
+    const [inPipe = "", inTerminal = "", ...more] = readFileSync(asked, "utf8").split("\n");
+    assert.deepEqual(more, [""], "one archive download per run");
+    assert.ok(inPipe.split(" ").includes(PROGRESS[tool].quiet), inPipe);
+    assert.ok(!inPipe.split(" ").includes(PROGRESS[tool].bar), inPipe);
+    assert.ok(inTerminal.split(" ").includes(PROGRESS[tool].bar), inTerminal);
+  });
+}
 
 test("the asdf plugin's download and install put both commands in ASDF_INSTALL_PATH/bin", async (t) => {
   const served = ready(t);
@@ -300,41 +362,60 @@ test("install.sh and the asdf plugin refuse what they cannot install with one li
 });
 
 // A user's install directory with a space in its name, beside a file named as its first word (a path
-// split at the space names that file), already holding a pair that a failed install must leave as it
-// was. `directory` makes one destination a directory instead, or a link to one.
+// split at the space names that file), already holding an install that a failed one must leave as it
+// was: an older release's pair of files, or this layout (the executable and a link per command).
+// `directory` makes one destination a directory instead, or a link to one.
+type Layout = "pair" | "links";
 interface UserDirectory {
   readonly sibling: string;
   readonly into: string;
-  readonly directory?: { command: string; link: boolean } | undefined;
+  readonly layout: Layout;
+  readonly directory?: { name: string; link: boolean } | undefined;
+}
+
+/** The names an old install of a layout holds, each with what `cat` shows through it. */
+function oldInstall(layout: Layout): [string, string][] {
+  return layout === "pair"
+    ? COMMANDS.map((command) => [command, `old ${command}\n`])
+    : [...COMMANDS, EXECUTABLE].map((name) => [name, `old ${EXECUTABLE}\n`]);
 }
 
 function makeUserDirectory(
   env: ChannelEnv,
   into: string,
-  directory?: UserDirectory["directory"],
+  { layout = "pair", directory }: { layout?: Layout; directory?: UserDirectory["directory"] } = {},
 ): UserDirectory {
   const sibling = join(env.HOME, "My");
   writeFileSync(sibling, "the user's file\n");
   mkdirSync(into, { recursive: true });
-  for (const command of COMMANDS) {
-    const file = join(into, command);
-    if (directory?.command !== command) writeFileSync(file, `old ${command}\n`, { mode: 0o755 });
-    else if (!directory.link) mkdirSync(file);
-    else symlinkSync(mkdtempSync(join(env.HOME, "elsewhere-")), file);
+  for (const [name, text] of oldInstall(layout)) {
+    const file = join(into, name);
+    if (directory?.name === name) {
+      if (directory.link) symlinkSync(mkdtempSync(join(env.HOME, "elsewhere-")), file);
+      else mkdirSync(file);
+    } else if (layout === "links" && name !== EXECUTABLE) symlinkSync(EXECUTABLE, file);
+    else writeFileSync(file, text, { mode: 0o755 });
   }
-  return { sibling, into, directory };
+  return { sibling, into, layout, directory };
 }
 
-/** The sibling, the old pair and the directory are as they were; nothing staged is left anywhere. */
-function assertUntouched(env: ChannelEnv, { sibling, into, directory }: UserDirectory): void {
+/** The sibling, the old install and the directory are as they were; nothing staged is left anywhere. */
+function assertUntouched(env: ChannelEnv, { sibling, into, layout, directory }: UserDirectory): void {
   assert.equal(readFileSync(sibling, "utf8"), "the user's file\n", `${sibling} is still there`);
-  assert.deepEqual(readdirSync(into).sort(), [...COMMANDS], `nothing staged is left in ${into}`);
-  for (const command of COMMANDS) {
-    const file = join(into, command);
-    if (directory?.command === command) {
+  const old = oldInstall(layout);
+  assert.deepEqual(
+    readdirSync(into).sort(),
+    old.map(([name]) => name).sort(),
+    `nothing staged is left in ${into}`,
+  );
+  for (const [name, text] of old) {
+    const file = join(into, name);
+    if (directory?.name === name) {
       assert.equal(lstatSync(file).isSymbolicLink(), directory.link, `${file} is as it was`);
       assert.deepEqual(readdirSync(file), [], `nothing was put into ${file}`);
-    } else assert.equal(readFileSync(file, "utf8"), `old ${command}\n`, `${file} is the old one`);
+    } else if (directory?.name === EXECUTABLE) {
+      assert.equal(readlinkSync(file), EXECUTABLE, `${file} is the old link`);
+    } else assert.equal(readFileSync(file, "utf8"), text, `${file} is the old one`);
   }
   assert.deepEqual(readdirSync(env.TMPDIR), [], "the download directory is removed");
 }
@@ -357,16 +438,31 @@ function channelInto(channel: Channel, env: ChannelEnv): { into: string; run: ()
 }
 
 const PROGRAM: Record<Channel, string> = { "install.sh": "install.sh", asdf: "asdf kube-credential-cache" };
-const FULL_DISK = `printf partial >"$dest"; echo 'cp: error writing: No space left on device' >&2; exit 1`;
-const RENAME_REFUSED = "echo 'mv: cannot move: Operation not permitted' >&2; exit 1";
+const copyFails = {
+  cp: `printf partial >"$dest"; echo 'cp: error writing: No space left on device' >&2; exit 1`,
+  code: 1,
+  message: (into: string) =>
+    `cannot copy kube-credential-cache into ${into} (cp: error writing: No space left on device)`,
+};
+/** `mv` refuses to rename onto NAME, after the renames before it succeeded. */
+const renameRefused = (name: string) => ({
+  mv: { destination: `*/${name}`, action: "echo 'mv: cannot move: Operation not permitted' >&2; exit 1" },
+  code: 1,
+  message: (into: string) =>
+    `cannot put ${name} in place in ${into} (mv: cannot move: Operation not permitted)`,
+});
 
-for (const channel of ["install.sh", "asdf"] as const) {
-  test(`${channel} into "My Tools" replaces the old pair, keeps the file "My" and leaves nothing else`, async (t) => {
+for (const [channel, layout] of [
+  ["install.sh", "pair"],
+  ["install.sh", "links"],
+  ["asdf", "pair"],
+] as const) {
+  test(`${channel} into "My Tools" replaces the old install (${layout}), keeps the file "My" and leaves nothing else`, async (t) => {
     const served = ready(t);
     if (served === undefined) return;
     const env = installChannelEnv(t, served.releasesUrl("good"), unameShim(t, "Linux", "x86_64"));
     const { into, run } = channelInto(channel, env);
-    const { sibling } = makeUserDirectory(env, into);
+    const { sibling } = makeUserDirectory(env, into, { layout });
     const result = await run().result;
     assert.equal(result.code, 0, result.stderr);
     assert.equal(readFileSync(sibling, "utf8"), "the user's file\n");
@@ -392,76 +488,70 @@ async function signalWhileHeld(started: StartedRun, gate: string, signal: NodeJS
   await writeFile(join(gate, "go"), "go\n");
 }
 
-// How an install can end before it is done: a copy that fails part-way, a signal while kcc-injector
+// How an install can end before it is done: a copy that fails part-way, a signal while the executable
 // is being copied (to the installer alone, so the copy itself completes), a rename that fails after
-// kcc-cache's succeeded. Each must leave the old pair, the user's files and no staged copy.
+// the ones before it succeeded. Each must leave the old install, the user's files and nothing staged.
 const STOPPED: readonly {
   what: string;
   channel: Channel;
+  layout?: Layout;
   cp?: string;
-  mv?: string;
+  mv?: { destination: string; action: string };
   signal?: "SIGINT" | "SIGTERM";
   code: number;
   message: (into: string) => string;
 }[] = [
+  { what: "the copy of the executable fails part-way", channel: "install.sh", ...copyFails },
   {
-    what: "the copy of kcc-injector fails part-way",
-    channel: "install.sh",
-    cp: FULL_DISK,
-    code: 1,
-    message: (into) => `cannot copy kcc-injector into ${into} (cp: error writing: No space left on device)`,
-  },
-  {
-    what: "SIGINT while kcc-injector is copied",
+    what: "SIGINT while the executable is copied",
     channel: "install.sh",
     signal: "SIGINT",
     code: 130,
     message: () => "interrupted (SIGINT)",
   },
   {
-    what: "SIGTERM while kcc-injector is copied",
+    what: "SIGTERM while the executable is copied",
     channel: "install.sh",
     signal: "SIGTERM",
     code: 143,
     message: () => "interrupted (SIGTERM)",
   },
   {
-    what: "renaming kcc-injector into place fails after kcc-cache was renamed",
+    what: "renaming kcc-cache into place fails after the executable was renamed",
     channel: "install.sh",
-    mv: RENAME_REFUSED,
-    code: 1,
-    message: (into) =>
-      `cannot put kcc-injector in place in ${into} (mv: cannot move: Operation not permitted)`,
+    ...renameRefused("kcc-cache"),
   },
   {
-    what: "the copy of kcc-injector fails part-way",
-    channel: "asdf",
-    cp: FULL_DISK,
-    code: 1,
-    message: (into) => `cannot copy kcc-injector into ${into} (cp: error writing: No space left on device)`,
+    what: "renaming kcc-injector into place fails after the executable and kcc-cache were renamed",
+    channel: "install.sh",
+    ...renameRefused("kcc-injector"),
   },
   {
-    what: "renaming kcc-injector into place fails after kcc-cache was renamed",
+    what: "renaming kcc-injector into place fails over an install of this layout",
+    channel: "install.sh",
+    layout: "links",
+    ...renameRefused("kcc-injector"),
+  },
+  { what: "the copy of the executable fails part-way", channel: "asdf", ...copyFails },
+  {
+    what: "renaming kcc-injector into place fails after the executable and kcc-cache were renamed",
     channel: "asdf",
-    mv: RENAME_REFUSED,
-    code: 1,
-    message: (into) =>
-      `cannot put kcc-injector in place in ${into} (mv: cannot move: Operation not permitted)`,
+    ...renameRefused("kcc-injector"),
   },
 ];
 
-for (const { what, channel, cp, mv, signal, code, message } of STOPPED) {
-  test(`${channel} into "My Tools": ${what} → one line, the old pair and the file "My" kept, nothing staged left`, async (t) => {
+for (const { what, channel, layout = "pair", cp, mv, signal, code, message } of STOPPED) {
+  test(`${channel} into "My Tools": ${what} → one line, the old install (${layout}) and the file "My" kept, nothing staged left`, async (t) => {
     const served = ready(t);
     if (served === undefined) return;
     const shims = unameShim(t, "Linux", "x86_64");
     const env = installChannelEnv(t, served.releasesUrl("good"), shims);
     const { into, run } = channelInto(channel, env);
-    const scene = makeUserDirectory(env, into);
+    const scene = makeUserDirectory(env, into, { layout });
     const gate = mkdtempSync(join(env.HOME, "gate-"));
-    if (cp !== undefined) interceptCommand(shims, "cp", "*/.kcc-injector*", cp);
-    if (mv !== undefined) interceptCommand(shims, "mv", "*/kcc-injector", mv);
-    if (signal !== undefined) holdCommand(shims, gate, "cp", "*/.kcc-injector*");
+    if (cp !== undefined) interceptCommand(shims, "cp", "*/.kube-credential-cache.new*", cp);
+    if (mv !== undefined) interceptCommand(shims, "mv", mv.destination, mv.action);
+    if (signal !== undefined) holdCommand(shims, gate, "cp", "*/.kube-credential-cache.new*");
     const started = run();
     if (signal !== undefined) await signalWhileHeld(started, gate, signal);
     const result = await started.result;
@@ -491,26 +581,27 @@ test("install.sh: a signal while the pair is renamed into place waits until both
 });
 
 // A destination that is a directory (or a link to one) is refused before anything is replaced: a
-// rename onto it would move the command into it, and report success.
-const DIRECTORIES: readonly { channel: Channel; command: string; link: boolean }[] = [
-  { channel: "install.sh", command: "kcc-injector", link: false },
-  { channel: "install.sh", command: "kcc-cache", link: false },
-  { channel: "install.sh", command: "kcc-injector", link: true },
-  { channel: "asdf", command: "kcc-injector", link: false },
+// rename onto it would move the file into it, and report success.
+const DIRECTORIES: readonly { channel: Channel; layout: Layout; name: string; link: boolean }[] = [
+  { channel: "install.sh", layout: "pair", name: "kcc-injector", link: false },
+  { channel: "install.sh", layout: "pair", name: "kcc-cache", link: false },
+  { channel: "install.sh", layout: "pair", name: "kcc-injector", link: true },
+  { channel: "install.sh", layout: "links", name: EXECUTABLE, link: false },
+  { channel: "asdf", layout: "pair", name: "kcc-injector", link: false },
 ];
 
-for (const { channel, command, link } of DIRECTORIES) {
-  test(`${channel}: ${command} is ${link ? "a link to " : ""}a directory → one line, nothing replaced`, async (t) => {
+for (const { channel, layout, name, link } of DIRECTORIES) {
+  test(`${channel}: ${name} is ${link ? "a link to " : ""}a directory → one line, nothing replaced`, async (t) => {
     const served = ready(t);
     if (served === undefined) return;
     const env = installChannelEnv(t, served.releasesUrl("good"), unameShim(t, "Linux", "x86_64"));
     const { into, run } = channelInto(channel, env);
-    const scene = makeUserDirectory(env, into, { command, link });
+    const scene = makeUserDirectory(env, into, { layout, directory: { name, link } });
     const result = await run().result;
     assertUntouched(env, scene);
     assert.equal(
       result.stderr,
-      `${PROGRAM[channel]}: cannot install ${join(into, command)}: it is a directory; nothing installed\n`,
+      `${PROGRAM[channel]}: cannot install ${join(into, name)}: it is a directory; nothing installed\n`,
     );
     assert.equal(result.code, 1);
   });
@@ -564,12 +655,19 @@ function renderAquaTemplate(template: string, values: Record<string, string>): s
   });
 }
 
+interface AquaFile {
+  name: string;
+  src?: string;
+  link?: string;
+}
+
 interface AquaOverride {
   goos?: string;
   goarch?: string;
   format?: string;
   asset?: string;
   replacements?: Record<string, string>;
+  files?: AquaFile[];
 }
 
 interface AquaPackage {
@@ -581,7 +679,7 @@ interface AquaPackage {
   replacements?: Record<string, string>;
   overrides?: AquaOverride[];
   supported_envs: string[];
-  files: { name: string; src?: string }[];
+  files: AquaFile[];
   checksum: {
     type: string;
     asset: string;
@@ -601,10 +699,6 @@ test("the aqua registry entry names, for every supported OS/arch, an archive of 
   const entry = registry.packages[0];
   assert.ok(entry !== undefined);
   assert.equal(entry.type, "github_release");
-  assert.deepEqual(
-    entry.files.map((file) => file.src ?? file.name),
-    [...COMMANDS],
-  );
 
   const goArch = { x64: "amd64", arm64: "arm64" } as const;
   const supports = (os: string, arch: string): boolean =>
@@ -631,6 +725,26 @@ test("the aqua registry entry names, for every supported OS/arch, an archive of 
     assert.equal(name, archiveName(target), `${os}/${arch}`);
     assert.equal(override?.format ?? entry.format, archiveFormat(target));
     rendered.push(name);
+
+    // Each command is a file aqua finds in the archive and runs under a name that is the command's:
+    // the archive's link of that name, or the link aqua makes (`link`, as the zip holds none).
+    const files: AquaFile[] = override?.files ?? entry.files;
+    assert.deepEqual(
+      files.map((file) => file.name),
+      [...COMMANDS],
+      `${os}/${arch}: aqua installs both commands`,
+    );
+    const unpacked = join(dir, "aqua", name);
+    mkdirSync(join(dir, "aqua"), { recursive: true });
+    unpack(join(release, name), unpacked);
+    for (const file of files) {
+      const src = file.src ?? file.name;
+      const runAs = (file.link ?? src).replace(/\.exe$/, "");
+      assert.equal(runAs, file.name, `${os}/${arch}: ${file.name} runs under its own name`);
+      const found = lstatSync(join(unpacked, src));
+      if (found.isSymbolicLink()) assert.equal(readlinkSync(join(unpacked, src)), EXECUTABLE);
+      else assert.equal(src, `${EXECUTABLE}.exe`, `${os}/${arch}: ${src} is the executable`);
+    }
 
     // aqua finds the digest with the entry's two patterns (Go's RE2 reads these the same way as JS).
     const line: string | undefined = checksums.find(

@@ -1,19 +1,21 @@
-// `npm run release` on the real dist/bin that `npm run build:bin` made: every target's binaries, as
-// built and listed in SHA256SUMS, end up in the archives and npm packages unchanged. Compressing ten
-// binaries of ~110 MB is most of a minute or two, so it runs in the binary pass only.
+// `npm run release` on the real dist/bin that `npm run build:bin` made: every target's one binary, as
+// built and listed in SHA256SUMS, ends up in the archives and npm packages unchanged, and in a tarball
+// both commands run from it through their links. Compressing five binaries of ~115 MB takes a minute
+// or so, so it runs in the binary pass only.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import {
-  COMMANDS,
   TARGETS,
+  archiveLinks,
   archiveName,
   builtBinaryName,
-  installedBinaryName,
+  executableName,
 } from "../../scripts/release-targets.js";
-import { binariesUnderTest } from "./support/binaries.js";
+import { binariesUnderTest, binaryVersionLine } from "./support/binaries.js";
 import { requireTools, runRelease, sha256, unpack } from "./support/release-run.js";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -39,13 +41,15 @@ test("the real dist/bin (after npm run build:bin) becomes a release", (t) => {
   for (const target of TARGETS) {
     const unpacked = join(dir, archiveName(target));
     unpack(join(out, archiveName(target)), unpacked);
-    for (const command of COMMANDS) {
-      const file = join(unpacked, installedBinaryName(command, target));
-      assert.equal(
-        sha256(readFileSync(file)),
-        sha256(readFileSync(join(realBin, builtBinaryName(command, target)))),
-      );
-      assert.equal(statSync(file).mode & 0o777, 0o755);
+    const file = join(unpacked, executableName(target));
+    assert.equal(sha256(readFileSync(file)), sha256(readFileSync(join(realBin, builtBinaryName(target)))));
+    assert.equal(statSync(file).mode & 0o777, 0o755);
+    for (const command of archiveLinks(target)) {
+      assert.equal(readlinkSync(join(unpacked, command)), executableName(target));
+      // This machine's own archive: each link runs the binary as that command.
+      if (target.os !== process.platform || target.arch !== process.arch) continue;
+      const ran = spawnSync(join(unpacked, command), ["--version"], { encoding: "utf8" });
+      assert.match(ran.stdout, binaryVersionLine(command, version), ran.stderr);
     }
   }
 });

@@ -3,7 +3,16 @@
 // unzip. The release of the real binaries is test/e2e/release-real-binaries.test.ts (the binary pass).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
@@ -12,13 +21,14 @@ import {
   DOCUMENTS,
   TARGETS,
   archiveFormat,
+  archiveLinks,
   archiveName,
   builtBinaryName,
-  installedBinaryName,
+  executableName,
 } from "../../scripts/release-targets.js";
 import { requireTools, runRelease, sha256, unpack } from "./support/release-run.js";
 
-/** A temp dir with bin/ (ten stand-in binaries + SHA256SUMS) and pkg/ (a tiny npm package). */
+/** A temp dir with bin/ (five stand-in binaries + SHA256SUMS) and pkg/ (a tiny npm package). */
 function standIns(
   t: TestContext,
   packageFiles = ["dist/*.cjs", "CHANGELOG.md"],
@@ -33,12 +43,10 @@ function standIns(
   mkdirSync(bin);
   const sums: string[] = [];
   for (const target of TARGETS) {
-    for (const command of COMMANDS) {
-      const name = builtBinaryName(command, target);
-      // Modes other than the archive's, so the test sees the release set them.
-      writeFileSync(join(bin, name), standInBytes(name), { mode: 0o700 });
-      sums.push(`${sha256(standInBytes(name))}  ${name}\n`);
-    }
+    const name = builtBinaryName(target);
+    // Modes other than the archive's, so the test sees the release set them.
+    writeFileSync(join(bin, name), standInBytes(name), { mode: 0o700 });
+    sums.push(`${sha256(standInBytes(name))}  ${name}\n`);
   }
   writeFileSync(join(bin, "SHA256SUMS"), sums.join(""));
   const manifest = { name: "kube-credential-cache", version: "1.2.3", license: "MIT", files: packageFiles };
@@ -69,7 +77,7 @@ function standInBytes(name: string): Buffer {
   return Buffer.concat([Buffer.from(`\x7fELF stand-in for ${name}\r\n`), Buffer.from([0, 255, 10, 13])]);
 }
 
-/** Entries of an archive as `mode owner name` lines, from the tools' own listings. */
+/** Entries of an archive as `mode owner name` lines (`name -> target` for a link), from the tools' own listings. */
 function listing(file: string): string[] {
   if (file.endsWith(".zip")) {
     const out = spawnSync("unzip", ["-Z", file], { encoding: "utf8" }).stdout;
@@ -84,10 +92,14 @@ function listing(file: string): string[] {
     .split("\n")
     .filter((line) => line !== "")
     .map((line) => line.split(/\s+/))
-    .map((fields) => `${fields[0]} ${fields[1]} ${fields.at(-1)}`);
+    .map((fields) =>
+      fields.at(-2) === "->"
+        ? `${fields[0]} ${fields[1]} ${fields.at(-3)} -> ${fields.at(-1)}`
+        : `${fields[0]} ${fields[1]} ${fields.at(-1)}`,
+    );
 }
 
-test("each archive holds both commands (0755) and LICENSE, README.md, CHANGELOG.md (0644), owned by root", (t) => {
+test("each archive holds the one executable (0755), in a tarball a link to it per command, and LICENSE, README.md, CHANGELOG.md (0644), owned by root", (t) => {
   const released = releaseOfStandIns(t);
   if (released === undefined) return;
   const { dir, out } = released;
@@ -95,24 +107,24 @@ test("each archive holds both commands (0755) and LICENSE, README.md, CHANGELOG.
   for (const target of TARGETS) {
     const archive = join(out, archiveName(target));
     const owner = archiveFormat(target) === "zip" ? "-" : "0/0";
-    const commands = COMMANDS.map((command) => `-rwxr-xr-x ${owner} ${installedBinaryName(command, target)}`);
+    const executable = executableName(target);
+    const links = archiveLinks(target).map((command) => `lrwxrwxrwx ${owner} ${command} -> ${executable}`);
     const documents = DOCUMENTS.map((name) => `-rw-r--r-- ${owner} ${name}`);
     // Sorted by name, byte order: the upper-case documents come first.
-    assert.deepEqual(listing(archive), [...documents, ...commands]);
+    assert.deepEqual(listing(archive), [...documents, ...links, `-rwxr-xr-x ${owner} ${executable}`]);
     const unpacked = join(dir, "unpacked", archiveName(target));
     mkdirSync(join(dir, "unpacked"), { recursive: true });
     unpack(archive, unpacked);
-    for (const command of COMMANDS) {
-      const bytes = readFileSync(join(unpacked, installedBinaryName(command, target)));
-      assert.ok(
-        bytes.equals(standInBytes(builtBinaryName(command, target))),
-        `${archive}: ${command} content`,
-      );
-      assert.equal(statSync(join(unpacked, installedBinaryName(command, target))).mode & 0o777, 0o755);
-    }
+    const bytes = readFileSync(join(unpacked, executable));
+    assert.ok(bytes.equals(standInBytes(builtBinaryName(target))), `${archive}: ${executable} content`);
+    assert.equal(statSync(join(unpacked, executable)).mode & 0o777, 0o755);
+    for (const command of archiveLinks(target))
+      assert.equal(readlinkSync(join(unpacked, command)), executable, `${archive}: ${command}`);
     for (const name of DOCUMENTS)
       assert.equal(readFileSync(join(unpacked, name), "utf8"), `${name} of the stand-in\n`);
   }
+  assert.deepEqual(archiveLinks({ os: "linux", arch: "x64" }), COMMANDS);
+  assert.deepEqual(archiveLinks({ os: "windows", arch: "x64" }), [], "a zip holds no links");
 });
 
 test("checksums.txt lists every archive with its sha256, and the cask and Scoop manifest point at them", (t) => {
@@ -143,9 +155,14 @@ test("checksums.txt lists every archive with its sha256, and the cask and Scoop 
       ["on_arm", url(darwin("arm64")), digest(darwin("arm64"))],
     ],
   );
+  // Each command a link (Homebrew's `binary` stanza) to the one executable in the archive.
   assert.deepEqual(
-    [...cask.matchAll(/^ {2}binary "([^"]+)"$/gm)].map((match) => match[1]),
-    ["kcc-cache", "kcc-injector"],
+    [...cask.matchAll(/^ {2}binary (.+)$/gm)].map((match) => match[1]),
+    ['"kube-credential-cache", target: "kcc-cache"', '"kube-credential-cache", target: "kcc-injector"'],
+  );
+  assert.deepEqual(
+    [...cask.matchAll(/"com\.apple\.quarantine", "(.+)"\]$/gm)].map((match) => match[1]),
+    ["#{staged_path}/kube-credential-cache"],
   );
   assert.match(cask, /^ {2}version "1\.2\.3"$/m);
 
@@ -154,7 +171,15 @@ test("checksums.txt lists every archive with its sha256, and the cask and Scoop 
   assert.deepEqual(scoop, {
     version: "1.2.3",
     architecture: {
-      "64bit": { url: url(windows), bin: ["kcc-cache.exe", "kcc-injector.exe"], hash: digest(windows) },
+      // A shim per command, running the one executable with the command's name as its first argument.
+      "64bit": {
+        url: url(windows),
+        bin: [
+          ["kube-credential-cache.exe", "kcc-cache", "kcc-cache"],
+          ["kube-credential-cache.exe", "kcc-injector", "kcc-injector"],
+        ],
+        hash: digest(windows),
+      },
     },
     homepage: "https://github.com/kube-credential-cache-ts/kube-credential-cache",
     license: "MIT",
@@ -208,11 +233,9 @@ test("the release holds one npm package per Linux and macOS target, and the main
     assert.equal(manifest["bin"], undefined, "a platform package must not put its own commands on PATH");
     const unpacked = join(dir, tarball);
     unpack(join(out, tarball), unpacked);
-    for (const command of COMMANDS) {
-      const file = join(unpacked, "package", "bin", command);
-      assert.deepEqual(readFileSync(file), standInBytes(builtBinaryName(command, target)));
-      assert.equal(statSync(file).mode & 0o777, 0o755);
-    }
+    const file = join(unpacked, "package", "bin", executableName(target));
+    assert.deepEqual(readFileSync(file), standInBytes(builtBinaryName(target)));
+    assert.equal(statSync(file).mode & 0o777, 0o755);
   }
   assert.equal(
     readdirSync(out).filter((name) => name.includes("windows")).length,
@@ -221,12 +244,12 @@ test("the release holds one npm package per Linux and macOS target, and the main
   );
 });
 
-test("the main npm package records the sha256 of each platform package's binaries, those of the archives", (t) => {
+test("the main npm package records the sha256 of each platform package's binary, that of the archive", (t) => {
   const released = releaseOfStandIns(t);
   if (released === undefined) return;
   const { dir, out } = released;
   const manifest = packedManifest(join(out, "kube-credential-cache-1.2.3.tgz"));
-  const expected: Record<string, Record<string, string>> = {};
+  const expected: Record<string, string> = {};
   for (const target of TARGETS.filter(({ os }) => os !== "windows")) {
     const archive = join(dir, "unpacked", archiveName(target));
     mkdirSync(join(dir, "unpacked"), { recursive: true });
@@ -234,15 +257,36 @@ test("the main npm package records the sha256 of each platform package's binarie
     const platformPackage = join(dir, "platform", `${target.os}-${target.arch}`);
     mkdirSync(join(dir, "platform"), { recursive: true });
     unpack(join(out, `kube-credential-cache-${target.os}-${target.arch}-1.2.3.tgz`), platformPackage);
-    expected[`@kube-credential-cache/${target.os}-${target.arch}`] = Object.fromEntries(
-      COMMANDS.map((command) => {
-        const digest = sha256(readFileSync(join(archive, installedBinaryName(command, target))));
-        assert.equal(sha256(readFileSync(join(platformPackage, "package", "bin", command))), digest);
-        return [command, digest];
-      }),
-    );
+    const digest = sha256(readFileSync(join(archive, executableName(target))));
+    const packed = join(platformPackage, "package", "bin", executableName(target));
+    assert.equal(sha256(readFileSync(packed)), digest);
+    expected[`@kube-credential-cache/${target.os}-${target.arch}`] = digest;
   }
   assert.deepEqual(manifest["platformBinarySha256"], expected);
+});
+
+/** A progress line: `release: <step> (<seconds> s)`. */
+const STEP = /^release: .+ \(\d+\.\d s\)$/;
+
+test("the release prints one line per step to stderr, with each asset's size and each step's time", (t) => {
+  if (!requireTools(t)) return;
+  const { dir, bin, pkg } = standIns(t);
+  const out = join(dir, "out");
+  const run = runRelease(["--bin", bin, "--out", out, "--package", pkg]);
+  assert.equal(run.status, 0, run.stderr);
+  const lines = run.stderr.split("\n").filter((line) => line !== "");
+  for (const line of lines) assert.match(line, STEP);
+  const sizes = new Map(
+    lines.flatMap((line) => {
+      const wrote = /^release: wrote (\S+), (\d+\.\d) MB /.exec(line);
+      return wrote === null ? [] : [[wrote[1] ?? "", wrote[2] ?? ""] as const];
+    }),
+  );
+  const assets = readdirSync(out).filter((name) => /\.(tar\.gz|zip|tgz)$/.test(name));
+  assert.deepEqual([...sizes.keys()].sort(), assets.sort(), "a line for every archive and npm package");
+  for (const [name, size] of sizes)
+    assert.equal(size, (statSync(join(out, name)).size / 1e6).toFixed(1), name);
+  assert.match(lines[0] ?? "", /^release: checked 5 binaries against .*SHA256SUMS \(/);
 });
 
 test("a failing step prints one line, exits non-zero and leaves the previous release as it was", (t) => {
@@ -254,8 +298,14 @@ test("a failing step prints one line, exits non-zero and leaves the previous rel
   const expectFailure = (args: string[], message: RegExp, env: Record<string, string> = {}): void => {
     const run = runRelease(args, env);
     assert.equal(run.status, 1);
-    assert.match(run.stderr, /^release: .+\n$/);
-    assert.match(run.stderr, message);
+    // The steps that finished, then the failure's one line.
+    const lines = run.stderr.split("\n");
+    assert.equal(lines.pop(), "");
+    const failure = lines.pop() ?? "";
+    for (const line of lines) assert.match(line, STEP);
+    assert.match(failure, /^release: .+$/);
+    assert.doesNotMatch(failure, STEP);
+    assert.match(failure, message);
     assert.deepEqual(readdirSync(out), ["previous"]);
     // No staging directory left behind beside the output.
     assert.deepEqual(
@@ -272,14 +322,14 @@ test("a failing step prints one line, exits non-zero and leaves the previous rel
     KUBE_CREDENTIAL_CACHE_RELEASE_URL: "nope",
   });
   expectFailure(["--bin", bin, "--out", out, "--package", pkg, "--extra"], /Unknown option '--extra'/);
-  writeFileSync(join(bin, "kcc-injector-windows-x64.exe"), "torn");
+  writeFileSync(join(bin, "kube-credential-cache-windows-x64.exe"), "torn");
   expectFailure(
     ["--bin", bin, "--out", out, "--package", pkg],
-    /kcc-injector-windows-x64\.exe does not match its sha256/,
+    /kube-credential-cache-windows-x64\.exe does not match its sha256/,
   );
-  rmSync(join(bin, "kcc-cache-darwin-arm64"));
+  rmSync(join(bin, "kube-credential-cache-darwin-arm64"));
   expectFailure(
     ["--bin", bin, "--out", out, "--package", pkg],
-    /no .*kcc-cache-darwin-arm64: run `npm run build:bin` first/,
+    /no .*kube-credential-cache-darwin-arm64: run `npm run build:bin` first/,
   );
 });

@@ -8,6 +8,7 @@ import {
   parseSha256Sums,
   releasesUrl,
   repositoryPage,
+  scoopManifest,
 } from "../../scripts/release-manifests.js";
 
 const A = "a".repeat(64);
@@ -66,6 +67,34 @@ test("checksumsText: goreleaser's `<hex>  <name>` lines, sorted by name", () => 
     `${A}  a.tar.gz\n${B}  b.zip\n`,
   );
   assert.throws(() => checksumsText([{ name: "x", sha256: "abc" }]), /not a sha256/);
+});
+
+const RELEASE = { version: "1.0.0", releasesUrl: "https://x/r", homepage: "https://x/h", license: "MIT" };
+const ASSETS = ["Darwin_x86_64.tar.gz", "Darwin_arm64.tar.gz", "Windows_x86_64.zip"].map((suffix) => ({
+  name: `kube-credential-cache_${suffix}`,
+  sha256: A,
+}));
+
+test("the cask links each command to the one executable", () => {
+  assert.deepEqual(
+    homebrewCask(RELEASE, ASSETS)
+      .split("\n")
+      .filter((line) => line.includes("binary ")),
+    [
+      '  binary "kube-credential-cache", target: "kcc-cache"',
+      '  binary "kube-credential-cache", target: "kcc-injector"',
+    ],
+  );
+});
+
+test("the Scoop manifest has a shim per command that names it as the one executable's first argument", () => {
+  const manifest = JSON.parse(scoopManifest(RELEASE, ASSETS)) as {
+    architecture: { "64bit": { bin: unknown } };
+  };
+  assert.deepEqual(manifest.architecture["64bit"].bin, [
+    ["kube-credential-cache.exe", "kcc-cache", "kcc-cache"],
+    ["kube-credential-cache.exe", "kcc-injector", "kcc-injector"],
+  ]);
 });
 
 test("the cask escapes Ruby string syntax in the values it quotes", () => {

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   TARGETS,
+  archiveLinks,
   archiveName,
   builtBinaryName,
-  installedBinaryName,
+  executableName,
   type Target,
 } from "../../scripts/release-targets.js";
 
@@ -22,14 +23,21 @@ test("archive names follow the original's goreleaser template", () => {
   assert.deepEqual(TARGETS.map(archiveName).sort(), cases.map(([, name]) => name).sort());
 });
 
-test("binary names: the build's per-platform names, and the plain names inside an archive", () => {
-  const cases: [string, Target, string, string][] = [
-    ["kcc-cache", { os: "linux", arch: "arm64" }, "kcc-cache-linux-arm64", "kcc-cache"],
-    ["kcc-injector", { os: "darwin", arch: "x64" }, "kcc-injector-darwin-x64", "kcc-injector"],
-    ["kcc-cache", { os: "windows", arch: "x64" }, "kcc-cache-windows-x64.exe", "kcc-cache.exe"],
-  ];
-  for (const [command, target, built, installed] of cases) {
-    assert.equal(builtBinaryName(command, target), built);
-    assert.equal(installedBinaryName(command, target), installed);
-  }
-});
+// One executable per platform: the build's name for it, its name in the archive, and the commands
+// the archive holds as links to it (none in a zip).
+const EXE = "kube-credential-cache";
+const LINKS = ["kcc-cache", "kcc-injector"];
+const BINARIES: [Target, string, string, readonly string[]][] = [
+  [{ os: "linux", arch: "x64" }, `${EXE}-linux-x64`, EXE, LINKS],
+  [{ os: "linux", arch: "arm64" }, `${EXE}-linux-arm64`, EXE, LINKS],
+  [{ os: "darwin", arch: "x64" }, `${EXE}-darwin-x64`, EXE, LINKS],
+  [{ os: "darwin", arch: "arm64" }, `${EXE}-darwin-arm64`, EXE, LINKS],
+  [{ os: "windows", arch: "x64" }, `${EXE}-windows-x64.exe`, `${EXE}.exe`, []],
+];
+for (const [target, built, executable, links] of BINARIES) {
+  test(`${target.os}-${target.arch}: built as ${built}, archived as ${executable}, links ${links.join(", ") || "none"}`, () => {
+    assert.equal(builtBinaryName(target), built);
+    assert.equal(executableName(target), executable);
+    assert.deepEqual(archiveLinks(target), links);
+  });
+}

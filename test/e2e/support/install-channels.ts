@@ -31,11 +31,13 @@ const TOOLS = [
   "tar",
   "gzip",
   "awk",
+  "grep",
   "sed",
   "cut",
   "tail",
   "mkdir",
   "cp",
+  "ln",
   "chmod",
   "mv",
   "rm",
@@ -56,7 +58,7 @@ function tempDir(t: TestContext, prefix: string): string {
   return dir;
 }
 
-function which(command: string): string {
+export function which(command: string): string {
   const found = spawnSync("sh", ["-c", 'command -v "$0"', command], { encoding: "utf8" });
   assert.equal(found.status, 0, `${command} is on PATH`);
   return found.stdout.trim();

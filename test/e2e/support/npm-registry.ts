@@ -1,12 +1,15 @@
-// A read-only npm registry on 127.0.0.1 that serves packages of this checkout's node_modules, so that
-// an install can be tested against an empty npm cache without reaching the real registry. It answers
-// what npm asks for an install: a document per package name (its versions and where their tarballs are)
-// and the tarballs; anything else is a 404, as for a package the registry does not have.
+// A read-only npm registry on 127.0.0.1 that serves packages of this checkout's node_modules, and
+// tarballs a test packed itself (this package, its platform package), so that an install can be tested
+// against an empty cache without reaching the real registry. It answers what npm, pnpm, yarn and bun ask
+// for an install: a document per package name (its versions and where their tarballs are) and the
+// tarballs; anything else is a 404, as for a package the registry does not have. (A proxying registry
+// such as verdaccio would need the real registry behind it, which the tests cannot reach.)
+import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
 
@@ -24,32 +27,50 @@ interface Manifest {
   readonly [field: string]: unknown;
 }
 
-/** Serves `names` (installed under node_modules), each packed from its installed files into `dir`. */
-export async function startLocalRegistry(dir: string, names: readonly string[]): Promise<LocalRegistry> {
-  const tarballs = join(dir, "tarballs");
-  mkdirSync(tarballs, { recursive: true });
-  const packed = names.map((name) => {
-    const manifest = JSON.parse(
-      readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8"),
-    ) as Manifest;
-    const [result] = JSON.parse(
-      execFileSync(
-        "npm",
-        [
-          "pack",
-          "--json",
-          "--silent",
-          "--ignore-scripts",
-          "--pack-destination",
-          tarballs,
-          join("node_modules", name),
-        ],
-        { cwd: ROOT, encoding: "utf8" },
-      ),
-    ) as { filename: string; integrity: string }[];
-    if (result === undefined) throw new Error(`npm pack ${name} printed nothing`);
-    return { manifest, ...result };
-  });
+interface Served {
+  readonly manifest: Manifest;
+  readonly filename: string;
+  readonly integrity: string;
+  readonly shasum: string;
+}
+
+/**
+ * Serves `names` (installed under node_modules), each packed from its installed files into `dir`, and
+ * the packed `tarballs` as they are.
+ */
+export async function startLocalRegistry(
+  dir: string,
+  names: readonly string[],
+  tarballs: readonly string[] = [],
+): Promise<LocalRegistry> {
+  const store = join(dir, "tarballs");
+  mkdirSync(store, { recursive: true });
+  const packed: Served[] = [
+    ...names.map((name) => {
+      const [result] = JSON.parse(
+        execFileSync(
+          "npm",
+          [
+            "pack",
+            "--json",
+            "--silent",
+            "--ignore-scripts",
+            "--pack-destination",
+            store,
+            join("node_modules", name),
+          ],
+          { cwd: ROOT, encoding: "utf8" },
+        ),
+      ) as { filename: string }[];
+      if (result === undefined) throw new Error(`npm pack ${name} printed nothing`);
+      return served(join(store, result.filename));
+    }),
+    ...tarballs.map((tarball) => {
+      copyFileSync(tarball, join(store, basename(tarball)));
+      return served(join(store, basename(tarball)));
+    }),
+  ];
+  const servedNames = packed.map(({ manifest }) => manifest.name);
 
   const requests: string[] = [];
   const server = createServer((request, response) => {
@@ -58,10 +79,11 @@ export async function startLocalRegistry(dir: string, names: readonly string[]):
     const tarball = packed.find(({ filename }) => path === `/tarballs/${filename}`);
     if (tarball !== undefined) {
       response.writeHead(200, { "content-type": "application/octet-stream" });
-      response.end(readFileSync(join(tarballs, tarball.filename)));
+      response.end(readFileSync(join(store, tarball.filename)));
       return;
     }
-    const entry = packed.find(({ manifest }) => path === `/${manifest.name}`);
+    // yarn 1 asks for a scoped name with its slash escaped.
+    const entry = packed.find(({ manifest }) => path.replace(/%2f/i, "/") === `/${manifest.name}`);
     if (entry === undefined) {
       response.writeHead(404, { "content-type": "application/json" });
       response.end('{"error":"not found"}');
@@ -70,7 +92,7 @@ export async function startLocalRegistry(dir: string, names: readonly string[]):
     const { manifest } = entry;
     // Only the optional dependencies served here: the others are platforms this machine is not.
     const optional = Object.fromEntries(
-      Object.entries(manifest.optionalDependencies ?? {}).filter(([name]) => names.includes(name)),
+      Object.entries(manifest.optionalDependencies ?? {}).filter(([name]) => servedNames.includes(name)),
     );
     const document = {
       name: manifest.name,
@@ -79,7 +101,11 @@ export async function startLocalRegistry(dir: string, names: readonly string[]):
         [manifest.version]: {
           ...manifest,
           optionalDependencies: optional,
-          dist: { tarball: `${url}/tarballs/${entry.filename}`, integrity: entry.integrity },
+          dist: {
+            tarball: `${url}/tarballs/${entry.filename}`,
+            integrity: entry.integrity,
+            shasum: entry.shasum,
+          },
         },
       },
     };
@@ -98,5 +124,19 @@ export async function startLocalRegistry(dir: string, names: readonly string[]):
           done();
         });
       }),
+  };
+}
+
+/** A tarball as the registry serves it: its package.json and digests. */
+function served(file: string): Served {
+  const bytes = readFileSync(file);
+  const manifest = JSON.parse(
+    execFileSync("tar", ["-xzOf", file, "package/package.json"], { encoding: "utf8" }),
+  ) as Manifest;
+  return {
+    manifest,
+    filename: basename(file),
+    integrity: `sha512-${createHash("sha512").update(bytes).digest("base64")}`,
+    shasum: createHash("sha1").update(bytes).digest("hex"),
   };
 }

@@ -20,15 +20,18 @@ import {
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join, normalize, resolve, sep } from "node:path";
-import { COMMANDS, TARGETS, builtBinaryName, type Target } from "../../../scripts/release-targets.js";
+import { TARGETS, builtBinaryName, type Target } from "../../../scripts/release-targets.js";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
 export const PROJECT = "kube-credential-cache";
 export const VERSION = "1.2.3";
 
-/** Distinct per file, so a test can tell which archive a command came from. */
+/**
+ * Distinct per file, so a test can tell which archive a command came from; run, it says which name it
+ * was started as, as the real executable decides by it which command it is.
+ */
 export function standInBytes(name: string): Buffer {
-  return Buffer.from(`#!/bin/sh\necho 'stand-in for ${name}'\n`);
+  return Buffer.from(`#!/bin/sh\necho "stand-in for ${name}, run as \${0##*/} $*"\n`);
 }
 
 /**
@@ -40,16 +43,14 @@ export function makeBinDirectory(dir: string, realBin?: string, real: readonly T
   mkdirSync(bin, { recursive: true });
   const sums: string[] = [];
   for (const target of TARGETS) {
-    for (const command of COMMANDS) {
-      const name = builtBinaryName(command, target);
-      const isReal = real.some(({ os, arch }) => os === target.os && arch === target.arch);
-      if (isReal && realBin !== undefined) copyFileSync(join(realBin, name), join(bin, name));
-      else writeFileSync(join(bin, name), standInBytes(name), { mode: 0o755 });
-      const digest = createHash("sha256")
-        .update(readFileSync(join(bin, name)))
-        .digest("hex");
-      sums.push(`${digest}  ${name}\n`);
-    }
+    const name = builtBinaryName(target);
+    const isReal = real.some(({ os, arch }) => os === target.os && arch === target.arch);
+    if (isReal && realBin !== undefined) copyFileSync(join(realBin, name), join(bin, name));
+    else writeFileSync(join(bin, name), standInBytes(name), { mode: 0o755 });
+    const digest = createHash("sha256")
+      .update(readFileSync(join(bin, name)))
+      .digest("hex");
+    sums.push(`${digest}  ${name}\n`);
   }
   writeFileSync(join(bin, "SHA256SUMS"), sums.join(""));
   return bin;

@@ -1,0 +1,28 @@
+import type { Program } from "./report-line.js";
+
+/**
+ * Which command the standalone binary is. One executable per platform is both commands, as busybox
+ * is many: it is the command it was started as (its name through a link, a copy or a hard link:
+ * `kcc-cache`, `kcc-injector.exe`, `kcc-cache-linux-x64`), and under any other name (the release's
+ * `kube-credential-cache`, a Scoop shim that runs the one .exe) its first argument names the command.
+ * docs/install-channels.md says which channel gives which names.
+ */
+export type CommandChoice =
+  | { readonly kind: "command"; readonly command: Program; readonly args: readonly string[] }
+  | { readonly kind: "usage"; readonly message: string };
+
+const COMMANDS: readonly Program[] = ["kcc-cache", "kcc-injector"];
+
+/** `invokedAs` is the name the process was started under (argv[0]): a path, possibly Windows'. */
+export function chooseCommand(invokedAs: string, args: readonly string[]): CommandChoice {
+  const name = (invokedAs.split(/[\\/]/).pop() ?? "").toLowerCase().replace(/\.exe$/, "");
+  const byName = COMMANDS.find((command) => name === command || name.startsWith(`${command}-`));
+  if (byName !== undefined) return { kind: "command", command: byName, args };
+  const [first, ...rest] = args;
+  const byArgument = COMMANDS.find((command) => command === first);
+  if (byArgument !== undefined) return { kind: "command", command: byArgument, args: rest };
+  return {
+    kind: "usage",
+    message: `run me as kcc-cache or kcc-injector (a link of that name), or name the command first: ${name || "kube-credential-cache"} kcc-cache <plugin> [args…] | ${name || "kube-credential-cache"} kcc-injector [options]`,
+  };
+}
