@@ -1,5 +1,4 @@
 import { ENV } from "../config.js";
-import { posix } from "node:path";
 import { type ParsedNode, isScalar } from "yaml";
 import { KubeconfigError } from "../errors.js";
 import {
@@ -17,6 +16,7 @@ import {
 } from "./collections.js";
 import type { ExecUser } from "./document.js";
 import type { EditOptions } from "./edit-types.js";
+import { resolveExecCommand } from "./exec-command-path.js";
 import { type ExecEntry, commandOf, envIndex, listOf, sourceOf } from "./exec.js";
 import { ORIGINAL_ENV, type RestoreState, encodeRestoreState } from "./restore-state.js";
 import { type Splice, formatScalar, isMovable } from "./text.js";
@@ -41,10 +41,7 @@ export function injectUser(source: string, user: ExecUser, options: EditOptions)
   // docs/protocol.md, kubeconfig: kubectl resolves a relative command with a path separator against the
   // kubeconfig's directory, but not args; moved into args it must be absolute to keep working.
   const command = commandOf(entry);
-  const moved =
-    command.includes("/") && !posix.isAbsolute(command)
-      ? posix.join(options.baseDirectory, command)
-      : command;
+  const moved = resolveExecCommand(command, options.baseDirectory);
   const argsContext: Context =
     args !== undefined && args !== "empty" ? contextOf(args) : contextOf(entry.exec);
   const movedText =
