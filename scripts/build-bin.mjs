@@ -19,6 +19,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { buildCommit } from "./build-commit.mjs";
 
 if (typeof Bun === "undefined") {
   console.error("build-bin: run me with bun (`npm run build:bin`), not node");
@@ -30,6 +31,7 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
 const keyringVersion = lock.packages["node_modules/@napi-rs/keyring"].version;
 const out = join(root, "dist", "bin");
+const commit = buildCommit(root);
 // Addons and bun runtimes fetched for other platforms live here, so later builds need no network.
 const cache = process.env.KCC_BUILD_CACHE ?? join(root, "node_modules", ".cache", "kcc-build-bin");
 
@@ -101,7 +103,7 @@ async function compile(entry, bunTarget, runtime, outfile, shim) {
     minify: true,
     bytecode: true,
     sourcemap: "none",
-    define: { KCC_VERSION: JSON.stringify(pkg.version) },
+    define: { KCC_VERSION: JSON.stringify(pkg.version), KCC_COMMIT: JSON.stringify(commit) },
     compile: {
       target: bunTarget,
       outfile,

@@ -17,8 +17,9 @@
 // Measured on a file-store hit (docs/startup.md, "How the Node build is shaped"): the same one file and
 // built-ins load as before, at the same CPU time; esbuild's own splitting (ESM only) loads 17 files, 1.21x.
 import { build } from "esbuild";
-import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
+import { buildCommit } from "./build-commit.mjs";
 import { findCopiedModule, findLoaderImport } from "./bundle-check.mjs";
 import { planBundles } from "./bundle-plan.mjs";
 
@@ -34,7 +35,7 @@ const common = {
   bundle: true,
   platform: "node",
   target: "node20",
-  define: { KCC_VERSION: JSON.stringify(pkg.version) },
+  define: { KCC_VERSION: JSON.stringify(pkg.version), KCC_COMMIT: JSON.stringify(buildCommit(root)) },
   // Native addons cannot be bundled; they are loaded from node_modules on the paths that need them.
   external: ["@napi-rs/keyring"],
   logLevel: "warning",
@@ -106,6 +107,25 @@ if (offence) {
   process.exit(1);
 }
 for (const command of COMMANDS) chmodSync(`dist/${command.name}.cjs`, 0o755);
+await writeManPages();
+
+/**
+ * dist/man/<command>.1, written by src/cli/man-pages.ts from the descriptions --help prints: bundled on
+ * its own (no command reaches it) and run here.
+ */
+async function writeManPages() {
+  const bundled = await build({
+    ...common,
+    entryPoints: ["src/cli/man-pages.ts"],
+    format: "esm",
+    write: false,
+  });
+  const source = bundled.outputFiles[0].text;
+  const { manPages } = await import(`data:text/javascript;base64,${Buffer.from(source).toString("base64")}`);
+  rmSync("dist/man", { recursive: true, force: true });
+  mkdirSync("dist/man");
+  for (const page of manPages()) writeFileSync(`dist/man/${page.name}`, page.text);
+}
 
 /** Resolves every import as usual, and serves one whose module another output holds from that output. */
 function fromOtherOutputs(outputName) {

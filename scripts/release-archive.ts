@@ -19,7 +19,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
-import { DOCUMENTS, archiveFormat, archiveLinks, executableName, type Target } from "./release-targets.js";
+import {
+  DOCUMENTS,
+  MAN_PAGES,
+  archiveFormat,
+  archiveLinks,
+  executableName,
+  type Target,
+} from "./release-targets.js";
 
 export interface ArchiveInput {
   /** Directory holding exactly the files to archive, already with their final names and modes. */
@@ -70,6 +77,7 @@ export async function writeArchive(
       entries.push(command);
     }
     for (const name of DOCUMENTS) add(join(packageDir, name), name, 0o644);
+    for (const name of MAN_PAGES) add(join(packageDir, "dist", "man", name), name, 0o644);
     const input: ArchiveInput = { directory, entries: entries.sort(), mtime };
     await (archiveFormat(target) === "zip" ? writeZip(input, file) : writeTarGz(input, file));
   } finally {

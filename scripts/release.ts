@@ -51,7 +51,7 @@ import {
   platformOptionalDependencies,
 } from "./release-npm-platform.js";
 import { packNpmPackage } from "./release-npm-pack.js";
-import { DOCUMENTS, TARGETS, archiveName, builtBinaryName } from "./release-targets.js";
+import { DOCUMENTS, MAN_PAGES, TARGETS, archiveName, builtBinaryName } from "./release-targets.js";
 
 // Zip stores DOS times, which start in 1980: the fallback when neither the variable nor git has a date.
 const FALLBACK_EPOCH = 315619200; // 1980-01-02T00:00:00Z
@@ -72,8 +72,9 @@ export async function release(
   const info = readReleaseInfo(options.packageDir, env);
   const { paths: binaries, sha256 } = verifyBinaries(options.bin);
   done(`checked ${binaries.size} binaries against ${join(options.bin, "SHA256SUMS")}`);
-  for (const name of DOCUMENTS) {
-    if (!existsSync(join(options.packageDir, name))) throw new Error(`${options.packageDir} has no ${name}`);
+  for (const name of [...DOCUMENTS, ...MAN_PAGES.map((page) => join("dist", "man", page))]) {
+    if (!existsSync(join(options.packageDir, name)))
+      throw new Error(`${options.packageDir} has no ${name} (npm run build writes dist/)`);
   }
   checkArchiveTools();
   const mtime = sourceDateEpoch(env, options.packageDir);

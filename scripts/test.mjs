@@ -46,6 +46,8 @@ const BINARY_E2E = {
   "kcc-cache-clock-skew.test.ts": "locks judged on the file system's clock while libfaketime moves bun's",
   "kcc-cache-rejection.test.ts":
     "the caller's identity read from /proc, against real kubectl's retry and clients that ask again without one",
+  "kcc-cache-manage.test.ts":
+    "the lazily loaded management parser, kubeconfig reader (yaml) and completion text inside the compiled binary",
   "windows-wine.test.ts":
     "the windows-x64 binary under wine: .cmd and PATHEXT plugins through cmd.exe, Windows cache paths, the refresh lock, kcc-injector on CRLF kubeconfigs",
   "package-managers.test.ts":

@@ -13,13 +13,18 @@ declare const KCC_VERSION: string;
  */
 export async function runCache(argv: readonly string[], runtime: Runtime): Promise<number> {
   try {
-    const command = parseCacheArgv(argv);
+    let command = parseCacheArgv(argv);
+    // Lazy: only a management option loads their parser.
+    if (command.kind === "manage") command = (await import("./manage-argv.js")).parseManageArgv(argv);
     switch (command.kind) {
       case "help":
-        runtime.stdout((await import("./cache-help.js")).CACHE_HELP);
+        runtime.stdout((await import("./command-text.js")).helpText("kcc-cache"));
         return 0;
       case "version":
-        runtime.stdout(`kcc-cache ${KCC_VERSION}\n`);
+        runtime.stdout((await import("./command-text.js")).versionText("kcc-cache"));
+        return 0;
+      case "completion":
+        runtime.stdout((await import("./command-text.js")).completionScript("kcc-cache", command.shell));
         return 0;
       case "run":
         // The detached refresher a hit starts (docs/background-refresh.md): kcc-cache's own, never a user's mode.

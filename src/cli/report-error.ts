@@ -1,5 +1,5 @@
 import { isKccError } from "../core/errors.js";
-import { messageLine, unexpectedErrorLine, type Program } from "../core/report-line.js";
+import { messageLine, unexpectedErrorLine, usageErrorLine, type Program } from "../core/report-line.js";
 
 /**
  * The one place an error becomes text and an exit code. Known errors are one line; anything else
@@ -13,7 +13,7 @@ export function reportError(
   debug: boolean,
 ): number {
   if (isKccError(error)) {
-    stderr(messageLine(program, error.message));
+    stderr((error.code === "USAGE" ? usageErrorLine : messageLine)(program, error.message));
     return error.exitCode;
   }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -11,6 +11,14 @@ export function messageLine(program: Program, message: string): string {
   return `${program}: ${message}\n`;
 }
 
+/**
+ * A command line the command cannot take: what is wrong, then where the right one is told, in the
+ * same words for both commands: `kcc-cache: unknown option "--bogus" (see kcc-cache --help)`.
+ */
+export function usageErrorLine(program: Program, message: string): string {
+  return messageLine(program, `${message} (see ${program} --help)`);
+}
+
 /** Something went wrong but the command still did its job (the credential is served). */
 export function warningLine(program: Program, message: string): string {
   return `${program}: warning: ${message}\n`;

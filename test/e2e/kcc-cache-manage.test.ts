@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { writeFakePlugin } from "./support/fake-plugin.js";
-import { assertOk, kccCache, useSandbox } from "./support/kcc-cache.js";
+import { assertOk, clusterInfo, execInfo, kccCache, useSandbox } from "./support/kcc-cache.js";
 import type { Sandbox } from "./support/sandbox.js";
 import { requireSecretServiceTools, useSecretService } from "./support/secret-service.js";
 
@@ -24,6 +25,7 @@ function sandboxKey(sandbox: Sandbox, exec: string[]): string {
     AWS_CONFIG_FILE: sandbox.env["AWS_CONFIG_FILE"],
     AWS_SHARED_CREDENTIALS_FILE: sandbox.env["AWS_SHARED_CREDENTIALS_FILE"],
     HOME: sandbox.home,
+    XDG_CACHE_HOME: sandbox.env["XDG_CACHE_HOME"],
   };
   return `exec=${JSON.stringify(exec)} env=${JSON.stringify(env)}`;
 }
@@ -79,7 +81,8 @@ test("file store: --list shows key, store, expiry and kind but never the token; 
   assert.doesNotMatch(text.stdout, /secret/, "no token in --list");
 
   const clear = await kccCache(sandbox, ["--clear", sandboxKey(sandbox, ["list-one"]), 'exec=["unknown"]']);
-  assertOk(clear);
+  // The known key is removed; the one not cached is named, and fails the command as rm would.
+  assert.equal(clear.code, 1, clear.stderr);
   assert.ok(
     clear.stdout.split("\n").includes(`removed (file): ${sandboxKey(sandbox, ["list-one"])}`),
     clear.stdout,
@@ -114,15 +117,80 @@ test("file store: a corrupt cache file is reported by --status, listed as empty 
   assert.deepEqual(JSON.parse(readFileSync(sandbox.cacheFile, "utf8")), { kcc: 1, entries: {} });
 });
 
-test("management options: usage errors", async (t) => {
+test("management options: usage errors, one line pointing to --help", async (t) => {
   const sandbox = useSandbox(t);
   for (const argv of [
     ["--list", "extra"],
     ["--status", "--yaml"],
+    ["--clear", "--json"],
   ]) {
     const result = await kccCache(sandbox, argv);
     assert.equal(result.code, 2, argv.join(" "));
+    assert.match(result.stderr, /^kcc-cache: [^\n]+ \(see kcc-cache --help\)\n$/, argv.join(" "));
   }
+  assertOk(await kccCache(sandbox, ["--json", "--list"]));
+});
+
+test("--status exits 3 when credentials would not be cached, with cached: false in --json", async (t) => {
+  const sandbox = useSandbox(t);
+  const off = { KUBE_CREDENTIAL_CACHE_FILE: "/dev/null" };
+  const status = await kccCache(sandbox, ["--status"], { env: off });
+  assert.equal(status.code, 3, status.stderr);
+  assert.match(status.stdout, /^caching: +no: /m);
+  const json = await kccCache(sandbox, ["--status", "--json"], { env: off });
+  assert.equal(json.code, 3, json.stderr);
+  assert.equal((JSON.parse(json.stdout) as { cached: boolean }).cached, false);
+  const on = await kccCache(sandbox, ["--status", "--json"]);
+  assertOk(on);
+  assert.equal((JSON.parse(on.stdout) as { cached: boolean }).cached, true);
+});
+
+test("--clear by what the user knows: --context through the kubeconfig, --user; a second --clear exits 1", async (t) => {
+  const sandbox = useSandbox(t);
+  writeFakePlugin(sandbox, "ctx-plugin");
+  const kubeconfig = join(sandbox.dir, "kubeconfig");
+  writeFileSync(
+    kubeconfig,
+    "contexts: [{name: dev, context: {cluster: c, user: alice}}]\nclusters: [{name: c, cluster: {server: https://c.example}}]\n",
+  );
+  const as = (user: string) => ({
+    env: {
+      KUBE_CREDENTIAL_CACHE_USER: user,
+      KUBERNETES_EXEC_INFO: execInfo(undefined, { cluster: clusterInfo({ server: "https://c.example" }) }),
+    },
+  });
+  assertOk(await kccCache(sandbox, ["ctx-plugin"], as("alice")));
+  assertOk(await kccCache(sandbox, ["ctx-plugin"], as("bob")));
+  const env = { KUBECONFIG: kubeconfig };
+  const cleared = await kccCache(sandbox, ["--clear", "--context", "dev"], { env });
+  assertOk(cleared);
+  assert.match(
+    cleared.stdout,
+    /^removed \(file\): user="alice" server="https:\/\/c\.example" .*\n1 entry removed\n$/,
+  );
+  const again = await kccCache(sandbox, ["--clear", "--context", "dev"], { env });
+  assert.equal(again.code, 1);
+  assert.equal(again.stderr, 'kcc-cache: not cached: no entry matches --context "dev"\n');
+  assertOk(await kccCache(sandbox, ["--clear", "--user", "bob"]));
+  assert.deepEqual(await listJson(sandbox), []);
+});
+
+test("--completion bash: the installed command's script completes in a real bash", async (t) => {
+  const sandbox = useSandbox(t);
+  const script = await kccCache(sandbox, ["--completion", "bash"]);
+  assertOk(script);
+  const file = join(sandbox.dir, "kcc-cache.bash");
+  writeFileSync(file, script.stdout);
+  const completed = spawnSync(
+    "bash",
+    [
+      "-c",
+      `source ${file}; COMP_WORDS=(kcc-cache --clear --pl); COMP_CWORD=2; _kcc_cache_complete; echo "\${COMPREPLY[@]}"`,
+    ],
+    { encoding: "utf8" },
+  );
+  assert.equal(completed.stderr, "");
+  assert.equal(completed.stdout, "--plugin\n");
 });
 
 test("keyring store: --list, --status and --clear see the Secret Service entries", async (t) => {

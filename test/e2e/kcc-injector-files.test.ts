@@ -253,7 +253,10 @@ test("-h prints the usage and --version the version", async (t) => {
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^Usage: kcc-injector/);
   const version = await injector(sandbox, ["--version"]);
-  assert.match(version.stdout, /^kcc-injector \d+\.\d+\.\d+\n$/);
+  assert.match(
+    version.stdout,
+    /^kcc-injector \d+\.\d+\.\d+ \((Node v[\d.]+|standalone binary, [\w-]+), commit \w+\)\n$/,
+  );
 });
 
 test("-i over several files where a later backup path is a directory: nothing is written", async (t) => {

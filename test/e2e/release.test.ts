@@ -19,6 +19,7 @@ import { test, type TestContext } from "node:test";
 import {
   COMMANDS,
   DOCUMENTS,
+  MAN_PAGES,
   TARGETS,
   archiveFormat,
   archiveLinks,
@@ -52,6 +53,9 @@ function standIns(
   const manifest = { name: "kube-credential-cache", version: "1.2.3", license: "MIT", files: packageFiles };
   writeFileSync(join(pkg, "package.json"), JSON.stringify(manifest));
   for (const name of DOCUMENTS) writeFileSync(join(pkg, name), `${name} of the stand-in\n`, { mode: 0o600 });
+  mkdirSync(join(pkg, "dist", "man"));
+  for (const name of MAN_PAGES)
+    writeFileSync(join(pkg, "dist", "man", name), `${name} of the stand-in\n`, { mode: 0o600 });
   writeFileSync(join(pkg, "dist", "kcc-cache.cjs"), "console.log('stand-in')\n");
   return { dir, bin, pkg };
 }
@@ -99,7 +103,7 @@ function listing(file: string): string[] {
     );
 }
 
-test("each archive holds the one executable (0755), in a tarball a link to it per command, and LICENSE, README.md, CHANGELOG.md (0644), owned by root", (t) => {
+test("each archive holds the one executable (0755), in a tarball a link to it per command, the man pages and LICENSE, README.md, CHANGELOG.md (0644), owned by root", (t) => {
   const released = releaseOfStandIns(t);
   if (released === undefined) return;
   const { dir, out } = released;
@@ -110,8 +114,13 @@ test("each archive holds the one executable (0755), in a tarball a link to it pe
     const executable = executableName(target);
     const links = archiveLinks(target).map((command) => `lrwxrwxrwx ${owner} ${command} -> ${executable}`);
     const documents = DOCUMENTS.map((name) => `-rw-r--r-- ${owner} ${name}`);
-    // Sorted by name, byte order: the upper-case documents come first.
-    assert.deepEqual(listing(archive), [...documents, ...links, `-rwxr-xr-x ${owner} ${executable}`]);
+    const manPages = MAN_PAGES.map((name) => `-rw-r--r-- ${owner} ${name}`);
+    // Sorted by name, byte order: the upper-case documents come first, then each man page after its command.
+    const entryName = (line: string): string => line.split(" ")[2] ?? "";
+    const entries = [...links, ...manPages, `-rwxr-xr-x ${owner} ${executable}`].sort((a, b) =>
+      entryName(a) < entryName(b) ? -1 : 1,
+    );
+    assert.deepEqual(listing(archive), [...documents, ...entries]);
     const unpacked = join(dir, "unpacked", archiveName(target));
     mkdirSync(join(dir, "unpacked"), { recursive: true });
     unpack(archive, unpacked);
@@ -120,7 +129,7 @@ test("each archive holds the one executable (0755), in a tarball a link to it pe
     assert.equal(statSync(join(unpacked, executable)).mode & 0o777, 0o755);
     for (const command of archiveLinks(target))
       assert.equal(readlinkSync(join(unpacked, command)), executable, `${archive}: ${command}`);
-    for (const name of DOCUMENTS)
+    for (const name of [...DOCUMENTS, ...MAN_PAGES])
       assert.equal(readFileSync(join(unpacked, name), "utf8"), `${name} of the stand-in\n`);
   }
   assert.deepEqual(archiveLinks({ os: "linux", arch: "x64" }), COMMANDS);

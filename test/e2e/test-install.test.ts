@@ -4,7 +4,7 @@
 // dependencies with. The install must then ask the registry (here a local one), and once the cache holds
 // what it needs, install again with no registry at all.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
@@ -83,4 +83,7 @@ async function assertInstalled(bin: string, env: NodeJS.ProcessEnv): Promise<voi
     env: env as Record<string, string>,
   });
   assert.equal(load.code, 0, load.stderr);
+  // npm links the man pages (package.json "man") where `man` finds them under the prefix.
+  for (const page of ["kcc-cache.1", "kcc-injector.1"])
+    assert.match(readFileSync(join(bin, "..", "share", "man", "man1", page), "utf8"), /^\.TH /m, page);
 }

@@ -15,8 +15,17 @@ test("options are kcc-cache's only before the plugin", () => {
   for (const [argv, expected] of cases) assert.deepEqual(parseCacheArgv(argv), expected, argv.join(" "));
 });
 
-test("unknown options and a missing plugin are usage errors", () => {
-  for (const argv of [[], ["--"], ["--bogus", "aws"], ["-x"], [""]]) {
-    assert.throws(() => parseCacheArgv(argv), UsageError, JSON.stringify(argv));
-  }
-});
+const REFUSED: [string[], RegExp][] = [
+  [[], /^missing the credential plugin to run/],
+  [["--"], /^missing the credential plugin to run/],
+  [[""], /^missing the credential plugin to run/],
+  [["--bogus", "aws"], /^unknown option "--bogus"$/],
+  [["-x"], /^unknown option "-x"$/],
+];
+for (const [argv, message] of REFUSED)
+  test(`a usage error: ${JSON.stringify(argv)}`, () => {
+    assert.throws(
+      () => parseCacheArgv(argv),
+      (error: unknown) => error instanceof UsageError && message.test(error.message),
+    );
+  });

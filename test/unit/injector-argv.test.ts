@@ -29,18 +29,23 @@ test("the Go original's flags, and ours, become one edit request", () => {
     [["--", "-i"], edit({ paths: ["-i"] })],
     [["-h", "-i"], { kind: "help" }],
     [["--version"], { kind: "version" }],
+    [["--completion", "zsh"], { kind: "completion", shell: "zsh" }],
+    [["--completion=powershell", "-i"], { kind: "completion", shell: "powershell" }],
   ];
   for (const [argv, expected] of cases) assert.deepEqual(parseInjectorArgv(argv), expected, argv.join(" "));
 });
 
 test("unknown flags, a missing -c value, an empty command or user are usage errors naming the problem", () => {
   const cases: [string[], RegExp][] = [
-    [["--bogus"], /Unknown option '--bogus' \(see kcc-injector -h\)/],
-    [["-x"], /Unknown option '-x'/],
-    [["-c"], /argument missing/],
-    [["-c", " "], /-c needs a command/],
-    [["-c="], /-c needs a command/],
-    [["--user", ""], /--user needs a user name/],
+    [["--bogus"], /^unknown option "--bogus"$/],
+    [["-x"], /^unknown option "-x"$/],
+    [["-ix"], /^unknown option "-x"$/],
+    [["-c"], /^option "-c" needs a value, e.g. -c kcc-cache$/],
+    [["-c", " "], /^option "-c" needs a value, e.g. -c kcc-cache$/],
+    [["-c="], /^option "-c" needs a value/],
+    [["--user"], /^option "--user" needs a value, e.g. --user NAME$/],
+    [["--user", ""], /^option "--user" needs a value/],
+    [["--diff=yes"], /^--diff takes no value$/],
   ];
   for (const [argv, message] of cases) {
     assert.throws(

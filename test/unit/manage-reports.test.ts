@@ -6,10 +6,11 @@ import {
   clearExitCode,
   clearSummary,
   planFileClear,
+  type ClearSelection,
   type FileClearPlan,
 } from "../../src/core/manage/clear-report.js";
 import { expiresIn, renderList, type ListRow } from "../../src/core/manage/list-report.js";
-import { renderStatus, type StatusFacts } from "../../src/core/manage/status-report.js";
+import { cachesNow, renderStatus, type StatusFacts } from "../../src/core/manage/status-report.js";
 import type { StoreDecision } from "../../src/core/store/backend-choice.js";
 
 const NOW = Date.UTC(2030, 0, 1);
@@ -82,53 +83,89 @@ test("renderList: a padded table, an empty note, or JSON; never the credential",
   }
 });
 
-test("planFileClear: what --clear does to the cache file", () => {
-  const cases: [string, CacheFileState, string[], FileClearPlan][] = [
-    [
-      "untrusted: left alone",
-      file("untrusted", [], 0, "cache file /c is owned by another user (uid 65534)"),
-      [],
-      { kind: "leave", why: "cache file /c is owned by another user (uid 65534)" },
-    ],
-    [
-      "off: left alone",
-      file("off", [], 0, "the null device"),
-      ["k"],
-      { kind: "leave", why: "the null device" },
-    ],
-    ["missing: nothing to do", file("missing"), [], { kind: "keep" }],
-    [
-      "missing with a leftover copy: swept",
-      file("missing", [], 1),
-      [],
-      { kind: "rewrite", remove: [], empty: true },
-    ],
-    ["all keys", file("ok", ["a", "b"]), [], { kind: "rewrite", remove: ["a", "b"], empty: true }],
-    ["named keys only", file("ok", ["a", "b"]), ["b", "z"], { kind: "rewrite", remove: ["b"], empty: false }],
-    ["a named key it lacks", file("ok", ["a"]), ["z"], { kind: "keep" }],
-    ["a named key it lacks, with leftovers: not swept", file("ok", ["a"], 2), ["z"], { kind: "keep" }],
-    [
-      "broken: rewritten empty",
-      file("broken", [], 0, "broken"),
-      [],
-      { kind: "rewrite", remove: [], empty: true },
-    ],
-    ["broken, a key named: kept", file("broken", [], 0, "broken"), ["a"], { kind: "keep" }],
-  ];
-  for (const [what, given, keys, plan] of cases) assert.deepEqual(planFileClear(given, keys), plan, what);
-});
+const named =
+  (...keys: string[]) =>
+  (key: string): boolean =>
+    keys.includes(key);
 
-test("clearExitCode: only a bare --clear with no usable store fails", () => {
-  const cases: [string, StoreDecision, CacheFileState, string[], number][] = [
-    ["file store", FILE, file("ok"), [], 0],
-    ["no store, bare --clear", NONE, file("ok"), [], 1],
-    ["no store, keys named", NONE, file("ok"), ["k"], 0],
-    ["caching off", NONE, file("off"), [], 0],
-    ["untrusted place, bare --clear", NONE, file("untrusted"), [], 1],
-  ];
-  for (const [what, decision, given, keys, code] of cases)
-    assert.equal(clearExitCode(decision, given, keys), code, what);
-});
+const FILE_CLEARS: [string, CacheFileState, ClearSelection, FileClearPlan][] = [
+  [
+    "untrusted: left alone",
+    file("untrusted", [], 0, "cache file /c is owned by another user (uid 65534)"),
+    "all",
+    { kind: "leave", why: "cache file /c is owned by another user (uid 65534)" },
+  ],
+  [
+    "off: left alone",
+    file("off", [], 0, "the null device"),
+    named("k"),
+    { kind: "leave", why: "the null device" },
+  ],
+  ["missing: nothing to do", file("missing"), "all", { kind: "keep" }],
+  [
+    "missing with a leftover copy: swept",
+    file("missing", [], 1),
+    "all",
+    { kind: "rewrite", remove: [], empty: true },
+  ],
+  ["all keys", file("ok", ["a", "b"]), "all", { kind: "rewrite", remove: ["a", "b"], empty: true }],
+  [
+    "named keys only",
+    file("ok", ["a", "b"]),
+    named("b", "z"),
+    { kind: "rewrite", remove: ["b"], empty: false },
+  ],
+  ["a named key it lacks", file("ok", ["a"]), named("z"), { kind: "keep" }],
+  ["a named key it lacks, with leftovers: not swept", file("ok", ["a"], 2), named("z"), { kind: "keep" }],
+  [
+    "broken: rewritten empty",
+    file("broken", [], 0, "broken"),
+    "all",
+    { kind: "rewrite", remove: [], empty: true },
+  ],
+  ["broken, a key named: kept", file("broken", [], 0, "broken"), named("a"), { kind: "keep" }],
+  ["a filter selecting nothing: kept, not swept", file("broken", ["a"], 1), () => false, { kind: "keep" }],
+];
+for (const [what, given, selection, plan] of FILE_CLEARS)
+  test(`planFileClear: ${what}`, () => {
+    assert.deepEqual(planFileClear(given, selection), plan);
+  });
+
+const CLEAR_EXITS: [string, StoreDecision, CacheFileState, "all" | "keys" | "filter", number, number][] = [
+  ["file store, everything", FILE, file("ok"), "all", 0, 0],
+  ["no store, everything", NONE, file("ok"), "all", 0, 1],
+  ["no store, keys named and found", NONE, file("ok"), "keys", 0, 0],
+  ["no store, a filter", NONE, file("ok"), "filter", 0, 1],
+  ["caching off, everything", NONE, file("off"), "all", 0, 0],
+  ["untrusted place, everything", NONE, file("untrusted"), "all", 0, 1],
+  ["a named key not cached", FILE, file("ok"), "keys", 1, 1],
+  ["a filter that selected nothing", FILE, file("ok"), "filter", 1, 1],
+  ["caching off, a named key", NONE, file("off"), "keys", 1, 1],
+];
+for (const [what, decision, given, target, missed, code] of CLEAR_EXITS)
+  test(`clearExitCode: ${what} → ${code}`, () => {
+    assert.equal(clearExitCode(decision, given, target, missed), code);
+  });
+
+const CACHES_NOW: [string, StoreDecision, CacheFileState, boolean][] = [
+  ["file store, file ok", FILE, file("ok"), true],
+  ["file store, file missing", FILE, file("missing"), true],
+  ["file store, file broken: rebuilt on the next write", FILE, file("broken"), true],
+  ["file store, file in a newer format", FILE, file("newer"), false],
+  ["file store, file untrusted", FILE, file("untrusted"), false],
+  [
+    "keyring, file newer: the file is not used",
+    { kind: "keyring", why: "Secret Service" },
+    file("newer"),
+    true,
+  ],
+  ["no store", NONE, file("ok"), false],
+  ["caching off", NONE, file("off"), false],
+];
+for (const [what, decision, given, caches] of CACHES_NOW)
+  test(`cachesNow: ${what} → ${caches}`, () => {
+    assert.equal(cachesNow(decision, given), caches);
+  });
 
 test("clearSummary: counts in words", () => {
   const cases: [number, string][] = [
@@ -174,36 +211,42 @@ test("renderStatus: one line per fact", () => {
       line({ decision: NONE }, 2),
       "store:    none (credentials are not cached) — no secret store is usable",
     ],
-    ["file ok", line({}, 3), "file:     /c/cache.json (ok, 1 entry)"],
-    ["file missing", line({ file: file("missing") }, 3), "file:     /c/cache.json (missing, 0 entries)"],
+    ["caching", line({}, 3), "caching:  yes"],
+    [
+      "not caching",
+      line({ decision: NONE }, 3),
+      "caching:  no: a credential call now runs the plugin and keeps nothing",
+    ],
+    ["file ok", line({}, 4), "file:     /c/cache.json (ok, 1 entry)"],
+    ["file missing", line({ file: file("missing") }, 4), "file:     /c/cache.json (missing, 0 entries)"],
     [
       "file untrusted",
-      line({ file: file("untrusted", [], 0, "is owned by another user (uid 65534)") }, 3),
+      line({ file: file("untrusted", [], 0, "is owned by another user (uid 65534)") }, 4),
       "file:     /c/cache.json (untrusted: is owned by another user (uid 65534), 0 entries)",
     ],
     [
       "leftover",
-      line({ file: file("ok", ["a", "b"], 1) }, 3),
+      line({ file: file("ok", ["a", "b"], 1) }, 4),
       "file:     /c/cache.json (ok, 2 entries, 1 leftover temporary copy holding credentials: removed by the next write or --clear)",
     ],
     [
       "leftovers",
-      line({ file: file("ok", [], 2) }, 3),
+      line({ file: file("ok", [], 2) }, 4),
       "file:     /c/cache.json (ok, 0 entries, 2 leftover temporary copies holding credentials: removed by the next write or --clear)",
     ],
-    ["no keyring", line({}, 4), "keyring:  not in use"],
+    ["no keyring", line({}, 5), "keyring:  not in use"],
     [
       "keyring",
-      line({ keyring: { location: "Secret Service, service kube-credential-cache", entries: 1 } }, 4),
+      line({ keyring: { location: "Secret Service, service kube-credential-cache", entries: 1 } }, 5),
       "keyring:  Secret Service, service kube-credential-cache (1 entry)",
     ],
     [
       "history",
-      line({ usedSecretStoreBefore: true }, 5),
+      line({ usedSecretStoreBefore: true }, 6),
       "history:  this cache has kept credentials in a secret store (/c/keyring-index.json exists): when none is usable, auto mode serves uncached instead of using the file",
     ],
-    ["no history", line({}, 5), "history:  this cache has never kept credentials in a secret store"],
-    ["no background", line({}, 6), "background refresh: none logged"],
+    ["no history", line({}, 6), "history:  this cache has never kept credentials in a secret store"],
+    ["no background", line({}, 7), "background refresh: none logged"],
     [
       "background",
       line(
@@ -218,7 +261,7 @@ test("renderStatus: one line per fact", () => {
             },
           ],
         },
-        7,
+        8,
       ),
       "  2030-01-01T00:00:00.000Z  failed: the plugin exited 1 after 2ms  k",
     ],
@@ -243,6 +286,7 @@ test("renderStatus --json: the same facts as data", () => {
     backendSource: "default",
     store: "file",
     why: "KUBE_CREDENTIAL_CACHE_BACKEND=file",
+    cached: true,
     file: { path: "/c/cache.json", state: "broken", entries: 0, leftoverTempFiles: 1, problem: "not JSON" },
     keyring: { location: "L", entries: 0 },
     secretStoreUsedBefore: false,

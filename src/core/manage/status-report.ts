@@ -1,7 +1,7 @@
 import type { BackgroundRecord } from "../cache/background-refresh.js";
 import { ENV } from "../config.js";
 import type { StoreDecision } from "../store/backend-choice.js";
-import type { CacheFileState } from "./cache-file-state.js";
+import { isUntouchable, type CacheFileState } from "./cache-file-state.js";
 
 /** Everything --status reports, gathered by the flow (flows/manage/status-cache.ts). */
 export interface StatusFacts {
@@ -21,6 +21,19 @@ export interface StatusFacts {
   readonly background: readonly BackgroundRecord[];
 }
 
+/**
+ * Whether a credential call would be cached now: some store is in use, and it is not the file store
+ * facing a file it must leave alone (another user's, or a later kcc-cache's format: served uncached).
+ * Caching turned off (/dev/null) is "no" too: --status exits 3 then, so that a script can test it.
+ */
+export function cachesNow(decision: StoreDecision, file: CacheFileState): boolean {
+  if (decision.kind === "uncached") return false;
+  return decision.kind === "keyring" || !isUntouchable(file);
+}
+
+/** --status's exit status when credentials would not be cached (2 stays a usage error). */
+export const NOT_CACHING_EXIT = 3;
+
 /** `kcc-cache --status [--json]`: which store serves and why, the cache file, the entry counts. */
 export function renderStatus(facts: StatusFacts, json: boolean): string {
   const report = statusJson(facts);
@@ -34,6 +47,7 @@ export function renderStatus(facts: StatusFacts, json: boolean): string {
     `kcc-cache ${facts.version}`,
     `backend:  ${facts.backend} (${report.backendSource === "default" ? `${ENV.backend} unset` : `${ENV.backend}=${facts.backendSetting ?? ""}`})`,
     `store:    ${decision.kind === "uncached" ? "none (credentials are not cached)" : decision.kind} — ${decision.why}`,
+    `caching:  ${report.cached ? "yes" : "no: a credential call now runs the plugin and keeps nothing"}`,
     `file:     ${file.path} (${file.why === undefined ? file.state : `${file.state}: ${file.why}`}, ${entries(file.keys.length)}${leftovers})`,
     keyring === undefined
       ? "keyring:  not in use"
@@ -62,6 +76,7 @@ function statusJson(facts: StatusFacts) {
       facts.backendSetting === undefined || facts.backendSetting === "" ? "default" : ENV.backend,
     store: facts.decision.kind,
     why: facts.decision.why,
+    cached: cachesNow(facts.decision, file),
     file: {
       path: file.path,
       state: file.state,

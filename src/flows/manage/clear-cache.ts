@@ -1,25 +1,40 @@
 import { withoutEntries } from "../../core/cache/cache-document.js";
-import { clearExitCode, clearSummary, planFileClear, removedLine } from "../../core/manage/clear-report.js";
+import {
+  clearExitCode,
+  clearSummary,
+  planFileClear,
+  removedLine,
+  type ClearSelection,
+} from "../../core/manage/clear-report.js";
 import { isUntouchable } from "../../core/manage/cache-file-state.js";
+import { describeFilter, matchesFilter, type KeyFilter } from "../../core/manage/key-filter.js";
 import type { DebugLog } from "../../io/debug-log.js";
 import { tell, warn, type Runtime } from "../runtime.js";
 import type { CacheInventory } from "./cache-inventory.js";
+import type { ClearTarget } from "./manage-cache.js";
 
 /**
- * --clear [KEY...]: the named entries (every entry when none is named) from the cache file, through
- * the file store's locked rewrite, then from the secret store in use; a key found in neither is
- * reported on stderr.
+ * --clear [KEY... | filters | --all]: the selected entries from the cache file, through the file
+ * store's locked rewrite, then from the secret store in use. A named key found in neither, or a
+ * filter that selects nothing, is reported on stderr and fails the command.
  */
 export async function clearCache(
   inventory: CacheInventory,
-  keys: readonly string[],
+  target: ClearTarget,
+  filter: KeyFilter,
   runtime: Runtime,
   debug: DebugLog,
 ): Promise<number> {
   const { file, fileStore, keyring, decision } = inventory;
-  const wanted = new Set(keys);
+  const wanted = new Set(target.kind === "keys" ? target.keys : []);
+  const selection: ClearSelection =
+    target.kind === "all"
+      ? "all"
+      : target.kind === "keys"
+        ? (key) => wanted.has(key)
+        : (key) => matchesFilter(key, filter);
   let removed = 0;
-  const plan = planFileClear(file, keys);
+  const plan = planFileClear(file, selection);
   if (plan.kind === "leave" && plan.why !== undefined)
     warn(runtime, `${plan.why}; the cache file was not changed`);
   if (plan.kind === "rewrite") {
@@ -32,7 +47,12 @@ export async function clearCache(
     }
   }
   if (keyring !== undefined) {
-    const targets = keys.length === 0 ? keyring.keys() : keys.filter((key) => wanted.has(key));
+    const targets =
+      selection === "all"
+        ? keyring.keys()
+        : target.kind === "keys"
+          ? [...wanted]
+          : keyring.keys().filter(selection);
     for (const key of targets) {
       if (await keyring.remove(key)) {
         runtime.stdout(removedLine("keyring", key));
@@ -44,6 +64,8 @@ export async function clearCache(
     warn(runtime, `keyring entries were not removed: ${decision.why}`);
   }
   for (const key of wanted) tell(runtime, `not cached: ${key}`);
+  const unmatched = target.kind === "filter" && removed === 0;
+  if (unmatched) tell(runtime, `not cached: no entry matches ${describeFilter(target.filter)}`);
   runtime.stdout(clearSummary(removed));
-  return clearExitCode(decision, file, keys);
+  return clearExitCode(decision, file, target.kind, wanted.size + (unmatched ? 1 : 0));
 }

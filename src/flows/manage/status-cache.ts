@@ -1,12 +1,12 @@
 import { lastBackgroundRecords } from "../../core/cache/background-refresh.js";
 import { ENV, type CacheConfig } from "../../core/config.js";
-import { renderStatus } from "../../core/manage/status-report.js";
+import { cachesNow, NOT_CACHING_EXIT, renderStatus } from "../../core/manage/status-report.js";
 import { backgroundLogPath, readBackgroundLog } from "../../io/background-log.js";
 import { cacheLocation, keyringIndexPath, usedSecretStoreBefore } from "../open-store.js";
 import type { Runtime } from "../runtime.js";
 import type { CacheInventory } from "./cache-inventory.js";
 
-/** --status: the facts behind the store choice, and what each store holds. */
+/** --status: the facts behind the store choice, and what each store holds; exit 3 when nothing would be cached. */
 export function statusOfCache(
   inventory: CacheInventory,
   json: boolean,
@@ -37,5 +37,5 @@ export function statusOfCache(
       json,
     ),
   );
-  return 0;
+  return cachesNow(decision, file) ? 0 : NOT_CACHING_EXIT;
 }

@@ -97,10 +97,10 @@ export function requireQemuArm64(t: TestContext): { qemu: string; sysroot: strin
 
 /**
  * What a standalone binary's `<command> --version` prints: the command and the version first (installers
- * read that), then, in builds that say it, the runtime, the target (any, unless named) and the commit.
+ * read that), then the runtime, the target (any, unless named) and the commit it was built from.
  */
 export function binaryVersionLine(command: string, version: string, target = "[a-z]+-[a-z0-9]+"): RegExp {
   return new RegExp(
-    `^${command} ${version.replace(/\./g, "\\.")}( \\(standalone binary, ${target}, commit ([0-9a-f]{7,}|unknown)\\))?\n$`,
+    `^${command} ${version.replace(/\./g, "\\.")} \\(standalone binary, ${target}, commit ([0-9a-f]{7,}|unknown)\\)\n$`,
   );
 }

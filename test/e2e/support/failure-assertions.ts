@@ -68,11 +68,23 @@ export function assertHelpPrinted(result: CacheResult): void {
   assert.equal(result.stderr, "");
 }
 
-/** --version: exit 0 and `kcc-cache <version>`, the version in package.json. */
+/**
+ * --version: exit 0 and one line, `kcc-cache <version> (<runtime>, commit <commit>)`, the version in
+ * package.json first, as installers read it; the runtime is the binary under KCC_TEST_TARGET=binary
+ * (CI runs the linux-x64 binary).
+ */
 export function assertPackageVersion(result: CacheResult): void {
   const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8")) as {
     version: string;
   };
   assert.equal(result.code, 0);
-  assert.equal(result.stdout.trim(), `kcc-cache ${pkg.version}`);
+  // Only a process run has a signal: in-process, kcc-cache runs on this Node whatever the target.
+  const binary = process.env["KCC_TEST_TARGET"] === "binary" && "signal" in result;
+  const runtime = binary ? "standalone binary, linux-x64" : "Node v[0-9.]+";
+  assert.match(
+    result.stdout,
+    new RegExp(
+      `^kcc-cache ${pkg.version.replace(/\./g, "\\.")} \\(${runtime}, commit ([0-9a-f]{7,}|unknown)\\)\n$`,
+    ),
+  );
 }

@@ -48,6 +48,7 @@ export async function assertNewerFormatLeftAlone(
   }
   const status = await cache.call(["--status"], { env });
   assert.match(status.stdout, /file: .*\(newer: cache file .* newer kcc-cache's format \(2\)/);
+  assert.equal(status.code, 3, "--status: nothing would be cached");
   for (const argv of [["--list"], ["--clear"]]) {
     const result = await cache.call(argv, { env });
     assert.ok(result.stderr.includes("newer kcc-cache's format"), `${argv[0] ?? ""}: ${result.stderr}`);

@@ -55,8 +55,9 @@ export async function assertPlantedFileIgnored(
   assert.equal(readFileSync(cache.sandbox.cacheFile, "utf8"), planted, "nor is their file rewritten");
 
   const status = await cache.call(["--status", "--json"]);
-  assertOk(status);
-  const report = JSON.parse(status.stdout) as { file: { state: string; problem?: string } };
+  assert.equal(status.code, 3, `--status: nothing would be cached: ${status.stderr}`);
+  const report = JSON.parse(status.stdout) as { cached: boolean; file: { state: string; problem?: string } };
+  assert.equal(report.cached, false);
   assert.equal(report.file.state, "untrusted");
   assert.match(report.file.problem ?? "", pattern);
   const list = await cache.call(["--list"]);

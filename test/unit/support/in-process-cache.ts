@@ -34,7 +34,9 @@ export interface InProcessResult {
   readonly stderr: string;
 }
 
-// The builds define KCC_VERSION (what --version and --status print); in-process it is the package's.
+// The builds define KCC_VERSION and KCC_COMMIT (what --version and --status print); in-process they are
+// the package's version and "unknown", as in a build made outside a git checkout.
+(globalThis as { KCC_COMMIT?: string }).KCC_COMMIT ??= "unknown";
 (globalThis as { KCC_VERSION?: string }).KCC_VERSION ??= (
   JSON.parse(readFileSync(join(__dirname, "..", "..", "..", "package.json"), "utf8")) as { version: string }
 ).version;
