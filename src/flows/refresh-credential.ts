@@ -7,18 +7,16 @@ import { PluginError, errorSummary } from "../core/errors.js";
 import { describePluginStop } from "../core/credential/plugin-stop.js";
 import { errnoOf } from "../core/system-error.js";
 import type { ExecInfo } from "../core/credential/exec-info.js";
-import { isFresh } from "../core/cache/freshness.js";
+import { isQuietLockFailure, servableAfterWait } from "../core/cache/refresh-rules.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
-
 import type { LockOutcome } from "../io/lock.js";
-import { runPlugin } from "../io/plugin.js";
 import { trapSignals, type SignalTrap } from "../io/signals.js";
-import { tell, warn, type Runtime } from "./runtime.js";
-import { judgePluginOutput } from "./plugin-credential.js";
-import type { CallerRecord, ServeRequest } from "./serve-credential.js";
-import { forgetServed, recordServed } from "../io/caller.js";
+import { recordServed } from "../io/caller.js";
 import { servedLine } from "../core/cache/caller-identity.js";
+import { runAndStore } from "./run-and-store.js";
+import { tell, warn, type Runtime } from "./runtime.js";
+import type { CallerRecord, ServeRequest } from "./serve-request.js";
 
 export interface RefreshContext {
   readonly request: ServeRequest;
@@ -56,9 +54,7 @@ async function refreshUnderLock(context: RefreshContext, signals: SignalTrap): P
   const { store, runtime, debug, config, key, rejected } = context;
   const fresh = async (): Promise<CacheEntry | undefined> => {
     const entry = await store.get(key);
-    if (entry === undefined || !isFresh(entry.expiresAtMs, runtime.now(), config.refreshMarginMs))
-      return undefined;
-    return rejected !== undefined && entry.storedAtMs <= rejected.storedAtMs ? undefined : entry;
+    return servableAfterWait(entry, runtime.now(), config.refreshMarginMs, rejected) ? entry : undefined;
   };
   const serve = (entry: CacheEntry): number => {
     runtime.stdout(entry.credential);
@@ -93,14 +89,11 @@ async function refreshUnderLock(context: RefreshContext, signals: SignalTrap): P
         return serve(entry);
       }
     }
-    return await runAndStore(context, serve, signals);
+    return await refreshThroughPlugin(context, serve, signals);
   } finally {
     if (lock.kind === "acquired") lock.release();
   }
 }
-
-/** Errors that mean nothing can be written in the cache directory now. */
-const UNWRITABLE = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM"]);
 
 async function takeKeyLock(
   context: RefreshContext,
@@ -125,61 +118,62 @@ async function takeKeyLock(
     debug(`refresh lock: ${outcome.kind}`);
     return outcome;
   } catch (error) {
-    // The lock only saves duplicate plugin runs; without it the credential is still served. A cache
-    // directory that cannot be written to (full, read-only, not ours to write) fails the store's own
-    // write too, which says so: one line for one cause.
-    const code = errnoOf(error);
+    // The lock only saves duplicate plugin runs; without it the credential is still served.
     const message = `refresh lock unavailable: ${errorSummary(error)}; running the plugin without it`;
-    if (code !== undefined && UNWRITABLE.has(code)) debug(message);
+    if (isQuietLockFailure(errnoOf(error))) debug(message);
     else warn(runtime, message);
     // Not "timeout": nobody was waited for, and saying so would send the user after a phantom process.
     return { kind: "unavailable" };
   }
 }
 
-async function runAndStore(
+/** The plugin's result carried out in the foreground: printed as the plugin printed it, kept when it may be. */
+async function refreshThroughPlugin(
   context: RefreshContext,
   serve: (entry: CacheEntry) => number,
   signals: SignalTrap,
 ): Promise<number> {
   const { request, runtime, debug, config, store, key, execInfo } = context;
   const started = runtime.now();
-  const run = await runPlugin(request.command, request.args, runtime.env, {
-    onSpawn: (child) => {
-      signals.forwardTo(child);
+  const refresh = await runAndStore({
+    request,
+    key,
+    env: runtime.env,
+    apiVersion: execInfo?.apiVersion,
+    config,
+    store,
+    now: runtime.now,
+    options: {
+      onSpawn: (child) => {
+        signals.forwardTo(child);
+      },
     },
   });
-  debug(`plugin exited ${run.exitCode} after ${formatDuration(runtime.now() - started)}`);
-  if (run.stopped !== undefined) {
-    // Its output is cut short, so kubectl could use none of it: nothing printed, nothing cached.
-    throw new PluginError(
-      "PLUGIN_FAILED",
-      `credential plugin ${JSON.stringify(request.command)} ${describePluginStop(run.stopped)}; nothing was cached`,
-    );
-  }
-  if (run.exitCode !== 0) {
-    // kubectl ignores stdout on failure; pass it on anyway so it sees exactly what the plugin did.
-    runtime.stdout(run.stdout);
-    return run.exitCode;
-  }
-  const judged = await judgePluginOutput(run.stdout, execInfo?.apiVersion, config, runtime.now());
-  if (judged.kind === "not-cached") {
-    runtime.stdout(run.stdout);
-    tell(runtime, `the plugin's output was not cached: ${judged.reason}`);
-    return 0;
-  }
-  const { entry } = judged;
-  if (judged.keep) {
-    debug(`store: until ${new Date(entry.expiresAtMs).toISOString()} (${judged.why})`);
-    try {
-      // First, so that every line written after the new entry is in place is about the new entry.
-      if (store.lockDirectory !== undefined) forgetServed(store.lockDirectory, key);
-      await store.put(key, entry, entry.storedAtMs);
-    } catch (error) {
-      warn(runtime, `credential not cached: ${errorSummary(error)}`);
+  const took = formatDuration(runtime.now() - started);
+  switch (refresh.kind) {
+    case "stopped":
+      // Its output is cut short, so kubectl could use none of it: nothing printed, nothing cached.
+      throw new PluginError(
+        "PLUGIN_FAILED",
+        `credential plugin ${JSON.stringify(request.command)} ${describePluginStop(refresh.stop)}; nothing was cached`,
+      );
+    case "failed":
+      debug(`plugin exited ${refresh.exitCode} after ${took}`);
+      // kubectl ignores stdout on failure; pass it on anyway so it sees exactly what the plugin did.
+      runtime.stdout(refresh.stdout);
+      return refresh.exitCode;
+    case "not-cached":
+      debug(`plugin exited 0 after ${took}`);
+      runtime.stdout(refresh.stdout);
+      tell(runtime, `the plugin's output was not cached: ${refresh.reason}`);
+      return 0;
+    case "credential": {
+      debug(`plugin exited 0 after ${took}`);
+      const { entry, stored } = refresh;
+      if (stored.kind === "not-kept") debug(`not stored: ${stored.why}`);
+      else debug(`store: until ${new Date(entry.expiresAtMs).toISOString()} (${refresh.lifetime})`);
+      if (stored.kind === "store-failed") warn(runtime, `credential not cached: ${stored.why}`);
+      return serve(entry);
     }
-  } else {
-    debug(`not stored: ${judged.why}`);
   }
-  return serve(entry);
 }

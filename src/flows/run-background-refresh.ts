@@ -1,33 +1,25 @@
 import { keyFiles } from "../core/cache/key-files.js";
 import { BACKGROUND_CHILD_ENV, parseBackgroundMarker } from "../core/cache/background-marker.js";
-import {
-  nonInteractiveExecInfo,
-  type BackgroundRecord,
-  type BackgroundResult,
-} from "../core/cache/background-refresh.js";
+import { nonInteractiveExecInfo, type BackgroundRecord } from "../core/cache/background-refresh.js";
+import { backgroundOutcome, backgroundSkip, type BackgroundOutcome } from "../core/cache/refresh-rules.js";
 import { buildCacheKey } from "../core/cache/cache-key.js";
 import { readCacheConfig, type CacheConfig, type Env } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
 import { errorSummary } from "../core/errors.js";
-import { describePluginStop } from "../core/credential/plugin-stop.js";
 import { parseExecInfo, type ExecInfo } from "../core/credential/exec-info.js";
 import { clearBackgroundFailed, markBackgroundFailed } from "../io/background-failure.js";
 import { appendBackgroundRecord, backgroundLogPath } from "../io/background-log.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import { createDebugLog } from "../io/debug-log.js";
-import { runPlugin } from "../io/plugin.js";
 import { pidExists } from "../io/process-identity.js";
-import { forgetServed } from "../io/caller.js";
 import { cacheLocation, openStore } from "./open-store.js";
-import { judgePluginOutput } from "./plugin-credential.js";
+import { runAndStore } from "./run-and-store.js";
 import { tell, type Runtime } from "./runtime.js";
-import type { ServeRequest } from "./serve-credential.js";
+import type { ServeRequest } from "./serve-request.js";
 
 /** How long the starting kcc-cache may take to hand the lock over (it does so right after starting us). */
 const HANDOFF_WAIT_MS = 5_000;
 const HANDOFF_POLL_MS = 5;
-
-type Outcome = { readonly result: BackgroundResult; readonly why: string; readonly expires?: string };
 
 /**
  * The detached kcc-cache a hit inside the background window starts (docs/background-refresh.md). It
@@ -118,45 +110,29 @@ async function refreshInBackground(
   execInfo: ExecInfo | undefined,
   store: CredentialStore,
   runtime: Runtime,
-): Promise<Outcome> {
-  const current = await store.get(key);
-  if (current === undefined) return { result: "skipped", why: "the entry is gone (cleared or expired)" };
-  if (current.storedAtMs !== seenStoredAt)
-    return { result: "skipped", why: "another kcc-cache refreshed it meanwhile" };
-  const pluginEnv: Env = {
-    ...runtime.env,
-    KUBERNETES_EXEC_INFO: nonInteractiveExecInfo(runtime.env["KUBERNETES_EXEC_INFO"]),
-  };
+): Promise<BackgroundOutcome> {
+  const skip = backgroundSkip(await store.get(key), seenStoredAt);
+  if (skip !== undefined) return skip;
   const started = runtime.now();
-  let run;
   try {
-    // Nobody waits for us, but a foreground refresh would wait for our lock: never hold it longer
-    // than such a waiter would (KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT). The plugin leads a process group
-    // of its own, so that stopping it stops whatever it started (docs/plugin-limits.md).
-    run = await runPlugin(request.command, request.args, pluginEnv, {
-      ownGroup: true,
-      timeLimitMs: config.lockTimeoutMs,
+    const refresh = await runAndStore({
+      request,
+      key,
+      env: {
+        ...runtime.env,
+        KUBERNETES_EXEC_INFO: nonInteractiveExecInfo(runtime.env["KUBERNETES_EXEC_INFO"]),
+      },
+      apiVersion: execInfo?.apiVersion,
+      config,
+      store,
+      now: runtime.now,
+      // Nobody waits for us, but a foreground refresh would wait for our lock: never hold it longer
+      // than such a waiter would (KUBE_CREDENTIAL_CACHE_LOCK_TIMEOUT). The plugin leads a process group
+      // of its own, so that stopping it stops whatever it started (docs/plugin-limits.md).
+      options: { ownGroup: true, timeLimitMs: config.lockTimeoutMs },
     });
+    return backgroundOutcome(refresh, formatDuration(runtime.now() - started));
   } catch (error) {
     return { result: "failed", why: errorSummary(error) };
   }
-  const took = formatDuration(runtime.now() - started);
-  if (run.stopped !== undefined)
-    return { result: "failed", why: `the plugin ${describePluginStop(run.stopped)}` };
-  // Only the exit code: the plugin's stderr went to the null device (see docs/background-refresh.md).
-  if (run.exitCode !== 0) return { result: "failed", why: `the plugin exited ${run.exitCode} after ${took}` };
-  const judged = await judgePluginOutput(run.stdout, execInfo?.apiVersion, config, runtime.now());
-  if (judged.kind === "not-cached")
-    return { result: "failed", why: `the plugin's output was not cached: ${judged.reason}` };
-  if (!judged.keep) return { result: "failed", why: `not stored: ${judged.why}` };
-  const { entry } = judged;
-  try {
-    // As the foreground refresh does: lines about the old entry go before the new one is in place.
-    if (store.lockDirectory !== undefined) forgetServed(store.lockDirectory, key);
-    await store.put(key, entry, entry.storedAtMs);
-  } catch (error) {
-    return { result: "failed", why: `not stored: ${errorSummary(error)}` };
-  }
-  const expires = new Date(entry.expiresAtMs).toISOString();
-  return { result: "refreshed", why: `the plugin ran in ${took}`, expires };
 }

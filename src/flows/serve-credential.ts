@@ -1,6 +1,6 @@
 import { keyFiles } from "../core/cache/key-files.js";
 import type { CacheEntry } from "../core/cache/cache-entry.js";
-import { servedLine, type CallerIdentity } from "../core/cache/caller-identity.js";
+import { servedLine } from "../core/cache/caller-identity.js";
 import { buildCacheKey } from "../core/cache/cache-key.js";
 import { readCacheConfig } from "../core/config.js";
 import { isClientGoExecInfo, parseExecInfo } from "../core/credential/exec-info.js";
@@ -9,17 +9,9 @@ import { readServedLog, recordServed } from "../io/caller.js";
 import { createDebugLog } from "../io/debug-log.js";
 import { openStore } from "./open-store.js";
 import type { Runtime } from "./runtime.js";
+import type { CallerRecord, ServeRequest } from "./serve-request.js";
 
-export interface ServeRequest {
-  readonly command: string;
-  readonly args: readonly string[];
-}
-
-/** Who is asking, and the served log where each credential they are given is noted (src/core/cache/serve-decision.ts). */
-export interface CallerRecord {
-  readonly caller: CallerIdentity;
-  readonly logPath: string;
-}
+export type { ServeRequest } from "./serve-request.js";
 
 /**
  * kcc-cache's job: print a fresh cached credential, or refresh it through the plugin. This module is

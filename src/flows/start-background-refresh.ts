@@ -9,7 +9,7 @@ import { errorSummary } from "../core/errors.js";
 import type { DebugLog } from "../io/debug-log.js";
 import { processStartTime } from "../io/process-identity.js";
 import type { Runtime } from "./runtime.js";
-import type { ServeRequest } from "./serve-credential.js";
+import type { ServeRequest } from "./serve-request.js";
 
 export interface BackgroundStart {
   readonly request: ServeRequest;

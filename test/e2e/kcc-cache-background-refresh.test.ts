@@ -315,6 +315,9 @@ test("a foreground miss while the background refresh runs waits for it and serve
   assertOk(result, "foreground miss");
   assert.equal(result.stdout, plugin.output(2), "served the background refresh's credential");
   assert.equal(plugin.runs(), 2, "no second plugin run");
+  // The waiter is served as soon as the entry is stored; the detached copy then logs its result. Wait
+  // for that, or the sandbox's removal races the log's creation.
+  await waitUntil(() => scene.logRecords().length === 1, "the background refresh has logged its result");
 });
 
 test("a failing background refresh leaves the entry, logs why (never the plugin's stderr), and --status shows it", async (t) => {

@@ -1,8 +1,7 @@
-import type { CacheEntry } from "../core/cache/cache-entry.js";
-import type { CacheConfig } from "../core/config.js";
-import { validateExecCredential } from "../core/credential/exec-credential.js";
-import { planCacheLifetime } from "../core/cache/freshness.js";
-import { decodePluginOutput, utf8Text } from "../core/credential/plugin-output.js";
+import type { CacheEntry } from "../cache/cache-entry.js";
+import { planCacheLifetime, type ExpiryPolicy } from "../cache/freshness.js";
+import { validateExecCredential } from "./exec-credential.js";
+import { utf8Text, type Decoded } from "./plugin-output.js";
 
 /** What a plugin's successful output becomes: the one judgement the foreground and background refreshes share. */
 export type JudgedOutput =
@@ -11,13 +10,17 @@ export type JudgedOutput =
   /** A credential; `keep` is false when its lifetime rules out storing it (`why` says which). */
   | { readonly kind: "credential"; readonly entry: CacheEntry; readonly keep: boolean; readonly why: string };
 
-export async function judgePluginOutput(
+/**
+ * Judges a plugin's stdout once decoded (decodePluginOutput, which loads YAML only when the output is
+ * not JSON, is the caller's: this stays pure).
+ */
+export function judgePluginOutput(
+  decoded: Decoded,
   stdout: Uint8Array,
   apiVersion: string | undefined,
-  config: CacheConfig,
+  policy: ExpiryPolicy,
   nowMs: number,
-): Promise<JudgedOutput> {
-  const decoded = await decodePluginOutput(stdout);
+): JudgedOutput {
   const validation = decoded.ok
     ? validateExecCredential(decoded.value, apiVersion)
     : { ok: false as const, reason: decoded.reason };
@@ -26,7 +29,7 @@ export async function judgePluginOutput(
   // be served back unchanged, so such output is passed on without caching it.
   const credential = utf8Text(stdout);
   if (credential === undefined) return { kind: "not-cached", reason: "it is not UTF-8" };
-  const lifetime = planCacheLifetime(validation.facts.expiresAtMs, nowMs, config);
+  const lifetime = planCacheLifetime(validation.facts.expiresAtMs, nowMs, policy);
   return {
     kind: "credential",
     entry: {
