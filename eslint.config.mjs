@@ -1,21 +1,47 @@
 // Type-aware lint: the rules that matter most here catch floating promises (a lost
 // write or an unawaited lock release) and unsafe `any` leaking from parsed JSON.
+// scripts/ is linted as src/ is (its .mjs files are type-checked through JSDoc, tsconfig.json); the
+// install script and the bin/ launchers, plain CommonJS that npm runs, get ESLint's own rules.
+import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+
+const COMMONJS_FILES = ["postinstall.cjs", "bin/*"];
+const PLAIN_MODULES = ["scripts/test.mjs", "scripts/test-install.mjs"];
+const PLAIN_FILES = [...COMMONJS_FILES, ...PLAIN_MODULES];
 
 export default tseslint.config(
   {
-    ignores: [
-      "dist/",
-      "node_modules/",
-      "bin/",
-      "coverage/",
-      "scripts/*.mjs",
-      "postinstall.cjs",
-      "eslint.config.mjs",
-    ],
+    ignores: ["dist/", "node_modules/", "coverage/", "eslint.config.mjs"],
   },
-  ...tseslint.configs.strictTypeChecked,
   {
+    files: COMMONJS_FILES,
+    ...js.configs.recommended,
+    languageOptions: {
+      sourceType: "commonjs",
+      ecmaVersion: 2022,
+      globals: {
+        require: "readonly",
+        module: "writable",
+        __dirname: "readonly",
+        process: "readonly",
+        Buffer: "readonly",
+        console: "readonly",
+      },
+    },
+  },
+  {
+    // The test runner's own scripts, outside the type-checked project until they have their JSDoc types.
+    files: PLAIN_MODULES,
+    ...js.configs.recommended,
+    languageOptions: {
+      sourceType: "module",
+      ecmaVersion: 2022,
+      globals: { process: "readonly", console: "readonly", URL: "readonly" },
+    },
+  },
+  ...tseslint.configs.strictTypeChecked.map((config) => ({ ...config, ignores: PLAIN_FILES })),
+  {
+    ignores: PLAIN_FILES,
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

@@ -21,19 +21,30 @@ import {
 import { basename, dirname, join, resolve } from "node:path";
 import { buildCommit } from "./build-commit.mjs";
 
-if (typeof Bun === "undefined") {
+const runningBun = /** @type {{ Bun?: import("./bun.js").BunGlobal }} */ (/** @type {unknown} */ (globalThis))
+  .Bun;
+if (runningBun === undefined) {
   console.error("build-bin: run me with bun (`npm run build:bin`), not node");
   process.exit(2);
 }
+const bun = runningBun;
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
-const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
-const keyringVersion = lock.packages["node_modules/@napi-rs/keyring"].version;
+// JSON.parse typed to give `unknown`, which each reader then states the shape of.
+/** @type {(text: string) => unknown} */
+const parseJson = JSON.parse;
+/** @typedef {{ version: string, integrity?: string }} LockedPackage */
+const pkg = /** @type {{ version: string }} */ (parseJson(readFileSync(join(root, "package.json"), "utf8")));
+const lock = /** @type {{ packages: Record<string, LockedPackage> }} */ (
+  parseJson(readFileSync(join(root, "package-lock.json"), "utf8"))
+);
+const lockedKeyring = lock.packages["node_modules/@napi-rs/keyring"];
+if (lockedKeyring === undefined) throw new Error("build-bin: @napi-rs/keyring is not in package-lock.json");
+const keyringVersion = lockedKeyring.version;
 const out = join(root, "dist", "bin");
 const commit = buildCommit(root);
 // Addons and bun runtimes fetched for other platforms live here, so later builds need no network.
-const cache = process.env.KCC_BUILD_CACHE ?? join(root, "node_modules", ".cache", "kcc-build-bin");
+const cache = process.env["KCC_BUILD_CACHE"] ?? join(root, "node_modules", ".cache", "kcc-build-bin");
 
 // `bun` is bun's name for the platform; `runtime` the npm package of that platform's bun, which
 // `bun build --compile` would download itself; `addon` is the napi-rs platform suffix of
@@ -58,6 +69,7 @@ const TARGETS = [
     exe: ".exe",
   },
 ];
+/** @typedef {(typeof TARGETS)[number]} Target */
 // What bun's runtime reads from the environment before our code runs, or instead of it: any runtime
 // flag (a preload from the working directory among them), bun's own CLI in place of kcc-cache, and a
 // debugger that listens on a port and can hold the call until one attaches. Each is read by its name,
@@ -95,8 +107,15 @@ console.log(`build-bin: ${built.length} binaries in ${((performance.now() - star
 for (const file of built)
   console.log(`  ${file}  ${(readFileSync(join(out, file)).length / 1e6).toFixed(1)} MB`);
 
+/**
+ * @param {string} entry
+ * @param {string} bunTarget
+ * @param {string} runtime
+ * @param {string} outfile
+ * @param {string} shim
+ */
 async function compile(entry, bunTarget, runtime, outfile, shim) {
-  const result = await Bun.build({
+  const result = await bun.build({
     entrypoints: [entry],
     target: "bun",
     format: "cjs",
@@ -144,28 +163,34 @@ async function compile(entry, bunTarget, runtime, outfile, shim) {
  * The target's bun runtime, at the version running this build, with the name of each IGNORED_VARIABLES
  * blanked. A name stored other than once means bun changed how it reads it: the build stops rather than
  * ship a binary that obeys it.
+ * @param {Target} target
  */
 function quietRuntime(target) {
   const exe = target.exe ?? "";
-  const dir = join(cache, `${target.runtime}-${Bun.version}`);
+  const dir = join(cache, `${target.runtime}-${bun.version}`);
   const original = join(dir, `bun${exe}`);
   if (!existsSync(original))
-    fetchPackageFile(`@oven/${target.runtime}`, Bun.version, `bin/bun${exe}`, original);
+    fetchPackageFile(`@oven/${target.runtime}`, bun.version, `bin/bun${exe}`, original);
   const bytes = readFileSync(original);
   for (const name of IGNORED_VARIABLES) {
     const found = lookups(bytes, name);
-    if (found.length !== 1)
+    const [at] = found;
+    if (found.length !== 1 || at === undefined)
       throw new Error(
-        `build-bin: the ${target.runtime} ${Bun.version} runtime stores the name ${name} ${found.length} times, not once: check docs/bun-environment.md against this bun`,
+        `build-bin: the ${target.runtime} ${bun.version} runtime stores the name ${name} ${found.length} times, not once: check docs/bun-environment.md against this bun`,
       );
-    bytes[found[0]] = 0;
+    bytes[at] = 0;
   }
   const quiet = join(dir, `bun-quiet${exe}`);
   writeFileSync(quiet, bytes, { mode: 0o755 });
   return quiet;
 }
 
-/** Where `name` is stored as a NUL-terminated string of its own: the offsets of its first byte. */
+/**
+ * Where `name` is stored as a NUL-terminated string of its own: the offsets of its first byte.
+ * @param {Buffer} bytes
+ * @param {string} name
+ */
 function lookups(bytes, name) {
   const needle = Buffer.from(`\0${name}\0`, "latin1");
   const found = [];
@@ -174,6 +199,7 @@ function lookups(bytes, name) {
 }
 
 /** A one-line module that requires the platform's keyring addon by a static path, which bun embeds. */
+/** @param {string} addon */
 function addonShim(addon) {
   const dir = join(cache, `keyring-${addon}-${keyringVersion}`);
   const node = join(dir, `keyring.${addon}.node`);
@@ -193,23 +219,35 @@ function addonShim(addon) {
  * version, else packed from the registry (npm checks it against the registry's digest) and, when
  * package-lock.json lists that version, checked against the lock's.
  */
+/**
+ * @param {string} name
+ * @param {string} version
+ * @param {string} file
+ * @param {string} dest
+ */
 function fetchPackageFile(name, version, file, dest) {
   const dir = dirname(dest);
   mkdirSync(dir, { recursive: true });
   const installed = join(root, "node_modules", name);
   if (existsSync(join(installed, "package.json"))) {
-    if (JSON.parse(readFileSync(join(installed, "package.json"), "utf8")).version === version) {
+    const installedPackage = /** @type {{ version: string }} */ (
+      parseJson(readFileSync(join(installed, "package.json"), "utf8"))
+    );
+    if (installedPackage.version === version) {
       copyFileSync(join(installed, file), dest);
       return;
     }
   }
   const locked = lock.packages[`node_modules/${name}`];
   const expected = locked?.version === version ? locked.integrity : undefined;
-  const packed = JSON.parse(
-    execFileSync("npm", ["pack", "--json", "--silent", "--pack-destination", dir, `${name}@${version}`], {
-      encoding: "utf8",
-    }),
-  )[0];
+  const [packed] = /** @type {{ filename: string }[]} */ (
+    parseJson(
+      execFileSync("npm", ["pack", "--json", "--silent", "--pack-destination", dir, `${name}@${version}`], {
+        encoding: "utf8",
+      }),
+    )
+  );
+  if (packed === undefined) throw new Error(`build-bin: npm packed nothing for ${name}@${version}`);
   const tarball = join(dir, packed.filename);
   const actual = `sha512-${createHash("sha512").update(readFileSync(tarball)).digest("base64")}`;
   if (expected !== undefined && actual !== expected)
@@ -220,6 +258,7 @@ function fetchPackageFile(name, version, file, dest) {
   if (join(dir, basename(file)) !== dest) renameSync(join(dir, basename(file)), dest);
 }
 
+/** @param {Buffer} bytes */
 function sha256(bytes) {
   return createHash("sha256").update(bytes).digest("hex");
 }

@@ -6,6 +6,7 @@ import { realpathSync } from "node:fs";
 
 /** @param {string} root the project's directory */
 export function buildCommit(root) {
+  /** @param {string[]} args */
   const git = (...args) =>
     execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
   try {

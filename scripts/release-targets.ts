@@ -16,7 +16,7 @@ export const PROJECT = "kube-credential-cache";
 export const COMMANDS = ["kcc-cache", "kcc-injector"] as const;
 /** Text files each archive carries next to the commands (goreleaser's default LICENSE*, README*, CHANGELOG*). */
 export const DOCUMENTS = ["CHANGELOG.md", "LICENSE", "README.md"] as const;
-/** The man pages scripts/build.mjs writes into dist/man (one source with each command's --help). */
+/** The man pages scripts/build.mts writes into dist/man (one source with each command's --help). */
 export const MAN_PAGES = ["kcc-cache.1", "kcc-injector.1"] as const;
 
 export const TARGETS: readonly Target[] = [

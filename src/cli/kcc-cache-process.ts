@@ -1,6 +1,6 @@
 // The kcc-cache command bound to the real process: the one place that reads the real process, clock and
 // process table. A function, not a self-running module, so that the Node bundle holding it can also be
-// loaded as a library by the other bundles (scripts/build.mjs); the standalone binary's kcc-main.ts runs it.
+// loaded as a library by the other bundles (scripts/build.mts); the standalone binary's kcc-main.ts runs it.
 import { homedir } from "node:os";
 import { identifyProcess } from "../io/caller.js";
 import { writeStderr, writeStdout } from "../io/stdio.js";

@@ -1,4 +1,4 @@
-// The man pages, built by scripts/build.mjs into dist/man/ from the same descriptions as --help.
+// The man pages, built by scripts/build.mts into dist/man/ from the same descriptions as --help.
 import { renderManPage } from "../core/command-doc/man-page.js";
 import { CACHE_DOC } from "./cache-help.js";
 import { INJECTOR_DOC } from "./injector-help.js";

@@ -1,52 +1,59 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { findCopiedModule, findLoaderImport } from "../../scripts/bundle-check.mjs";
+import { parseAst } from "rolldown/parseAst";
+import { findCopiedModule, findLoaderImport } from "../../scripts/bundle-check.js";
 
-// An output of a synthetic metafile: the inputs esbuild bundled into it.
-const out = (...inputs: string[]): { inputs: Record<string, unknown> } => ({
-  inputs: Object.fromEntries(inputs.map((input) => [input, { bytesInOutput: 1 }])),
+// A chunk as the build hands it over: its file, the modules Rolldown rendered into it, its parsed code.
+const chunk = (fileName: string, moduleIds: string[], code = "") => ({
+  fileName,
+  moduleIds,
+  program: parseAst(code),
 });
 
-test("the build check names the first module bundled into two outputs, and passes one output per module", () => {
-  const cases: [Record<string, { inputs: Record<string, unknown> }>, string | undefined][] = [
-    [{ "dist/a.cjs": out("src/a.ts", "src/x.ts"), "dist/b.cjs": out("src/b.ts") }, undefined],
-    [
-      { "dist/a.cjs": out("src/a.ts", "src/x.ts"), "dist/b.cjs": out("src/b.ts", "src/x.ts") },
-      "build: src/x.ts is bundled into 2 outputs (dist/a.cjs, dist/b.cjs); each module must land in exactly one",
-    ],
-    [
-      {
-        "dist/a.cjs": out("node_modules/yaml/dist/index.js"),
-        "dist/b.cjs": out("node_modules/yaml/dist/index.js"),
-        "dist/c.cjs": out("node_modules/yaml/dist/index.js"),
-      },
-      "build: node_modules/yaml/dist/index.js is bundled into 3 outputs (dist/a.cjs, dist/b.cjs, dist/c.cjs); each module must land in exactly one",
-    ],
-    [
-      { "dist/a.cjs": out("other-output:src/x.ts"), "dist/b.cjs": out("other-output:src/x.ts", "src/x.ts") },
-      undefined,
-    ],
-    [{}, undefined],
-  ];
-  for (const [outputs, expected] of cases) assert.equal(findCopiedModule({ outputs }), expected);
-});
+const copied: [string, ReturnType<typeof chunk>[], string | undefined][] = [
+  [
+    "one chunk per module",
+    [chunk("dist/a.cjs", ["src/a.ts", "src/x.ts"]), chunk("dist/b.cjs", ["src/b.ts"])],
+    undefined,
+  ],
+  [
+    "a module in two chunks",
+    [chunk("dist/a.cjs", ["src/a.ts", "src/x.ts"]), chunk("dist/b.cjs", ["src/b.ts", "src/x.ts"])],
+    "build: src/x.ts is bundled into 2 outputs (dist/a.cjs, dist/b.cjs); each module must land in exactly one",
+  ],
+  [
+    "a package in three chunks",
+    ["a", "b", "c"].map((name) => chunk(`dist/${name}.cjs`, ["node_modules/yaml/dist/index.js"])),
+    "build: node_modules/yaml/dist/index.js is bundled into 3 outputs (dist/a.cjs, dist/b.cjs, dist/c.cjs); each module must land in exactly one",
+  ],
+  ["no chunks", [], undefined],
+];
+for (const [name, chunks, expected] of copied)
+  test(`copied modules: ${name}`, () => {
+    assert.equal(findCopiedModule(chunks), expected);
+  });
 
-test("the build check names an output that import()s another file, and passes requires and bundled imports", () => {
-  type Imports = { path: string; kind: string; external?: boolean }[];
-  const cases: [Record<string, { imports?: Imports }>, string | undefined][] = [
-    [
-      { "dist/a.cjs": { imports: [{ path: "./lazy-b.cjs", kind: "require-call", external: true }] } },
-      undefined,
-    ],
-    [{ "dist/a.cjs": { imports: [{ path: "src/b.ts", kind: "dynamic-import" }] } }, undefined],
-    [
-      {
-        "dist/a.cjs": { imports: [{ path: "node:fs", kind: "require-call", external: true }] },
-        "dist/b.cjs": { imports: [{ path: "node:child_process", kind: "dynamic-import", external: true }] },
-      },
-      "build: dist/b.cjs loads node:child_process with import(), which starts Node's ES module loader; require it instead",
-    ],
-    [{ "dist/a.cjs": {} }, undefined],
-  ];
-  for (const [outputs, expected] of cases) assert.equal(findLoaderImport({ outputs }), expected);
-});
+const loaded: [string, string, string | undefined][] = [
+  ["a lazy require", 'Promise.resolve().then(()=>require("./lock.cjs"))', undefined],
+  ["a built-in required", "let e=require(`node:fs`);", undefined],
+  [
+    "import() of a chunk",
+    'async function f(){return import("./lock.cjs")}',
+    "build: dist/a.cjs loads ./lock.cjs with import(), which starts Node's ES module loader; require it instead",
+  ],
+  [
+    "import() of a built-in, as minified code writes it",
+    "let t=async()=>(await import(`node:child_process`)).spawn;",
+    "build: dist/a.cjs loads node:child_process with import(), which starts Node's ES module loader; require it instead",
+  ],
+  [
+    "import() of a computed path",
+    "const f=n=>import(`./${n}.cjs`);",
+    "build: dist/a.cjs loads a computed path with import(), which starts Node's ES module loader; require it instead",
+  ],
+  ["the word import in a string", 'const s="import(x)";', undefined],
+];
+for (const [name, code, expected] of loaded)
+  test(`import() in a chunk: ${name}`, () => {
+    assert.equal(findLoaderImport([chunk("dist/a.cjs", [], code)]), expected);
+  });

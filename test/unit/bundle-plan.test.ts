@@ -1,58 +1,55 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { moduleName, planBundles, type Metafile } from "../../scripts/bundle-plan.mjs";
+import { commandChunks, packageChunk } from "../../scripts/bundle-plan.js";
 
-// A synthetic module graph: "a>b" is a static import, "a~b" a dynamic one.
-function graph(...edges: string[]): Metafile {
-  const inputs: Metafile["inputs"] = {};
+// A synthetic module graph of static imports: "a>b" is a module a importing b.
+function graph(...edges: string[]): (id: string) => string[] {
+  const imports = new Map<string, string[]>();
   for (const edge of edges) {
-    const [from = "", to] = edge.split(/[>~]/);
-    inputs[from] ??= { imports: [] };
-    if (to === undefined) continue;
-    inputs[to] ??= { imports: [] };
-    inputs[from].imports.push({ path: to, kind: edge.includes("~") ? "dynamic-import" : "import-statement" });
+    const [from = "", to = ""] = edge.split(">");
+    imports.set(from, [...(imports.get(from) ?? []), to]);
   }
-  return { inputs };
+  return (id) => imports.get(id) ?? [];
 }
 const COMMANDS = [
-  { name: "hit", source: "hit.ts" },
-  { name: "other", source: "other.ts" },
+  { name: "hit", entry: "hit.ts" },
+  { name: "other", entry: "other.ts" },
 ];
-const owners = (metafile: Metafile): string =>
-  [...planBundles(metafile, COMMANDS).ownerOf]
+const owners = (staticImports: (id: string) => string[]): string =>
+  [...commandChunks(COMMANDS, staticImports)]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([id, output]) => `${id}:${output}`)
+    .map(([id, chunk]) => `${id}:${chunk}`)
     .join(" ");
 
-test("each module gets one output: the first command's, a lazy one per dynamic import, or a shared one", () => {
-  const cases: [Metafile, string][] = [
-    [graph("hit.ts>e.ts", "other.ts>e.ts"), "e.ts:hit.cjs hit.ts:hit.cjs other.ts:other.cjs"],
-    [
-      graph("hit.ts~l.ts", "l.ts>e.ts", "hit.ts>e.ts", "other.ts"),
-      "e.ts:hit.cjs hit.ts:hit.cjs l.ts:lazy-l.cjs other.ts:other.cjs",
-    ],
-    [
-      graph("hit.ts~l.ts", "hit.ts~m.ts", "l.ts>s.ts", "m.ts>s.ts", "s.ts>t.ts", "other.ts"),
-      "hit.ts:hit.cjs l.ts:lazy-l.cjs m.ts:lazy-m.cjs other.ts:other.cjs s.ts:shared-s.cjs t.ts:shared-s.cjs",
-    ],
-    [
-      graph("hit.ts~l.ts", "other.ts~m.ts", "m.ts>l.ts", "l.ts>x.ts"),
-      "hit.ts:hit.cjs l.ts:lazy-l.cjs m.ts:lazy-m.cjs other.ts:other.cjs x.ts:lazy-l.cjs",
-    ],
-    [graph("hit.ts~l.ts", "hit.ts>l.ts", "other.ts"), "hit.ts:hit.cjs l.ts:hit.cjs other.ts:other.cjs"],
-    [
-      graph("hit.ts~node_modules/yaml/dist/index.js", "other.ts"),
-      "hit.ts:hit.cjs node_modules/yaml/dist/index.js:lazy-yaml.cjs other.ts:other.cjs",
-    ],
-  ];
-  for (const [metafile, expected] of cases) assert.equal(owners(metafile), expected);
-});
+const plans: [string, (id: string) => string[], string][] = [
+  ["each entry alone", graph(), "hit.ts:hit other.ts:other"],
+  [
+    "a module both commands import goes to the first",
+    graph("hit.ts>e.ts", "other.ts>e.ts"),
+    "e.ts:hit hit.ts:hit other.ts:other",
+  ],
+  [
+    "imports of imports",
+    graph("hit.ts>a.ts", "a.ts>b.ts", "other.ts>c.ts", "c.ts>b.ts"),
+    "a.ts:hit b.ts:hit c.ts:other hit.ts:hit other.ts:other",
+  ],
+  ["a cycle", graph("hit.ts>a.ts", "a.ts>hit.ts"), "a.ts:hit hit.ts:hit other.ts:other"],
+  ["one command importing the other's entry", graph("other.ts>hit.ts"), "hit.ts:hit other.ts:other"],
+];
+for (const [name, staticImports, expected] of plans)
+  test(`command chunks: ${name}`, () => {
+    assert.equal(owners(staticImports), expected);
+  });
 
-test("moduleName is a package's name in node_modules, else the file's base name", () => {
-  const cases: [string, string][] = [
-    ["src/io/lock.ts", "lock"],
-    ["../main/node_modules/yaml/dist/index.js", "yaml"],
-    ["node_modules/@napi-rs/keyring/index.js", "napi-rs-keyring"],
-  ];
-  for (const [id, name] of cases) assert.equal(moduleName(id), name, id);
-});
+const packages: [string, string | undefined][] = [
+  ["/work/src/io/lock.ts", undefined],
+  ["/work/node_modules/yaml/dist/index.js", "yaml"],
+  ["/work/node_modules/@napi-rs/keyring/index.js", "napi-rs-keyring"],
+  ["/work/node_modules/a/node_modules/b/lib/x.js", "b"],
+  ["C:\\work\\node_modules\\yaml\\dist\\index.js", "yaml"],
+  ["\0rolldown/runtime.js", undefined],
+];
+for (const [id, expected] of packages)
+  test(`package chunk of ${JSON.stringify(id)}`, () => {
+    assert.equal(packageChunk(id), expected);
+  });

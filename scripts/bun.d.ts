@@ -1,0 +1,35 @@
+// What scripts/build-bin.mjs uses of bun's global `Bun`: that script runs under bun, every other one
+// under node. Types of a module rather than @types/bun, whose globals would change node's (and the
+// `Bun` that src/ probes for) across the whole project.
+
+export interface BunBuildPlugin {
+  name: string;
+  setup(build: {
+    onResolve(options: { filter: RegExp }, resolve: (args: { path: string }) => { path: string }): void;
+  }): void;
+}
+
+export interface BunBuildOptions {
+  entrypoints: string[];
+  target: "bun";
+  format: "cjs" | "esm";
+  minify: boolean;
+  bytecode: boolean;
+  sourcemap: "none";
+  define: Record<string, string>;
+  compile: {
+    target: string;
+    outfile: string;
+    executablePath: string;
+    autoloadDotenv: boolean;
+    autoloadBunfig: boolean;
+    autoloadTsconfig: boolean;
+    autoloadPackageJson: boolean;
+  };
+  plugins: BunBuildPlugin[];
+}
+
+export interface BunGlobal {
+  readonly version: string;
+  build(options: BunBuildOptions): Promise<{ success: boolean; logs: unknown[] }>;
+}
