@@ -31,6 +31,7 @@ import {
   compileEmptyBun,
   startWorld,
   writeCrowdedCache,
+  writeCrowdedKeyring,
   writeHashProbes,
   type World,
 } from "./bench/world.js";
@@ -76,6 +77,9 @@ async function main(): Promise<void> {
       extraCa: (process.env["NODE_EXTRA_CA_CERTS"] ?? "") !== "",
       hashProbes: writeHashProbes(scratch),
       crowdedCache: writeCrowdedCache(scratch, 10_000),
+      ...(world.keyring === undefined
+        ? {}
+        : { crowdedKeyring: await writeCrowdedKeyring(scratch, world.env, 1_000) }),
     };
     const rows = await prepare(buildRows(world, programs), world, skipped);
 

@@ -9,6 +9,7 @@ const HEADING_HEIGHT = 30;
 const COLORS: Record<Section, string> = {
   kubectl: "#4c78a8",
   credential: "#f58518",
+  keyring: "#e45756",
   empty: "#54a24b",
   choices: "#b279a2",
 };

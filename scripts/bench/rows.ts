@@ -1,13 +1,14 @@
 // What the bench times, as data: one row per command, each compared with the row that is its floor.
 import { join } from "node:path";
 import { shq } from "../../test/e2e/support/fake-plugin.js";
-import { AWS_PLUGIN, SLOW_PLUGIN_NAME, type World } from "./world.js";
+import { AWS_PLUGIN, FAST_PLUGIN_NAME, SLOW_PLUGIN_NAME, type World } from "./world.js";
 
-export type Section = "kubectl" | "credential" | "empty" | "choices";
+export type Section = "kubectl" | "credential" | "keyring" | "empty" | "choices";
 
 export const SECTION_TITLES: Record<Section, string> = {
   kubectl: "`kubectl get --raw /version` against a local API server",
   credential: "The credential step alone",
+  keyring: "The secret store (gnome-keyring in a private D-Bus session), each tool its own entries",
   empty: "Empty programs (each runtime's floor)",
   choices: "Why a module is hand-written: hashing one cache key on Node, NODE_EXTRA_CA_CERTS unset",
 };
@@ -37,6 +38,8 @@ export interface Programs {
   readonly emptyBun: string | undefined;
   /** NODE_EXTRA_CA_CERTS is set in the bench's environment. */
   readonly extraCa: boolean;
+  /** A cache file whose secret store holds 1,000 entries, named in its keys index (world.ts). */
+  readonly crowdedKeyring?: string;
   /** A cache file already holding 10,000 unrelated entries (world.ts). */
   readonly crowdedCache?: string;
   /** Programs that hash one key with node:crypto and with src/core/sha256.ts (world.ts). */
@@ -181,16 +184,6 @@ export function buildRows(world: World, programs: Programs): Row[] {
       command: inShell(`KUBE_CREDENTIAL_CACHE_FILE=${shq(programs.crowdedCache)} ${words(nodeHit)}`),
     });
   }
-  if (keyring) {
-    add({
-      id: "c-node-keyring",
-      cached: true,
-      name: "hit, Node, secret store",
-      section: credential,
-      baseline: "e-node",
-      command: inShell(`KUBE_CREDENTIAL_CACHE_BACKEND=keyring ${words(nodeHit)}`),
-    });
-  }
   if (kccBinary !== undefined) {
     const binHit = [kccBinary, ...AWS_PLUGIN];
     add({
@@ -202,16 +195,6 @@ export function buildRows(world: World, programs: Programs): Row[] {
       command: inShell(words(binHit)),
       memory: binHit,
     });
-    if (keyring) {
-      add({
-        id: "c-bin-keyring",
-        cached: true,
-        name: "hit, binary, secret store",
-        section: credential,
-        baseline: "e-bun",
-        command: inShell(`KUBE_CREDENTIAL_CACHE_BACKEND=keyring ${words(binHit)}`),
-      });
-    }
   }
   if (reference !== undefined) {
     const goHit = [reference, ...AWS_PLUGIN];
@@ -224,6 +207,8 @@ export function buildRows(world: World, programs: Programs): Row[] {
       memory: ["env", `KUBE_CREDENTIAL_CACHE_FILE=${goCache}`, ...goHit],
     });
   }
+
+  if (keyring) rows.push(...keyringRows(world, programs));
 
   const empty = "empty";
   add({ id: "e-sh", name: "sh -c ':' (in every row)", section: empty, command: inShell(":") });
@@ -273,6 +258,58 @@ export function buildRows(world: World, programs: Programs): Row[] {
       baseline: hashBaseline,
       command: inShell(`${unset}${words([node, programs.hashProbes.portable])}`),
     });
+  }
+  return rows;
+}
+
+/**
+ * The secret store, for each tool that has one (the Go original in its keyring mode, with a cache
+ * file of its own): a hit; a miss that runs a fast plugin and writes the store (a new argument each
+ * run, from the shell's pid, makes every run a miss); and --list and --status on a store of 1,000
+ * entries.
+ */
+function keyringRows(world: World, programs: Programs): Row[] {
+  const rows: Row[] = [];
+  const section = "keyring";
+  const ring = "KUBE_CREDENTIAL_CACHE_BACKEND=keyring";
+  const tools: [string, string, readonly string[], string | undefined, Record<string, string>][] = [
+    ["node", "Node", [programs.node, programs.kccNode], "e-node", {}],
+  ];
+  if (programs.kccBinary !== undefined) tools.push(["bin", "binary", [programs.kccBinary], "e-bun", {}]);
+  if (programs.reference !== undefined) {
+    const file = join(world.sandbox.dir, "go-original-keyring-cache.json");
+    tools.push(["go", "Go original", [programs.reference], undefined, { KUBE_CREDENTIAL_CACHE_FILE: file }]);
+  }
+  for (const [id, label, kcc, floor, env] of tools) {
+    const assignments = Object.entries(env).map(([name, value]) => `${name}=${shq(value)}`);
+    const prefix = [ring, ...assignments].join(" ");
+    const hit = [...kcc, ...AWS_PLUGIN];
+    rows.push({
+      id: `s-${id}-hit`,
+      cached: true,
+      name: `hit, ${label}, secret store`,
+      section,
+      ...(floor === undefined ? {} : { baseline: floor }),
+      command: inShell(`${prefix} ${words(hit)}`),
+      memory: ["env", ...[ring, ...Object.entries(env).map(([name, value]) => `${name}=${value}`)], ...hit],
+    });
+    rows.push({
+      id: `s-${id}-miss`,
+      name: `miss that writes, ${label}, secret store (fast plugin)`,
+      section,
+      command: inShell(`${prefix} ${words([...kcc, FAST_PLUGIN_NAME])} "$$"`),
+    });
+    if (id === "go" || programs.crowdedKeyring === undefined) continue;
+    for (const option of ["--list", "--status"]) {
+      rows.push({
+        id: `s-${id}${option.replace("--", "-")}`,
+        name: `${label}: ${option}, secret store of 1,000 entries`,
+        section,
+        command: inShell(
+          `${ring} KUBE_CREDENTIAL_CACHE_FILE=${shq(programs.crowdedKeyring)} ${words([...kcc, option])} >/dev/null`,
+        ),
+      });
+    }
   }
   return rows;
 }

@@ -2,7 +2,7 @@ import { buildSync } from "esbuild";
 // The bench's private world: the test suite's sandbox (own HOME, cache, fake AWS keys), its private
 // keyring, a local API server, the kubeconfigs the kubectl rows use, and a scripted slow plugin.
 // Nothing here touches the developer's own cache, keys, keyring or kubeconfig.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { startApiServer, type ApiServer } from "../../test/e2e/support/api-server.js";
@@ -14,6 +14,7 @@ import { onPath } from "./tools.js";
 
 export const AWS_PLUGIN = ["aws", "eks", "get-token", "--cluster-name", "bench", "--region", "us-east-1"];
 export const SLOW_PLUGIN_NAME = "slow-plugin";
+export const FAST_PLUGIN_NAME = "fast-plugin";
 const STATIC_TOKEN = "kcc-bench-static-token";
 
 export interface World {
@@ -46,6 +47,7 @@ export async function startWorld(): Promise<World> {
     };
     if (keyring !== undefined) env["DBUS_SESSION_BUS_ADDRESS"] = keyring.busAddress;
     writeSlowPlugin(sandbox);
+    writeFastPlugin(sandbox);
     const api = server;
     const staticKubeconfig = join(sandbox.dir, "kubeconfig-static.json");
     writeFileSync(
@@ -90,13 +92,22 @@ export async function startWorld(): Promise<World> {
 
 /** A plugin that takes ~220 ms, as a typical cloud plugin's own work does, then prints a credential. */
 function writeSlowPlugin(sandbox: Sandbox): void {
+  writePlugin(sandbox, SLOW_PLUGIN_NAME, "sleep 0.22\n");
+}
+
+/** A plugin that prints a credential at once: a miss's own cost, without a cloud plugin's. */
+function writeFastPlugin(sandbox: Sandbox): void {
+  writePlugin(sandbox, FAST_PLUGIN_NAME, "");
+}
+
+function writePlugin(sandbox: Sandbox, name: string, before: string): void {
   const credential = JSON.stringify({
     kind: "ExecCredential",
     apiVersion: "client.authentication.k8s.io/v1beta1",
     spec: {},
-    status: { expirationTimestamp: isoIn(3_600_000), token: "kcc-bench-slow-plugin-token" },
+    status: { expirationTimestamp: isoIn(3_600_000), token: `kcc-bench-${name}-token` },
   });
-  sandbox.writeScript(SLOW_PLUGIN_NAME, `#!/bin/sh\nsleep 0.22\nprintf '%s\\n' ${shq(credential)}\n`);
+  sandbox.writeScript(name, `#!/bin/sh\n${before}printf '%s\\n' ${shq(credential)}\n`);
 }
 
 async function startKeyring(sandbox: Sandbox): Promise<RunningSecretService | undefined> {
@@ -172,4 +183,55 @@ export function compileEmptyBun(bun: string, dir: string): string | undefined {
     return undefined;
   }
   return out;
+}
+
+/**
+ * A cache whose secret store holds `count` unexpired entries, each the size of an aws token, named in
+ * its keys index, for the --list and --status rows. Stored with secret-tool (service and account
+ * attributes, as kcc-cache searches), a few at a time. Returns the cache file's path.
+ */
+export async function writeCrowdedKeyring(
+  dir: string,
+  env: Record<string, string>,
+  count: number,
+): Promise<string> {
+  const directory = join(dir, "crowded-keyring");
+  mkdirSync(directory, { mode: 0o700 });
+  const index: Record<string, { parts: number; expiresAtMs: number }> = {};
+  const expiresAtMs = Date.now() + 24 * 3_600_000;
+  const store = (n: number): Promise<void> => {
+    const key = `exec=["aws","eks","get-token","--cluster-name","other-${n}"]`;
+    index[key] = { parts: 0, expiresAtMs };
+    const value = JSON.stringify({
+      credential: `{"kind":"ExecCredential","status":{"token":"k8s-aws-v1.${"x".repeat(1400)}${n}"}}\n`,
+      expiresAtMs,
+      expirySource: "plugin",
+      kind: "token",
+      storedAtMs: Date.now(),
+    });
+    const args = [
+      "store",
+      `--label=keyring:${key}@kube-credential-cache`,
+      "service",
+      "kube-credential-cache",
+    ];
+    return new Promise((resolvePromise, reject) => {
+      const child = spawn("secret-tool", [...args, "username", key], {
+        env,
+        stdio: ["pipe", "ignore", "inherit"],
+      });
+      child.once("error", reject);
+      child.once("exit", (code) => {
+        if (code === 0) resolvePromise();
+        else reject(new Error(`secret-tool store exited ${code ?? "by signal"}`));
+      });
+      child.stdin.end(value);
+    });
+  };
+  for (let n = 0; n < count; n += 8)
+    await Promise.all(Array.from({ length: Math.min(8, count - n) }, (_, at) => store(n + at)));
+  writeFileSync(join(directory, "keyring-index.json"), `${JSON.stringify({ kcc: 1, keyring: index })}\n`, {
+    mode: 0o600,
+  });
+  return join(directory, "cache.json");
 }

@@ -4,7 +4,6 @@ import {
   locateSessionBus,
   planStore,
   type BindingOutcome,
-  type ProbeOutcome,
   type StoreDecision,
   type StoreFacts,
   type StorePlan,
@@ -15,7 +14,8 @@ import { errorFirstLine } from "../core/errors.js";
 import { checkCacheLocation } from "../io/cache-location-check.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
-import type { KeyringApi } from "../io/keyring-addon.js";
+import type { KeyringApi } from "../io/keyring-api.js";
+import type { ProbeResult, SecretServiceStore } from "../io/keyring-probe.js";
 import { createFileStore, type FileStore } from "../io/file-store.js";
 import type { SecretStore } from "../io/secret-store.js";
 import { warn, type Runtime } from "./runtime.js";
@@ -25,7 +25,10 @@ import { warn, type Runtime } from "./runtime.js";
  * growing with jitter when many writers queue (core/cache/lock-wait.ts).
  */
 const FILE_LOCK_PACING = { pollMs: 5, maxPollMs: 100 };
-/** A Secret Service answers in a few ms; past this it is stalled (stopped daemon, hung activation). */
+/**
+ * A Secret Service answers in a few ms; past this it is stalled (stopped daemon, hung activation).
+ * It bounds the probe and every later wait on its connection (src/io/keyring-dbus.ts).
+ */
 export const KEYRING_PROBE_TIMEOUT_MS = 2_000;
 
 export function cacheLocation(config: CacheConfig, runtime: Runtime): CacheLocation {
@@ -33,19 +36,32 @@ export function cacheLocation(config: CacheConfig, runtime: Runtime): CacheLocat
 }
 
 /**
- * Which store serves this call (core/store/backend-choice.ts decides). Deciding "no secret store" costs
- * two environment lookups and at most two stats, so the file-store hit never loads the keyring code;
- * only a session bus that exists is asked, with a deadline, whether its Secret Service is usable.
+ * Which store serves this call (core/store/backend-choice.ts decides), and that store opened when it
+ * is the secret store (for --list, --status and --clear). Deciding "no secret store" costs two
+ * environment lookups and at most two stats, so the file-store hit never loads the keyring code; only
+ * a session bus that exists is asked, with a deadline, whether its Secret Service is usable.
  */
-export async function chooseStore(config: CacheConfig, runtime: Runtime): Promise<StoreDecision> {
-  return (await settleStore(config, runtime)).decision;
+export async function chooseStore(
+  config: CacheConfig,
+  runtime: Runtime,
+  debug: DebugLog,
+): Promise<{ readonly decision: StoreDecision; readonly secretStore: SecretStore | undefined }> {
+  const { decision, probeAgain, keyring } = await settleStore(config, runtime);
+  const secretStore =
+    decision.kind === "keyring"
+      ? await openSecretStore(config, runtime, debug, probeAgain, keyring)
+      : undefined;
+  return { decision, secretStore };
 }
 
 interface SettledStore {
   readonly decision: StoreDecision;
   /** Asks the Secret Service again, as the first time (only where a probe chose it). */
   readonly probeAgain: (() => Promise<StoreDecision>) | undefined;
-  /** The OS secret store, loaded to decide: there only when the decision is the keyring. */
+  /**
+   * The OS secret store, loaded to decide: there only when the decision is the keyring (on Linux the
+   * Secret Service over the probe's connection, elsewhere the native addon).
+   */
   readonly keyring: KeyringApi | undefined;
 }
 
@@ -66,15 +82,17 @@ async function settleStore(config: CacheConfig, runtime: Runtime): Promise<Settl
       })
     : { kind: "none" as const };
   let facts: StoreFacts = { backend: config.backend, os: runtime.platform.os, bus };
-  let probed: { readonly socket: string; readonly allowActivation: boolean } | undefined;
+  let service: SecretServiceStore | undefined;
   let keyring: KeyringApi | undefined;
   for (;;) {
     const plan = planStore(facts);
     switch (plan.kind) {
-      case "probe":
-        probed = plan;
-        facts = { ...facts, probe: await probeBus(plan.socket, plan.allowActivation, runtime.uid ?? 0) };
+      case "probe": {
+        const probed = await probeBus(plan.socket, plan.allowActivation, runtime.uid ?? 0);
+        service = probed.store;
+        facts = { ...facts, probe: probed.outcome };
         continue;
+      }
       case "check-history":
         facts = { ...facts, usedSecretStore: usedSecretStoreBefore(config, runtime) };
         continue;
@@ -86,21 +104,16 @@ async function settleStore(config: CacheConfig, runtime: Runtime): Promise<Settl
       }
       default: {
         if (plan.kind !== "keyring") return { decision: plan, probeAgain: undefined, keyring: undefined };
-        // Before a write, the same facts with a fresh answer; the store is in use by then, so a
-        // Secret Service that has gone means "do not write", never "write the file".
+        // Before a write, the same facts with a fresh answer over the same connection; the store is in
+        // use by then, so a Secret Service that has gone means "do not write", never "write the file".
         const base = { ...facts, usedSecretStore: true };
-        const asked = probed;
+        const asked = service;
         const probeAgain =
           asked === undefined
             ? undefined
             : async (): Promise<StoreDecision> =>
-                settle(
-                  planStore({
-                    ...base,
-                    probe: await probeBus(asked.socket, asked.allowActivation, runtime.uid ?? 0),
-                  }),
-                );
-        return { decision: plan, probeAgain, keyring };
+                settle(planStore({ ...base, probe: await asked.askAgain() }));
+        return { decision: plan, probeAgain, keyring: keyring ?? service?.keyring };
       }
     }
   }
@@ -118,7 +131,7 @@ async function loadBinding(
   }
 }
 
-async function probeBus(socket: string, allowActivation: boolean, uid: number): Promise<ProbeOutcome> {
+async function probeBus(socket: string, allowActivation: boolean, uid: number): Promise<ProbeResult> {
   const { probeSecretService } = await import("../io/keyring-probe.js");
   return probeSecretService({
     socket,
@@ -203,14 +216,13 @@ export async function openSecretStore(
   probeAgain?: () => Promise<StoreDecision>,
   loaded?: KeyringApi,
 ): Promise<SecretStore> {
-  const [{ loadKeyring }, { createKeyringIndex }, { createSecretStore }] = await Promise.all([
-    import("../io/keyring-addon.js"),
+  const [{ createKeyringIndex }, { createSecretStore }] = await Promise.all([
     import("../io/keyring-index.js"),
     import("../io/secret-store.js"),
   ]);
   const location = cacheLocation(config, runtime);
   return createSecretStore({
-    keyring: loaded ?? loadKeyring(runtime.platform),
+    keyring: loaded ?? (await import("../io/keyring-addon.js")).loadKeyring(runtime.platform),
     index: createKeyringIndex(keyringIndexPath(config, runtime), (path) => lockFile(path, config, runtime)),
     // The same per-key refresh locks as the file store: single flight holds whichever store serves.
     lockDirectory: location.locks,
@@ -218,9 +230,8 @@ export async function openSecretStore(
       warn(runtime, message);
     },
     debug,
-    // A slow plugin (MFA, SSO) gives the collection time to lock, and the addon's write would then
-    // ask for an unlock prompt: ask again first, with the same deadline, and skip the write if the
-    // answer changed.
+    // A slow plugin (MFA, SSO) gives the collection time to lock, and a write would then need an
+    // unlock prompt: ask again first, with the same deadline, and skip the write if the answer changed.
     ...(probeAgain === undefined
       ? {}
       : {

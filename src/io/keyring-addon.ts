@@ -1,25 +1,13 @@
 import type { Platform } from "../core/cache/cache-path.js";
 import { WINDOWS_MAX_PART_CHARS } from "../core/store/secret-chunks.js";
-
-export const KEYRING_SERVICE = "kube-credential-cache";
-
-/** The OS secret store as kcc-cache uses it: text values under (service, account). Calls may throw. */
-export interface KeyringApi {
-  /** What the OS calls the store, for --status and debug output. */
-  readonly description: string;
-  /** The largest value one entry takes, in characters (see core/store/secret-chunks.ts). */
-  readonly maxPartChars: number;
-  get(account: string): string | undefined;
-  set(account: string, value: string): void;
-  /** true when something was deleted. */
-  delete(account: string): boolean;
-}
+import { KEYRING_SERVICE, describeStore, type KeyringApi } from "./keyring-api.js";
 
 /**
- * Loads @napi-rs/keyring (a native addon, kept out of the bundle and off the file-store hit path)
- * and pins Linux to the Secret Service: its default silently falls back to the kernel keyutils
- * store, which forgets everything at reboot and is not what users inspect (docs/secret-store.md).
- * Each Entry opens its own D-Bus connection on Linux (~10 ms), so entries are reused per account.
+ * Loads @napi-rs/keyring (a native addon, kept out of the bundle and off the file-store hit path) for
+ * the stores that need native code: macOS Keychain and Windows Credential Manager. Linux speaks the
+ * Secret Service over D-Bus itself (src/io/secret-service.ts); should this run there anyway, Linux is
+ * pinned to the Secret Service, as the addon's default falls back silently to the kernel keyutils
+ * store, which forgets everything at reboot (docs/secret-store.md).
  */
 export function loadKeyring(platform: Pick<Platform, "os">): KeyringApi {
   // require, not import(): import() of a CommonJS package goes through the slower ESM loader. This
@@ -36,27 +24,24 @@ export function loadKeyring(platform: Pick<Platform, "os">): KeyringApi {
     }
     return found;
   };
+  // The addon's calls are synchronous; run inside a promise, their throws become rejections.
+  const later = <T>(run: () => T): Promise<T> => Promise.resolve().then(run);
   return {
     description: describeStore(platform.os),
     maxPartChars: maxPartChars(platform.os),
-    get: (account) => entry(account).getPassword() ?? undefined,
-    set: (account, value) => {
-      entry(account).setPassword(value);
-    },
-    delete: (account) => entry(account).deleteCredential(),
+    get: (account) => later(() => entry(account).getPassword() ?? undefined),
+    set: (account, value) =>
+      later(() => {
+        entry(account).setPassword(value);
+      }),
+    delete: (account) => later(() => entry(account).deleteCredential()),
   };
-}
-
-function describeStore(os: NodeJS.Platform): string {
-  if (os === "darwin") return "macOS Keychain";
-  if (os === "win32") return "Windows Credential Manager";
-  return "Secret Service (D-Bus)";
 }
 
 /**
  * Windows caps a secret at 2,560 bytes (UTF-16). macOS has no documented cap for generic passwords,
  * but large items have been reported to fail; 4,000 characters costs little there (no D-Bus). The
- * Secret Service takes any size, and every extra entry costs a D-Bus connection, so no split.
+ * Secret Service takes any size (src/io/secret-service.ts stores values whole).
  */
 function maxPartChars(os: NodeJS.Platform): number {
   if (os === "win32") return WINDOWS_MAX_PART_CHARS;

@@ -1,121 +1,196 @@
-import { connect, type Socket } from "node:net";
+import { StoreError } from "../core/errors.js";
+import type { DbusValue } from "../core/store/dbus-marshal.js";
 import {
+  MESSAGE_TYPE,
   decodeMessage,
   encodeCall,
   messageSize,
-  type DbusValue,
   type MethodCall,
 } from "../core/store/dbus-message.js";
+import { openUnixSocket, type SocketEvents, type UnixSocket } from "./dbus-socket.js";
 
 /**
- * Just enough of a D-Bus client to ask the session bus a few questions with a deadline, in plain
- * JavaScript on Node's event loop. The native keyring addon talks to D-Bus synchronously and
- * cannot be interrupted: a stalled bus or a stopped keyring daemon would hang kcc-cache, and with
- * it kubectl (a blocked addon call even keeps process.exit() from returning, measured on Node 20).
- * So kcc-cache asks here first, where giving up is a socket close. Little-endian messages only;
- * replies in either byte order are read.
+ * Just enough of a D-Bus client to speak to the session bus with a deadline, in plain JavaScript on
+ * Node's event loop: a stalled bus or a stopped keyring daemon must never hang kcc-cache, and with it
+ * kubectl, so every wait here ends by `timeoutMs` at the latest. A wait that times out closes the
+ * connection, so the calls after it fail at once instead of each waiting out its own deadline.
+ * Little-endian messages are written; replies in either byte order are read (docs/secret-store.md).
  */
 export interface DbusConnection {
-  call(message: MethodCall): Promise<DbusReply>;
-  close(): void;
+  readonly call: (message: MethodCall) => Promise<DbusReply>;
+  readonly close: () => void;
 }
 
 export type DbusReply =
-  | { readonly ok: true; readonly value: DbusValue }
+  | { readonly ok: true; readonly body: readonly DbusValue[] }
   | { readonly ok: false; readonly error: string; readonly message: string };
 
+/** The bus or the service did not answer within the deadline (the connection is closed by then). */
+export class DbusTimeoutError extends StoreError {}
+
+export interface DbusOptions {
+  /** The unix socket (abstract ones start with NUL). */
+  readonly socket: string;
+  readonly uid: number;
+  /** The longest any one wait (connecting, authenticating, each call) may take. */
+  readonly timeoutMs: number;
+}
+
 /** Connects and authenticates (SASL EXTERNAL with our uid), then says Hello as every client must. */
-export async function openDbus(socketPath: string, uid: number): Promise<DbusConnection> {
-  const socket = connect({ path: socketPath });
-  socket.setNoDelay(true);
-  const reader = createReader(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", resolve);
-    socket.once("error", reject);
-  });
-  const hexUid = Buffer.from(String(uid)).toString("hex");
+export async function openDbus(options: DbusOptions): Promise<DbusConnection> {
+  const link = createLink(options.timeoutMs);
+  const opening = openUnixSocket(options.socket, link.events);
+  // A connect that answers after the deadline is closed at once: nobody waits for it any more.
+  opening.then(
+    (late) => {
+      if (link.failed()) late.close();
+    },
+    () => undefined,
+  );
+  const socket = await link.bounded(opening);
+  link.attach(socket);
+  const hexUid = Buffer.from(String(options.uid)).toString("hex");
   socket.write(`\0AUTH EXTERNAL ${hexUid}\r\n`);
-  const line = await reader.line();
+  const line = await link.bounded(link.line());
   if (!line.startsWith("OK")) {
-    socket.destroy();
-    throw new Error(`D-Bus authentication refused (${line.slice(0, 40)})`);
+    socket.close();
+    throw new StoreError(`D-Bus authentication refused (${line.slice(0, 40)})`);
   }
   socket.write("BEGIN\r\n");
-  let serial = 0;
-  const connection: DbusConnection = {
-    async call(message) {
-      serial += 1;
-      socket.write(encodeCall(message, serial));
-      return reader.reply(serial);
-    },
-    close() {
-      socket.destroy();
-    },
-  };
-  const hello = await connection.call({
+  const hello = await link.call({
     destination: "org.freedesktop.DBus",
     path: "/org/freedesktop/DBus",
     interface: "org.freedesktop.DBus",
     member: "Hello",
   });
   if (!hello.ok) {
-    socket.destroy();
-    throw new Error(`D-Bus Hello failed (${hello.error})`);
+    socket.close();
+    throw new StoreError(`D-Bus Hello failed (${hello.error})`);
   }
-  return connection;
+  return {
+    call: link.call,
+    close: () => {
+      socket.close();
+    },
+  };
 }
 
-function createReader(socket: Socket): {
-  line(): Promise<string>;
-  reply(serial: number): Promise<DbusReply>;
+interface Pending {
+  readonly resolve: (reply: DbusReply) => void;
+  readonly reject: (error: Error) => void;
+}
+
+function createLink(timeoutMs: number): {
+  readonly events: SocketEvents;
+  readonly attach: (socket: UnixSocket) => void;
+  readonly failed: () => boolean;
+  readonly line: () => Promise<string>;
+  readonly call: (message: MethodCall) => Promise<DbusReply>;
+  readonly bounded: <T>(wait: Promise<T>) => Promise<T>;
 } {
-  let buffer = Buffer.alloc(0);
-  let wake: (() => void) | undefined;
+  let buffer: Buffer = Buffer.alloc(0);
+  let authenticated = false;
+  let lineWaiter:
+    { readonly resolve: (line: string) => void; readonly reject: (error: Error) => void } | undefined;
   let failure: Error | undefined;
-  socket.on("data", (chunk: Buffer) => {
-    buffer = Buffer.concat([buffer, chunk]);
-    wake?.();
-  });
+  let serial = 0;
+  let socket: UnixSocket | undefined;
+  const pending = new Map<number, Pending>();
   const fail = (error: Error): void => {
-    failure = error;
-    wake?.();
+    failure ??= error;
+    socket?.close();
+    for (const waiter of pending.values()) waiter.reject(failure);
+    pending.clear();
+    lineWaiter?.reject(failure);
+    lineWaiter = undefined;
   };
-  socket.on("error", fail);
-  socket.on("close", () => {
-    fail(new Error("D-Bus connection closed"));
-  });
-  const more = (): Promise<void> => {
-    if (failure !== undefined) return Promise.reject(failure);
-    return new Promise((resolve) => (wake = resolve));
+  const drain = (): void => {
+    if (!authenticated) {
+      const end = buffer.indexOf("\r\n");
+      if (end < 0 || lineWaiter === undefined) return;
+      const text = buffer.subarray(0, end).toString("latin1");
+      buffer = buffer.subarray(end + 2);
+      authenticated = true;
+      const waiter = lineWaiter;
+      lineWaiter = undefined;
+      waiter.resolve(text);
+      return;
+    }
+    for (;;) {
+      const size = messageSize(buffer);
+      if (size === undefined || buffer.length < size) return;
+      const message = decodeMessage(buffer.subarray(0, size));
+      buffer = buffer.subarray(size);
+      // Signals (NameAcquired after Hello) and anything not answering our calls are skipped.
+      const waiter = message.replySerial === undefined ? undefined : pending.get(message.replySerial);
+      if (
+        waiter === undefined ||
+        (message.type !== MESSAGE_TYPE.reply && message.type !== MESSAGE_TYPE.error)
+      )
+        continue;
+      pending.delete(message.replySerial ?? -1);
+      const first = message.body[0];
+      waiter.resolve(
+        message.type === MESSAGE_TYPE.reply
+          ? { ok: true, body: message.body }
+          : {
+              ok: false,
+              error: message.errorName ?? "unknown",
+              message: typeof first === "string" ? first : "",
+            },
+      );
+    }
   };
-  return {
-    async line() {
-      for (;;) {
-        const end = buffer.indexOf("\r\n");
-        if (end >= 0) {
-          const text = buffer.subarray(0, end).toString("latin1");
-          buffer = buffer.subarray(end + 2);
-          return text;
-        }
-        await more();
+  const events: SocketEvents = {
+    data(chunk) {
+      buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+      try {
+        drain();
+      } catch (error) {
+        fail(error instanceof Error ? error : new StoreError(String(error)));
       }
     },
-    async reply(serial) {
-      for (;;) {
-        const size = messageSize(buffer);
-        if (size !== undefined && buffer.length >= size) {
-          const message = decodeMessage(buffer.subarray(0, size));
-          buffer = buffer.subarray(size);
-          // Signals (NameAcquired after Hello) and replies to other calls are skipped.
-          if (message.replySerial === serial && (message.type === 2 || message.type === 3)) {
-            return message.type === 2
-              ? { ok: true, value: message.value }
-              : { ok: false, error: message.errorName ?? "unknown", message: String(message.value ?? "") };
-          }
-          continue;
+    fail,
+  };
+  const bounded = <T>(wait: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new DbusTimeoutError(`no answer on the D-Bus session bus within ${timeoutMs} ms`);
+        fail(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    return Promise.race([wait, deadline]).finally(() => {
+      clearTimeout(timer);
+    });
+  };
+  return {
+    events,
+    attach: (opened) => {
+      socket = opened;
+      if (failure !== undefined) opened.close();
+    },
+    failed: () => failure !== undefined,
+    bounded,
+    line: () =>
+      new Promise<string>((resolve, reject) => {
+        if (failure !== undefined) {
+          reject(failure);
+          return;
         }
-        await more();
-      }
+        lineWaiter = { resolve, reject };
+        drain();
+      }),
+    call: (message) => {
+      if (failure !== undefined) return Promise.reject(failure);
+      serial += 1;
+      const sent = serial;
+      const reply = new Promise<DbusReply>((resolve, reject) => {
+        pending.set(sent, { resolve, reject });
+      });
+      socket?.write(encodeCall(message, sent));
+      return bounded(reply);
     },
   };
 }

@@ -1,9 +1,8 @@
 import type { ProbeOutcome } from "../core/store/backend-choice.js";
 import { errorSummary } from "../core/errors.js";
-import { openDbus, type DbusConnection } from "./keyring-dbus.js";
-
-const SECRETS = "org.freedesktop.secrets";
-const SECRETS_PATH = "/org/freedesktop/secrets";
+import { DbusTimeoutError, openDbus, type DbusConnection } from "./keyring-dbus.js";
+import type { KeyringApi } from "./keyring-api.js";
+import { SECRETS, SECRETS_PATH, createSecretServiceKeyring } from "./secret-service.js";
 
 export interface ProbeOptions {
   /** The unix socket to connect to (from locateSessionBus; abstract ones start with NUL). */
@@ -14,75 +13,122 @@ export interface ProbeOptions {
   readonly allowActivation: boolean;
 }
 
+export interface ProbeResult {
+  readonly outcome: ProbeOutcome;
+  /** Only when the outcome is "ready": the store, over the probe's own connection. */
+  readonly store?: SecretServiceStore;
+}
+
+export interface SecretServiceStore {
+  readonly keyring: KeyringApi;
+  /** Asks again, over the same connection and with the same deadline, whether the store is usable. */
+  readonly askAgain: () => Promise<ProbeOutcome>;
+}
+
 /**
  * Asks the session bus, within a deadline, whether a Secret Service runs and whether its default
- * collection (where keyring entries go) is unlocked. Nothing here can block: on timeout the socket
- * is closed and the answer is "timeout". A locked collection is reported, never unlocked: unlocking
- * shows a prompt, and kubectl must not wait on one.
+ * collection (where keyring entries go) is unlocked; when it is, the connection stays open and the
+ * store reads and writes over it (one connection per call: docs/secret-store.md). Nothing here can
+ * block: on timeout the socket is closed and the answer is "timeout". A locked collection is
+ * reported, never unlocked: unlocking shows a prompt, and kubectl must not wait on one.
  */
-export async function probeSecretService(options: ProbeOptions): Promise<ProbeOutcome> {
+export async function probeSecretService(options: ProbeOptions): Promise<ProbeResult> {
   let connection: DbusConnection | undefined;
   let finished = false;
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<ProbeOutcome>((resolve) => {
+  const deadline = new Promise<ProbeResult>((resolve) => {
     timer = setTimeout(() => {
-      resolve({ state: "timeout", detail: `no answer within ${options.timeoutMs} ms` });
+      resolve({ outcome: { state: "timeout", detail: `no answer within ${options.timeoutMs} ms` } });
     }, options.timeoutMs);
   });
-  const ask = async (): Promise<ProbeOutcome> => {
+  const ask = async (): Promise<ProbeResult> => {
     try {
-      connection = await openDbus(options.socket, options.uid);
+      connection = await openDbus(options);
     } catch (error) {
-      return { state: "no-bus", detail: errorSummary(error) };
+      return { outcome: { state: "no-bus", detail: errorSummary(error) } };
     }
     // Connected only after the deadline: nobody is waiting for this answer any more.
     if (finished) connection.close();
     const dbus = connection;
-    if (!options.allowActivation) {
-      const owned = await dbus.call({
-        destination: "org.freedesktop.DBus",
-        path: "/org/freedesktop/DBus",
-        interface: "org.freedesktop.DBus",
-        member: "NameHasOwner",
-        args: [SECRETS],
-      });
-      if (owned.ok && owned.value === false)
-        return { state: "no-service", detail: `nobody owns ${SECRETS} on the session bus` };
-    }
-    const alias = await dbus.call({
-      destination: SECRETS,
-      path: SECRETS_PATH,
-      interface: "org.freedesktop.Secret.Service",
-      member: "ReadAlias",
-      args: ["default"],
-      noAutoStart: !options.allowActivation,
-    });
-    if (!alias.ok) {
-      const missing = /ServiceUnknown|NameHasNoOwner|UnknownMethod|UnknownObject/.test(alias.error);
-      return { state: missing ? "no-service" : "error", detail: alias.error };
-    }
-    if (typeof alias.value !== "string" || alias.value === "/")
-      return { state: "no-collection", detail: "the Secret Service has no default collection" };
-    const locked = await dbus.call({
-      destination: SECRETS,
-      path: alias.value,
-      interface: "org.freedesktop.DBus.Properties",
-      member: "Get",
-      args: ["org.freedesktop.Secret.Collection", "Locked"],
-    });
-    if (!locked.ok) return { state: "error", detail: locked.error };
-    return locked.value === true
-      ? { state: "locked", detail: `collection ${alias.value} is locked` }
-      : { state: "ready", detail: `collection ${alias.value} is unlocked` };
+    const first = await askCollection(dbus, options.allowActivation);
+    if (first.outcome.state !== "ready" || first.collection === undefined) return first;
+    const store: SecretServiceStore = {
+      keyring: createSecretServiceKeyring(dbus, first.collection),
+      askAgain: async () => (await askCollection(dbus, options.allowActivation)).outcome,
+    };
+    return { outcome: first.outcome, store };
   };
+  let result: ProbeResult | undefined;
   try {
-    return await Promise.race([
-      ask().catch((error: unknown) => ({ state: "error" as const, detail: errorSummary(error) })),
+    result = await Promise.race([
+      ask().catch((error: unknown) => ({
+        outcome: { state: "error" as const, detail: errorSummary(error) },
+      })),
       deadline,
     ]);
+    return result;
   } finally {
     finished = true;
     clearTimeout(timer);
-    connection?.close();
+    if (result?.store === undefined) connection?.close();
+  }
+}
+
+/** Whether a Secret Service answers on `dbus`, and its default collection, when that is unlocked. */
+async function askCollection(
+  dbus: DbusConnection,
+  allowActivation: boolean,
+): Promise<{ readonly outcome: ProbeOutcome; readonly collection?: string }> {
+  try {
+    // Both questions at once: one round trip. Without activation, ReadAlias fails at once when
+    // nobody owns the name, and NameHasOwner says why.
+    const owned = allowActivation
+      ? undefined
+      : dbus.call({
+          destination: "org.freedesktop.DBus",
+          path: "/org/freedesktop/DBus",
+          interface: "org.freedesktop.DBus",
+          member: "NameHasOwner",
+          signature: "s",
+          body: [SECRETS],
+        });
+    const [ownedReply, alias] = await Promise.all([
+      owned,
+      dbus.call({
+        destination: SECRETS,
+        path: SECRETS_PATH,
+        interface: "org.freedesktop.Secret.Service",
+        member: "ReadAlias",
+        signature: "s",
+        body: ["default"],
+        noAutoStart: !allowActivation,
+      }),
+    ]);
+    if (ownedReply?.ok === true && ownedReply.body[0] === false)
+      return { outcome: { state: "no-service", detail: `nobody owns ${SECRETS} on the session bus` } };
+    if (!alias.ok) {
+      const missing = /ServiceUnknown|NameHasNoOwner|UnknownMethod|UnknownObject/.test(alias.error);
+      return { outcome: { state: missing ? "no-service" : "error", detail: alias.error } };
+    }
+    const collection = alias.body[0];
+    if (typeof collection !== "string" || collection === "/")
+      return { outcome: { state: "no-collection", detail: "the Secret Service has no default collection" } };
+    const locked = await dbus.call({
+      destination: SECRETS,
+      path: collection,
+      interface: "org.freedesktop.DBus.Properties",
+      member: "Get",
+      signature: "ss",
+      body: ["org.freedesktop.Secret.Collection", "Locked"],
+    });
+    if (!locked.ok) return { outcome: { state: "error", detail: locked.error } };
+    const value = locked.body[0];
+    const isLocked = typeof value === "object" && "value" in value ? value.value : undefined;
+    return isLocked === false
+      ? { outcome: { state: "ready", detail: `collection ${collection} is unlocked` }, collection }
+      : { outcome: { state: "locked", detail: `collection ${collection} is locked` } };
+  } catch (error) {
+    const state = error instanceof DbusTimeoutError ? "timeout" : "error";
+    return { outcome: { state, detail: errorSummary(error) } };
   }
 }

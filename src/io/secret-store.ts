@@ -5,8 +5,7 @@ import { toCacheEntry } from "../core/cache/cache-entry.js";
 import { StoreError, errorFirstLine } from "../core/errors.js";
 import { encodeSecret, joinParts, parseHead, partAccount } from "../core/store/secret-chunks.js";
 import type { CredentialStore } from "./credential-store.js";
-import type { KeyringApi } from "./keyring-addon.js";
-import { KEYRING_SERVICE } from "./keyring-addon.js";
+import { KEYRING_SERVICE, type KeyringApi } from "./keyring-api.js";
 import type { KeyringIndex } from "./keyring-index.js";
 import { planPrune, type IndexedEntry } from "../core/store/keyring-prune.js";
 
@@ -18,9 +17,9 @@ export interface SecretStoreOptions {
   readonly warn: (message: string) => void;
   readonly debug: (message: string) => void;
   /**
-   * Asked just before each write: whether the store can still be written without a prompt. The
-   * native addon's write unlocks a locked collection, which shows a prompt (and blocks on it); a
-   * store that said "usable" before a slow plugin ran may have locked since. Without it, always.
+   * Asked just before each write: whether the store can still be written without a prompt. A write
+   * to a locked collection needs an unlock, which shows a prompt; a store that said "usable" before a
+   * slow plugin ran may have locked since. Without it, always.
    */
   readonly writable?: () => Promise<{ readonly ok: true } | { readonly ok: false; readonly why: string }>;
 }
@@ -40,17 +39,18 @@ export type SecretStore = CredentialStore & {
  */
 export function createSecretStore(options: SecretStoreOptions): SecretStore {
   const { keyring, index, warn, debug } = options;
-  const get = (key: string): CacheEntry | undefined => {
+  const get = async (key: string): Promise<CacheEntry | undefined> => {
     let head: string | undefined;
     try {
-      head = keyring.get(key);
+      head = await keyring.get(key);
       if (head === undefined) return undefined;
       const parsed = parseHead(head);
       let json: string | undefined;
       if (parsed.kind === "plain") json = parsed.json;
       else if (parsed.kind === "chunked") {
         const parts: (string | undefined)[] = [];
-        for (let part = 1; part <= parsed.count; part += 1) parts.push(keyring.get(partAccount(key, part)));
+        for (let part = 1; part <= parsed.count; part += 1)
+          parts.push(await keyring.get(partAccount(key, part)));
         json = joinParts(parsed, parts);
       }
       const entry = json === undefined ? undefined : toCacheEntry(parseJson(json));
@@ -62,17 +62,17 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     }
   };
   /** Deletes the entry and its parts from the store (not from the index); true when it was there. */
-  const deleteEntry = (key: string, knownParts: number): boolean => {
-    const head = keyring.get(key);
+  const deleteEntry = async (key: string, knownParts: number): Promise<boolean> => {
+    const head = await keyring.get(key);
     const parsed = head === undefined ? undefined : parseHead(head);
     const count = Math.max(knownParts, parsed?.kind === "chunked" ? parsed.count : 0);
-    for (let part = 1; part <= count; part += 1) keyring.delete(partAccount(key, part));
+    for (let part = 1; part <= count; part += 1) await keyring.delete(partAccount(key, part));
     return keyring.delete(key);
   };
   const remove = async (key: string): Promise<boolean> => {
     let removed = false;
     try {
-      removed = deleteEntry(key, index.read().get(key)?.parts ?? 0);
+      removed = await deleteEntry(key, index.read().get(key)?.parts ?? 0);
     } catch (error) {
       throw new StoreError(`${keyring.description}: cannot remove an entry (${errorFirstLine(error)})`, {
         cause: error,
@@ -88,28 +88,28 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
    * in --list) forever. Bounded per write (core/store/keyring-prune.ts); returns the index changes, which
    * the write records in its one index update.
    */
-  const pruneExpired = (
+  const pruneExpired = async (
     known: ReadonlyMap<string, IndexedEntry>,
     written: string,
     nowMs: number,
-  ): ((keys: Map<string, IndexedEntry>) => void) => {
+  ): Promise<(keys: Map<string, IndexedEntry>) => void> => {
     const plan = planPrune(known, written, nowMs);
     const removed: string[] = [];
     const learned = new Map<string, IndexedEntry>();
-    const tryDelete = (key: string): void => {
+    const tryDelete = async (key: string): Promise<void> => {
       try {
-        deleteEntry(key, known.get(key)?.parts ?? 0);
+        await deleteEntry(key, known.get(key)?.parts ?? 0);
         removed.push(key);
       } catch (error) {
         debug(`could not prune a keyring entry (${errorFirstLine(error)})`);
       }
     };
-    plan.remove.forEach(tryDelete);
+    for (const key of plan.remove) await tryDelete(key);
     for (const key of plan.inspect) {
-      const existing = get(key);
+      const existing = await get(key);
       if (existing !== undefined && !isExpired(existing.expiresAtMs, nowMs))
         learned.set(key, { parts: known.get(key)?.parts ?? 0, expiresAtMs: existing.expiresAtMs });
-      else tryDelete(key);
+      else await tryDelete(key);
     }
     if (removed.length > 0) debug(`pruned ${removed.length} expired or missing keyring entries`);
     return (keys) => {
@@ -124,7 +124,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     name: "keyring",
     location: `${keyring.description}, service ${KEYRING_SERVICE}`,
     lockDirectory: options.lockDirectory,
-    get: (key) => Promise.resolve(get(key)),
+    get,
     async put(key, entry, nowMs) {
       const writable = (await options.writable?.()) ?? { ok: true };
       if (!writable.ok) {
@@ -136,18 +136,16 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       const before = known.get(key)?.parts ?? 0;
       try {
         // Parts first, head last: a reader never finds a head whose parts are not written yet.
-        encoded.parts.forEach((part, at) => {
-          keyring.set(partAccount(key, at + 1), part);
-        });
-        keyring.set(key, encoded.head);
+        for (const [at, part] of encoded.parts.entries()) await keyring.set(partAccount(key, at + 1), part);
+        await keyring.set(key, encoded.head);
         for (let part = encoded.parts.length + 1; part <= before; part += 1)
-          keyring.delete(partAccount(key, part));
+          await keyring.delete(partAccount(key, part));
       } catch (error) {
         throw new StoreError(`${keyring.description} cannot be written (${errorFirstLine(error)})`, {
           cause: error,
         });
       }
-      const pruned = pruneExpired(known, key, nowMs);
+      const pruned = await pruneExpired(known, key, nowMs);
       try {
         await index.update((keys) => {
           pruned(keys);

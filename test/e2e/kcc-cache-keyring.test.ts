@@ -49,6 +49,27 @@ test("keyring mode: a hit is served from the Secret Service and no credential by
   assert.ok(found.includes(`attribute.username = ${account}`), `account is the cache key:\n${found}`);
 });
 
+test("keyring mode: one D-Bus connection per call, for a miss that writes and for a hit", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const plugin = writeFakePlugin(world.sandbox, "one-connection");
+  const env = { ...world.env, KUBERNETES_EXEC_INFO: execInfo() };
+  const monitor = await world.monitor();
+  // Each look at the monitor sends one marker call from a dbus-send of its own: one Hello more.
+  const hellos = async (): Promise<number> =>
+    (await monitor.calls()).filter((call) => call.endsWith("org.freedesktop.DBus.Hello")).length;
+  const start = await hellos();
+  assertOk(await kccCache(world.sandbox, ["one-connection"], { env }));
+  const afterMiss = await hellos();
+  const hit = await kccCache(world.sandbox, ["one-connection"], { env });
+  assertOk(hit);
+  const afterHit = await hellos();
+  assert.equal(plugin.runs(), 1, "the second call is a hit");
+  assert.equal(hit.stdout, plugin.output(1));
+  assert.equal(afterMiss - start - 1, 1, "the miss: probe, read, re-check and write on one connection");
+  assert.equal(afterHit - afterMiss - 1, 1, "the hit: probe and read on one connection");
+});
+
 test("auto mode picks the Secret Service when one runs", async (t) => {
   if (!requireSecretServiceTools(t)) return;
   const world = await useSecretService(t);

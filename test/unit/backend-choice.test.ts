@@ -78,8 +78,9 @@ const BUSES: Record<"none" | "unusable" | "socket", BusLocation> = {
   socket: { kind: "socket", path: "/b" },
 };
 
-test("planStore: every backend × bus × probe outcome × used-before, on Linux", () => {
-  // Expected: the decision's kind, "!" when it warns; "-" means the fact is not consulted.
+test("planStore: every backend × bus × probe outcome × used-before, on Linux (no binding needed)", () => {
+  // Expected: the decision's kind, "!" when it warns; "-" means the fact is not consulted. No binding
+  // fact is given: Linux speaks the Secret Service itself, so none is ever asked for.
   const cases: [BackendChoice, keyof typeof BUSES, ProbeState | "-", boolean, string][] = [
     ["file", "none", "-", false, "file"],
     ["file", "none", "-", true, "file"],
@@ -126,7 +127,7 @@ test("planStore: every backend × bus × probe outcome × used-before, on Linux"
   ];
   for (const [backend, bus, state, usedSecretStore, expected] of cases) {
     const probe = state === "-" ? undefined : { state, detail: "d" };
-    const plan = planStore({ backend, os: "linux", bus: BUSES[bus], probe, usedSecretStore, binding: LOADS });
+    const plan = planStore({ backend, os: "linux", bus: BUSES[bus], probe, usedSecretStore });
     const shown = `${plan.kind}${"warn" in plan && plan.warn ? "!" : ""}`;
     assert.equal(shown, expected, `${backend} ${bus} ${state} used=${usedSecretStore}`);
   }
@@ -162,7 +163,8 @@ test("planStore asks for a fact only where the decision depends on it", () => {
     ["auto", "linux", "unusable", "-", "-", "check-history"],
     ["auto", "linux", "socket", "no-service", "-", "check-history"],
     ["auto", "linux", "socket", "no-bus", "-", "check-history"],
-    ["auto", "linux", "socket", "ready", "-", "load-binding"],
+    ["auto", "linux", "socket", "ready", "-", "keyring"],
+    ["keyring", "freebsd", "socket", "ready", "-", "keyring"],
     ["auto", "linux", "socket", "locked", "-", "uncached"],
     ["keyring", "linux", "none", "-", "-", "uncached"],
     ["keyring", "linux", "socket", "no-service", "-", "uncached"],
@@ -246,9 +248,10 @@ const bindingRows: [BackendChoice, NodeJS.Platform, boolean | "-", string][] = [
   ["keyring", "win32", "-", "uncached!"],
   ["auto", "darwin", false, "file"],
   ["keyring", "darwin", false, "uncached!"],
-  ["auto", "linux", false, "file"],
-  ["auto", "linux", true, "uncached!"],
-  ["keyring", "linux", false, "uncached!"],
+  // Linux does not use the binding: whether it loads changes nothing there.
+  ["auto", "linux", false, "keyring"],
+  ["auto", "linux", true, "keyring"],
+  ["keyring", "linux", false, "keyring"],
 ];
 for (const [backend, os, used, expected] of bindingRows) {
   test(`planStore: the binding does not load, ${backend} on ${os}, used before: ${String(used)} -> ${expected}`, () => {
@@ -261,7 +264,7 @@ for (const [backend, os, used, expected] of bindingRows) {
       binding: { loads: false, why: "LoadLibrary failed: Module not found." },
     });
     assert.equal(`${plan.kind}${"warn" in plan && plan.warn ? "!" : ""}`, expected);
-    if ("why" in plan)
+    if ("why" in plan && plan.kind !== "keyring")
       assert.match(plan.why, /native binding does not load \(LoadLibrary failed: Module not found\.\)/);
   });
 }

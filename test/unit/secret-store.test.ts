@@ -7,7 +7,7 @@ import { test, type TestContext } from "node:test";
 import type { CacheEntry } from "../../src/core/cache/cache-entry.js";
 import { PRUNE_LIMIT_PER_WRITE } from "../../src/core/store/keyring-prune.js";
 import { WINDOWS_MAX_PART_CHARS } from "../../src/core/store/secret-chunks.js";
-import type { KeyringApi } from "../../src/io/keyring-addon.js";
+import type { KeyringApi } from "../../src/io/keyring-api.js";
 import { createKeyringIndex } from "../../src/io/keyring-index.js";
 import { createSecretStore } from "../../src/io/secret-store.js";
 
@@ -18,13 +18,14 @@ function windowsLikeKeyring(): KeyringApi & { values: Map<string, string> } {
     values,
     description: "fake Credential Manager",
     maxPartChars: WINDOWS_MAX_PART_CHARS,
-    get: (account) => values.get(account),
+    get: (account) => Promise.resolve(values.get(account)),
     set: (account, value) => {
       if (value.length * 2 > 2_560)
-        throw new Error("The stub received bad data (CRED_MAX_CREDENTIAL_BLOB_SIZE)");
+        return Promise.reject(new Error("The stub received bad data (CRED_MAX_CREDENTIAL_BLOB_SIZE)"));
       values.set(account, value);
+      return Promise.resolve();
     },
-    delete: (account) => values.delete(account),
+    delete: (account) => Promise.resolve(values.delete(account)),
   };
 }
 
@@ -153,11 +154,11 @@ test("pruning a thousand stale keys is spread over writes: each touches at most 
   const values = keyring.values;
   keyring.get = (account) => {
     touched += 1;
-    return values.get(account);
+    return Promise.resolve(values.get(account));
   };
   keyring.delete = (account) => {
     touched += 1;
-    return values.delete(account);
+    return Promise.resolve(values.delete(account));
   };
 
   await store.put("fresh", { ...entry("{}"), expiresAtMs: 90_000 }, 10_000);
@@ -178,12 +179,8 @@ test("a store that is no longer writable when the credential arrives is not writ
   );
   await store.put("before", entry("{}"), 0);
   ok = false;
-  keyring.set = () => {
-    throw new Error("a write would have asked for an unlock prompt");
-  };
-  keyring.get = () => {
-    throw new Error("a read would have asked for an unlock prompt");
-  };
+  keyring.set = () => Promise.reject(new Error("a write would have asked for an unlock prompt"));
+  keyring.get = () => Promise.reject(new Error("a read would have asked for an unlock prompt"));
   const indexBefore = readFileSync(indexPath, "utf8");
   await store.put("after", entry("{}"), 0);
   assert.equal(readFileSync(indexPath, "utf8"), indexBefore, "index untouched, nothing pruned");

@@ -10,8 +10,10 @@ import type { BackendChoice } from "../config.js";
  * cache (or the user chose the file); a store that exists but cannot answer now (locked, stalled)
  * means "serve uncached", and so does a store that was in use and has gone: its secrets must not
  * silently land in the plaintext file. A secret store is only there when kcc-cache can also reach
- * it: a native binding that does not load (an antivirus or a locked-down %TEMP% blocking the
- * standalone binary's extraction of it, a package manager that skipped it) is a store that is not.
+ * it: on macOS and Windows, through a native binding, and one that does not load (an antivirus or a
+ * locked-down %TEMP% blocking the standalone binary's extraction of it, a package manager that
+ * skipped it) is a store that is not. Linux needs no binding: kcc-cache speaks the Secret Service
+ * over the probe's own D-Bus connection (docs/secret-store.md).
  */
 export type BusLocation =
   | { readonly kind: "socket"; readonly path: string }
@@ -86,8 +88,8 @@ export interface StoreFacts {
    */
   readonly usedSecretStore?: boolean | undefined;
   /**
-   * Whether the native binding to the OS secret store loads; undefined until tried, which is only
-   * once a secret store would otherwise serve.
+   * Whether the native binding to the OS secret store loads (macOS, Windows); undefined until tried,
+   * which is only once a secret store would otherwise serve.
    */
   readonly binding?: BindingOutcome | undefined;
 }
@@ -123,6 +125,7 @@ export function planStore(facts: StoreFacts): StorePlan {
   if (found.kind !== "missing" && found.kind !== "found") return found;
   let missing: string;
   if (found.kind === "found") {
+    if (!found.viaBinding) return { kind: "keyring", why: found.why };
     if (facts.binding === undefined) return { kind: "load-binding" };
     if (facts.binding.loads) return { kind: "keyring", why: found.why };
     missing = `the secret store's native binding does not load (${facts.binding.why})`;
@@ -146,13 +149,13 @@ function findSecretStore(
   facts: StoreFacts,
   forced: boolean,
 ):
-  | { readonly kind: "found"; readonly why: string }
+  | { readonly kind: "found"; readonly why: string; readonly viaBinding: boolean }
   | { readonly kind: "missing"; readonly missing: string }
   | StorePlan {
   const { os, bus, probe } = facts;
   const mode = forced ? "forced" : "auto";
-  if (os === "darwin") return { kind: "found", why: `macOS Keychain (${mode})` };
-  if (os === "win32") return { kind: "found", why: `Windows Credential Manager (${mode})` };
+  if (os === "darwin") return { kind: "found", why: `macOS Keychain (${mode})`, viaBinding: true };
+  if (os === "win32") return { kind: "found", why: `Windows Credential Manager (${mode})`, viaBinding: true };
   switch (bus.kind) {
     case "none":
       return {
@@ -168,7 +171,7 @@ function findSecretStore(
       if (probe === undefined) return { kind: "probe", socket: bus.path, allowActivation: forced };
       switch (probe.state) {
         case "ready":
-          return { kind: "found", why: `Secret Service (${mode}: ${probe.detail})` };
+          return { kind: "found", why: `Secret Service (${mode}: ${probe.detail})`, viaBinding: false };
         case "no-bus":
           return {
             kind: "missing",

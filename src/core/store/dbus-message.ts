@@ -1,182 +1,112 @@
+import { DbusFormatError, DbusReader, DbusWriter, variant, type DbusValue } from "./dbus-marshal.js";
+
 /**
- * The D-Bus wire format, as far as kcc-cache's Secret Service probe needs it (src/io/keyring-dbus.ts):
- * method calls with string arguments, written little-endian, and replies of one basic or variant
- * value, read in either byte order. Pure: bytes in, bytes out.
+ * D-Bus messages, as far as kcc-cache's Secret Service client needs them (src/io/keyring-dbus.ts):
+ * method calls written little-endian, and any message read in either byte order. Pure: bytes in,
+ * bytes out; bytes that are not a message are a DbusFormatError (core/store/dbus-marshal.ts).
  */
 export interface MethodCall {
   readonly destination: string;
   readonly path: string;
   readonly interface: string;
   readonly member: string;
-  /** Body arguments; only strings ("s") are needed here. */
-  readonly args?: readonly string[];
+  /** The body's signature, one complete type per value of `body`. */
+  readonly signature?: string;
+  readonly body?: readonly DbusValue[];
   /** Do not start (D-Bus activate) the destination if nobody owns its name. */
   readonly noAutoStart?: boolean;
 }
 
-export type DbusValue = string | number | boolean | undefined;
+export const MESSAGE_TYPE = { call: 1, reply: 2, error: 3, signal: 4 } as const;
 
 const NO_AUTO_START = 0x2;
-
-class Writer {
-  private readonly bytes: number[] = [];
-  get length(): number {
-    return this.bytes.length;
-  }
-  align(n: number): void {
-    while (this.bytes.length % n !== 0) this.bytes.push(0);
-  }
-  byte(value: number): void {
-    this.bytes.push(value & 0xff);
-  }
-  uint32(value: number): void {
-    this.align(4);
-    this.bytes.push(value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff);
-  }
-  setUint32(at: number, value: number): void {
-    this.bytes.splice(
-      at,
-      4,
-      value & 0xff,
-      (value >>> 8) & 0xff,
-      (value >>> 16) & 0xff,
-      (value >>> 24) & 0xff,
-    );
-  }
-  string(value: string): void {
-    const data = Buffer.from(value);
-    this.uint32(data.length);
-    for (const b of data) this.bytes.push(b);
-    this.bytes.push(0);
-  }
-  signature(value: string): void {
-    this.byte(value.length);
-    for (const b of Buffer.from(value)) this.bytes.push(b);
-    this.bytes.push(0);
-  }
-  toBuffer(): Buffer {
-    return Buffer.from(this.bytes);
-  }
-}
+/** The specification's largest message. */
+const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
+const HEADER = "yyyyuua(yv)";
+const FIELD = {
+  path: 1,
+  interface: 2,
+  member: 3,
+  errorName: 4,
+  replySerial: 5,
+  destination: 6,
+  signature: 8,
+};
 
 export function encodeCall(message: MethodCall, serial: number): Buffer {
-  const args = message.args ?? [];
-  const body = new Writer();
-  for (const arg of args) body.string(arg);
-
-  const header = new Writer();
-  header.byte(0x6c); // 'l': little endian
-  header.byte(1); // METHOD_CALL
-  header.byte(message.noAutoStart === true ? NO_AUTO_START : 0);
-  header.byte(1); // protocol version
-  header.uint32(body.length);
-  header.uint32(serial);
-  header.uint32(0); // header fields length, patched below
-  const fieldsStart = header.length;
-  const field = (code: number, signature: string, write: () => void): void => {
-    header.align(8);
-    header.byte(code);
-    header.signature(signature);
-    write();
-  };
-  field(1, "o", () => {
-    header.string(message.path);
-  });
-  field(2, "s", () => {
-    header.string(message.interface);
-  });
-  field(3, "s", () => {
-    header.string(message.member);
-  });
-  field(6, "s", () => {
-    header.string(message.destination);
-  });
-  if (args.length > 0) {
-    field(8, "g", () => {
-      header.signature("s".repeat(args.length));
-    });
-  }
-  header.setUint32(12, header.length - fieldsStart);
+  const signature = message.signature ?? "";
+  const bodyWriter = new DbusWriter();
+  bodyWriter.values(signature, message.body ?? []);
+  const body = bodyWriter.toBuffer();
+  const fields: DbusValue[] = [
+    [FIELD.path, variant("o", message.path)],
+    [FIELD.interface, variant("s", message.interface)],
+    [FIELD.member, variant("s", message.member)],
+    [FIELD.destination, variant("s", message.destination)],
+  ];
+  if (signature !== "") fields.push([FIELD.signature, variant("g", signature)]);
+  const header = new DbusWriter();
+  const flags = message.noAutoStart === true ? NO_AUTO_START : 0;
+  // 'l': little endian; protocol version 1.
+  header.values(HEADER, [0x6c, MESSAGE_TYPE.call, flags, 1, body.length, serial, fields]);
   header.align(8);
-  return Buffer.concat([header.toBuffer(), body.toBuffer()]);
+  return Buffer.concat([header.toBuffer(), body]);
 }
 
-/** The whole message's length once its fixed header is in, else undefined. */
+/**
+ * The whole message's length once its fixed header is in, else undefined. A first byte that is no
+ * byte order, or a size past the specification's limit, is a DbusFormatError: garbage on the socket
+ * must end the wait, not extend it.
+ */
 export function messageSize(buffer: Buffer): number | undefined {
   if (buffer.length < 16) return undefined;
-  const little = buffer[0] === 0x6c;
+  const little = byteOrder(buffer);
   const bodyLength = little ? buffer.readUInt32LE(4) : buffer.readUInt32BE(4);
   const fieldsLength = little ? buffer.readUInt32LE(12) : buffer.readUInt32BE(12);
-  const headerEnd = Math.ceil((16 + fieldsLength) / 8) * 8;
-  return headerEnd + bodyLength;
+  const size = Math.ceil((16 + fieldsLength) / 8) * 8 + bodyLength;
+  if (size > MAX_MESSAGE_BYTES) throw new DbusFormatError("D-Bus message is larger than allowed");
+  return size;
 }
 
 export interface Decoded {
   readonly type: number;
+  readonly serial: number;
   readonly replySerial: number | undefined;
   readonly errorName: string | undefined;
-  readonly value: DbusValue;
+  readonly signature: string;
+  readonly body: readonly DbusValue[];
 }
 
 export function decodeMessage(data: Buffer): Decoded {
-  const little = data[0] === 0x6c;
-  let at = 0;
-  const align = (n: number): void => {
-    at = Math.ceil(at / n) * n;
+  const little = byteOrder(data);
+  const reader = new DbusReader(data, little, 0);
+  // "yyyyuua(yv)": byte order, type, flags, version, body length, serial, header fields.
+  const header = reader.values(HEADER);
+  const [type, bodyLength, serial] = [header[1], header[4], header[5]] as [number, number, number];
+  const fields = header[6] as [number, { value: DbusValue }][];
+  const field = (code: number): DbusValue | undefined => fields.find(([at]) => at === code)?.[1].value;
+  const text = (code: number): string | undefined => {
+    const value = field(code);
+    return typeof value === "string" ? value : undefined;
   };
-  const u32 = (): number => {
-    align(4);
-    const value = little ? data.readUInt32LE(at) : data.readUInt32BE(at);
-    at += 4;
-    return value;
+  const replySerial = field(FIELD.replySerial);
+  const signature = text(FIELD.signature) ?? "";
+  reader.align(8);
+  const bodyStart = reader.at;
+  if (bodyStart + bodyLength > data.length) throw new DbusFormatError("D-Bus message is truncated");
+  const body = new DbusReader(data, little, bodyStart, bodyStart + bodyLength).values(signature);
+  return {
+    type,
+    serial,
+    replySerial: typeof replySerial === "number" ? replySerial : undefined,
+    errorName: text(FIELD.errorName),
+    signature,
+    body,
   };
-  const str = (): string => {
-    const length = u32();
-    const text = data.toString("utf8", at, at + length);
-    at += length + 1;
-    return text;
-  };
-  const sig = (): string => {
-    const length = data[at] ?? 0;
-    const text = data.toString("latin1", at + 1, at + 1 + length);
-    at += length + 2;
-    return text;
-  };
-  // Reads a single value of a basic or variant type; other types end the decoding (undefined).
-  const value = (signature: string): DbusValue => {
-    switch (signature) {
-      case "s":
-      case "o":
-        return str();
-      case "g":
-        return sig();
-      case "u":
-        return u32();
-      case "b":
-        return u32() !== 0;
-      case "v":
-        return value(sig());
-      default:
-        return undefined;
-    }
-  };
-  const type = data[1] ?? 0;
-  const fieldsLength = little ? data.readUInt32LE(12) : data.readUInt32BE(12);
-  at = 16;
-  const fieldsEnd = 16 + fieldsLength;
-  let replySerial: number | undefined;
-  let errorName: string | undefined;
-  let bodySignature = "";
-  while (at < fieldsEnd) {
-    align(8);
-    const code = data[at] ?? 0;
-    at += 1;
-    const fieldValue = value(sig());
-    if (code === 5 && typeof fieldValue === "number") replySerial = fieldValue;
-    if (code === 4 && typeof fieldValue === "string") errorName = fieldValue;
-    if (code === 8 && typeof fieldValue === "string") bodySignature = fieldValue;
-  }
-  at = Math.ceil(fieldsEnd / 8) * 8;
-  const first = bodySignature[0];
-  return { type, replySerial, errorName, value: first === undefined ? undefined : value(first) };
+}
+
+function byteOrder(data: Buffer): boolean {
+  if (data[0] === 0x6c) return true;
+  if (data[0] === 0x42) return false;
+  throw new DbusFormatError("not a D-Bus message (no byte order mark)");
 }

@@ -7,7 +7,7 @@ import { checkCacheLocation, type LocationState } from "../../io/cache-location-
 import type { DebugLog } from "../../io/debug-log.js";
 import type { FileStore } from "../../io/file-store.js";
 import type { SecretStore } from "../../io/secret-store.js";
-import { cacheLocation, chooseStore, openFileStore, openSecretStore } from "../open-store.js";
+import { cacheLocation, chooseStore, openFileStore } from "../open-store.js";
 import type { Runtime } from "../runtime.js";
 
 /**
@@ -32,11 +32,13 @@ export async function readInventory(
   debug: DebugLog,
 ): Promise<CacheInventory> {
   const location = checkCacheLocation(cacheLocation(config, runtime), runtime.uid);
-  const decision: StoreDecision =
+  const { decision, secretStore: keyring } =
     location.kind === "ok"
-      ? await chooseStore(config, runtime)
-      : { kind: "uncached", why: location.why, warn: false };
-  const keyring = decision.kind === "keyring" ? await openSecretStore(config, runtime, debug) : undefined;
+      ? await chooseStore(config, runtime, debug)
+      : {
+          decision: { kind: "uncached", why: location.why, warn: false } as StoreDecision,
+          secretStore: undefined,
+        };
   const fileStore = openFileStore(config, runtime, debug);
   const { file, document } = judgeFile(fileStore, location);
   return { location, decision, fileStore, file, document, keyring };
