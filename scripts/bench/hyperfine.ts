@@ -61,7 +61,7 @@ export async function runHyperfine(
  * hyperfine times one command's runs back to back, so the load of a shared machine drifts between
  * rows: each floor (an empty program) is timed right before the first row compared with it.
  */
-export function runOrder(rows: readonly Row[]): Row[] {
+function runOrder(rows: readonly Row[]): Row[] {
   const floors = new Set(rows.map((row) => row.baseline).filter((id) => id !== undefined));
   const ordered: Row[] = [];
   const placed = new Set<string>();

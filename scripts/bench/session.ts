@@ -26,7 +26,7 @@ const HITS_LIFETIME_S = 3600;
 /** How far above plain hits the "on" session's p99 may land. */
 const P99_ALLOWANCE_MS = 5;
 
-export type SessionMode = "hits" | "on" | "off";
+type SessionMode = "hits" | "on" | "off";
 const MODES: readonly SessionMode[] = ["hits", "on", "off"];
 
 export interface SessionResult {

@@ -2,7 +2,7 @@
 // process table. A function, not a self-running module, so that the Node bundle holding it can also be
 // loaded as a library by the other bundles (scripts/build.mts); the standalone binary's kcc-main.ts runs it.
 import { homedir } from "node:os";
-import { identifyProcess } from "../io/caller.js";
+import { identifyProcess } from "../io/processes/served-log.js";
 import { writeStderr, writeStdout } from "../io/stdio.js";
 import { runCache } from "./kcc-cache.js";
 
@@ -17,7 +17,7 @@ export function runCacheProcess(args: readonly string[] = process.argv.slice(2))
     identifyProcess,
     // Lazily: spawning code has no place on a plain hit.
     startDetachedCopy: async (args, env) =>
-      (await import("../io/self-process.js")).startDetachedCopy(args, env),
+      (await import("../io/processes/self-process.js")).startDetachedCopy(args, env),
     stdout: writeStdout,
     stderr: writeStderr,
   }).then((code) => process.exit(code));

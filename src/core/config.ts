@@ -52,7 +52,7 @@ const FALSY = new Set(["0", "false", "no", "off"]);
  * served plainly for 8.5 minutes and refreshed ahead on any call in the next 5; hour-long GKE and
  * Azure tokens spend 54.5 minutes or more as plain hits (docs/serve-decision.md).
  */
-export const DEFAULT_BACKGROUND_REFRESH_MS = 5 * 60_000;
+const DEFAULT_BACKGROUND_REFRESH_MS = 5 * 60_000;
 
 /**
  * Reads every KUBE_CREDENTIAL_CACHE_* setting. An empty variable counts as unset, as in the

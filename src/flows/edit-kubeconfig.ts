@@ -9,7 +9,7 @@ import {
   readKubeconfigFile,
   resolveKubeconfigPaths,
   writeKubeconfigFiles,
-} from "../io/kubeconfig-files.js";
+} from "../io/kubeconfig/kubeconfig-files.js";
 
 export interface EditRequest {
   readonly mode: "inject" | "restore";

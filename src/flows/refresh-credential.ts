@@ -10,9 +10,9 @@ import type { ExecInfo } from "../core/credential/exec-info.js";
 import { isQuietLockFailure, servableAfterWait } from "../core/cache/refresh-rules.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
-import type { LockOutcome } from "../io/lock.js";
-import { trapSignals, type SignalTrap } from "../io/signals.js";
-import { recordServed } from "../io/caller.js";
+import type { LockOutcome } from "../io/locks/refresh-lock.js";
+import { trapSignals, type SignalTrap } from "../io/processes/signals.js";
+import { recordServed } from "../io/processes/served-log.js";
 import { servedLine } from "../core/cache/caller-identity.js";
 import { runAndStore } from "./run-and-store.js";
 import { tell, warn, type Runtime } from "./runtime.js";
@@ -41,7 +41,7 @@ const LOCK_POLL_MS = 25;
 export async function refreshCredential(context: RefreshContext): Promise<number> {
   // Imported lazily, as the file store's lock is, so that both share one module: a signal then
   // releases every lock this process holds.
-  const { releaseHeldLocks } = await import("../io/lock.js");
+  const { releaseHeldLocks } = await import("../io/locks/refresh-lock.js");
   const signals = trapSignals(releaseHeldLocks);
   try {
     return await refreshUnderLock(context, signals);
@@ -105,7 +105,7 @@ async function takeKeyLock(
   if (directory === undefined) return { kind: "unavailable" };
   const path = keyFiles(directory, key).lock;
   try {
-    const { acquireLock } = await import("../io/lock.js");
+    const { acquireLock } = await import("../io/locks/refresh-lock.js");
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     debug(`refresh lock: taking ${path}`);
     const outcome = await acquireLock(path, {

@@ -3,9 +3,9 @@ import type { CacheConfig, Env } from "../core/config.js";
 import { judgePluginOutput } from "../core/credential/plugin-judgement.js";
 import { decodePluginOutput } from "../core/credential/plugin-output.js";
 import { errorSummary } from "../core/errors.js";
-import { forgetServed } from "../io/caller.js";
+import { forgetServed } from "../io/processes/served-log.js";
 import type { CredentialStore } from "../io/credential-store.js";
-import { runPlugin, type PluginRunOptions } from "../io/plugin.js";
+import { runPlugin, type PluginRunOptions } from "../io/processes/plugin.js";
 import type { ServeRequest } from "./serve-request.js";
 
 export interface RunAndStore {

@@ -7,12 +7,12 @@ import { readCacheConfig, type CacheConfig, type Env } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";
 import { errorSummary } from "../core/errors.js";
 import { parseExecInfo, type ExecInfo } from "../core/credential/exec-info.js";
-import { clearBackgroundFailed, markBackgroundFailed } from "../io/background-failure.js";
-import { appendBackgroundRecord, backgroundLogPath } from "../io/background-log.js";
+import { clearBackgroundFailed, markBackgroundFailed } from "../io/background/failure-marker.js";
+import { appendBackgroundRecord, backgroundLogPath } from "../io/background/refresh-log.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import { createDebugLog } from "../io/debug-log.js";
-import { pidExists } from "../io/process-identity.js";
-import { cacheLocation, openStore } from "./open-store.js";
+import { pidExists } from "../io/processes/process-identity.js";
+import { cacheLocation, openStore } from "./choose-store.js";
 import { runAndStore } from "./run-and-store.js";
 import { tell, type Runtime } from "./runtime.js";
 import type { ServeRequest } from "./serve-request.js";
@@ -89,7 +89,7 @@ export async function runBackgroundRefresh(request: ServeRequest, runtime: Runti
 /** The lock, once the kcc-cache that started us has handed it over; undefined if it never does. */
 async function adopt(path: string, runtime: Runtime): Promise<(() => void) | undefined> {
   // Lazily, as everywhere: one copy of the lock module holds every lock of this process.
-  const { adoptLock } = await import("../io/lock.js");
+  const { adoptLock } = await import("../io/locks/refresh-lock.js");
   const deadline = runtime.now() + HANDOFF_WAIT_MS;
   for (;;) {
     const adopted = adoptLock(path);

@@ -5,9 +5,9 @@ import { buildCacheKey } from "../core/cache/cache-key.js";
 import { readCacheConfig } from "../core/config.js";
 import { isClientGoExecInfo, parseExecInfo } from "../core/credential/exec-info.js";
 import { decideServe, describeServeDecision, tracksCaller } from "../core/cache/serve-decision.js";
-import { readServedLog, recordServed } from "../io/caller.js";
+import { readServedLog, recordServed } from "../io/processes/served-log.js";
 import { createDebugLog } from "../io/debug-log.js";
-import { openStore } from "./open-store.js";
+import { openStore } from "./choose-store.js";
 import type { Runtime } from "./runtime.js";
 import type { CallerRecord, ServeRequest } from "./serve-request.js";
 

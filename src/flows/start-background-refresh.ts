@@ -3,11 +3,11 @@ import { mkdirSync } from "node:fs";
 import { BACKGROUND_CHILD_ENV } from "../core/cache/background-marker.js";
 import { backgroundRetryInMs } from "../core/cache/background-refresh.js";
 import { formatDuration } from "../core/duration.js";
-import { backgroundFailedAt } from "../io/background-failure.js";
+import { backgroundFailedAt } from "../io/background/failure-marker.js";
 import type { CacheEntry } from "../core/cache/cache-entry.js";
 import { errorSummary } from "../core/errors.js";
 import type { DebugLog } from "../io/debug-log.js";
-import { processStartTime } from "../io/process-identity.js";
+import { processStartTime } from "../io/processes/process-identity.js";
 import type { Runtime } from "./runtime.js";
 import type { ServeRequest } from "./serve-request.js";
 
@@ -43,7 +43,7 @@ export async function startBackgroundRefresh(start: BackgroundStart): Promise<vo
     }
     mkdirSync(lockDirectory, { recursive: true, mode: 0o700 });
     // Lazily, as everywhere: one copy of the lock module holds every lock of this process.
-    const { claimLockNow } = await import("../io/lock.js");
+    const { claimLockNow } = await import("../io/locks/refresh-lock.js");
     const claim = claimLockNow(path);
     if (claim === undefined) {
       debug("background refresh: not started, the refresh lock is held (a refresh is already running)");

@@ -5,7 +5,7 @@ import { writeSync } from "node:fs";
  * the hit path, and synchronous, so nothing is lost when the process exits right after.
  */
 /** Bytes are written as they are: a plugin's output that is not UTF-8 must reach kubectl unchanged. */
-export function writeFd(fd: 1 | 2, text: string | Uint8Array): void {
+function writeFd(fd: 1 | 2, text: string | Uint8Array): void {
   const data = typeof text === "string" ? Buffer.from(text) : text;
   let offset = 0;
   while (offset < data.length) {

@@ -3,7 +3,11 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { leftoverTempFiles, removeLeftoverTempFiles, writeFileAtomic } from "../../src/io/atomic-file.js";
+import {
+  leftoverTempFiles,
+  removeLeftoverTempFiles,
+  writeFileAtomic,
+} from "../../src/io/cache-file/atomic-file.js";
 import { useTempDir } from "./support/temp-dir.js";
 
 const tempDir = (t: TestContext): string => useTempDir(t, "kcc-atomic-");

@@ -42,7 +42,7 @@ for (const [name, staticImports, expected] of plans)
   });
 
 const packages: [string, string | undefined][] = [
-  ["/work/src/io/lock.ts", undefined],
+  ["/work/src/io/locks/refresh-lock.ts", undefined],
   ["/work/node_modules/yaml/dist/index.js", "yaml"],
   ["/work/node_modules/@napi-rs/keyring/index.js", "napi-rs-keyring"],
   ["/work/node_modules/a/node_modules/b/lib/x.js", "b"],

@@ -14,7 +14,7 @@ import {
   type CacheDocument,
 } from "../../src/core/cache/cache-document.js";
 import { isKccError } from "../../src/core/errors.js";
-import { createKeyringIndex, parseIndex, serializeIndex } from "../../src/io/keyring-index.js";
+import { createKeyringIndex, parseIndex, serializeIndex } from "../../src/io/secret-store/keyring-index.js";
 import { useTempDir } from "./support/temp-dir.js";
 
 /**

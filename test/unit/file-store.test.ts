@@ -7,7 +7,7 @@ import { test, type TestContext } from "node:test";
 import type { CacheEntry } from "../../src/core/cache/cache-entry.js";
 import { resolveCacheLocation } from "../../src/core/cache/cache-location.js";
 import { ConfigError } from "../../src/core/errors.js";
-import { createFileStore } from "../../src/io/file-store.js";
+import { createFileStore } from "../../src/io/cache-file/file-store.js";
 import { useTempDir } from "./support/temp-dir.js";
 
 const entry = (token: string, expiresAtMs = 2_000_000_000_000): CacheEntry => ({

@@ -22,7 +22,7 @@ import {
   readKubeconfigFile,
   resolveKubeconfigPaths,
   writeKubeconfigFiles,
-} from "../../src/io/kubeconfig-files.js";
+} from "../../src/io/kubeconfig/kubeconfig-files.js";
 import { useTempDir } from "./support/temp-dir.js";
 
 const PROCFS =

@@ -5,7 +5,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { acquireLock, claimLockNow, releaseHeldLocks, type LockOptions } from "../../src/io/lock.js";
+import {
+  acquireLock,
+  claimLockNow,
+  releaseHeldLocks,
+  type LockOptions,
+} from "../../src/io/locks/refresh-lock.js";
 import { useTempDir } from "./support/temp-dir.js";
 
 function lockPath(t: TestContext): string {

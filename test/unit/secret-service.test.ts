@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { StoreError } from "../../src/core/errors.js";
-import { DbusTimeoutError, openDbus } from "../../src/io/keyring-dbus.js";
-import { probeSecretService } from "../../src/io/keyring-probe.js";
+import { DbusTimeoutError, openDbus } from "../../src/io/secret-store/dbus-connection.js";
+import { probeSecretService } from "../../src/io/secret-store/probe.js";
 import {
   requireSecretServiceTools,
   useSecretService,

@@ -7,9 +7,9 @@ import { test, type TestContext } from "node:test";
 import type { CacheEntry } from "../../src/core/cache/cache-entry.js";
 import { PRUNE_LIMIT_PER_WRITE } from "../../src/core/store/keyring-prune.js";
 import { WINDOWS_MAX_PART_CHARS } from "../../src/core/store/secret-chunks.js";
-import type { KeyringApi } from "../../src/io/keyring-api.js";
-import { createKeyringIndex } from "../../src/io/keyring-index.js";
-import { createSecretStore } from "../../src/io/secret-store.js";
+import type { KeyringApi } from "../../src/io/secret-store/keyring-api.js";
+import { createKeyringIndex } from "../../src/io/secret-store/keyring-index.js";
+import { createSecretStore } from "../../src/io/secret-store/secret-store.js";
 
 /** An in-memory store with Windows Credential Manager's limit: 2,560 bytes of UTF-16 per secret. */
 function windowsLikeKeyring(): KeyringApi & { values: Map<string, string> } {

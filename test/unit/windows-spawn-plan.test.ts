@@ -4,7 +4,7 @@ import type { Env } from "../../src/core/config.js";
 import { isKccError } from "../../src/core/errors.js";
 import type { WindowsFiles } from "../../src/core/windows/command-lookup.js";
 import { planWindowsSpawn } from "../../src/core/windows/spawn-plan.js";
-import { runPlugin } from "../../src/io/plugin.js";
+import { runPlugin } from "../../src/io/processes/plugin.js";
 
 // None of this runs on Linux: the plans below are the proof of what Windows is handed.
 const FILES: WindowsFiles = {

@@ -17,7 +17,7 @@ export interface CacheDocument {
   readonly kept?: KeptContent;
 }
 
-export interface KeptContent {
+interface KeptContent {
   /**
    * Each entry as read, by key: for an entry in `entries`, its record with the fields this version
    * does not know; for an entry it cannot read, the whole record (kept while its expiry is ahead).
@@ -28,7 +28,7 @@ export interface KeptContent {
 }
 
 /** The format this version reads and writes; a later one that older readers would misread raises it. */
-export const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 1;
 
 export type DocumentRead =
   | { readonly state: "ok"; readonly document: CacheDocument; readonly skipped: number }

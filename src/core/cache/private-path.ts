@@ -4,7 +4,7 @@ import { describeErrno } from "../system-error.js";
  * Whether a path on disk may hold, or lead to, this user's credentials (docs/cache-location.md).
  * kcc-cache creates, tightens and replaces only what is provably its own; it refuses what another
  * user owns or can write, as ssh does for its keys, because such a file could have been planted.
- * Pure: the edge gathers the facts (src/io/private-path.ts).
+ * Pure: the edge gathers the facts (src/io/cache-file/private-path.ts).
  */
 export type PathFacts =
   | { readonly kind: "missing" }

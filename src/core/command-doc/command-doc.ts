@@ -21,7 +21,7 @@ export interface OptionDoc {
   readonly managing?: boolean;
 }
 
-export interface SectionDoc {
+interface SectionDoc {
   readonly title: string;
   readonly options?: readonly OptionDoc[];
   /** Name and text, e.g. environment variables or exit codes. */

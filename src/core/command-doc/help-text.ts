@@ -38,7 +38,7 @@ export function optionLabel(option: OptionDoc): readonly [string, string] {
 }
 
 /** Greedy word wrap; a word longer than the width stays whole on its own line. */
-export function wrap(text: string, width: number): string[] {
+function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/).filter((w) => w !== "")) {

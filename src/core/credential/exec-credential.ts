@@ -4,7 +4,7 @@ import { API_VERSIONS } from "./exec-info.js";
 import { parseGoRfc3339 } from "./go-time.js";
 
 /** What kcc-cache needs to know about a valid credential; the bytes themselves stay as printed. */
-export interface CredentialFacts {
+interface CredentialFacts {
   readonly kind: "token" | "certificate";
   /** status.expirationTimestamp in ms since the epoch, or undefined when the plugin gave none. */
   readonly expiresAtMs: number | undefined;

@@ -12,7 +12,7 @@ export type Decoded =
   { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
 
 /** Go's encoding/json refuses deeper nesting ("exceeded max depth"). */
-export const MAX_JSON_DEPTH = 10_000;
+const MAX_JSON_DEPTH = 10_000;
 /** Expansions of YAML aliases allowed in one output: a credential needs none, a "billion laughs" needs millions. */
 const MAX_YAML_ALIASES = 100;
 

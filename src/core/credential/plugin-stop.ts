@@ -2,7 +2,7 @@ import { formatDuration } from "../duration.js";
 
 /**
  * When kcc-cache stops a plugin before it ends by itself, and how (docs/plugin-limits.md). Pure: the
- * plugin process, its signals and the clock belong to src/io/plugin.ts, which follows these values.
+ * plugin process, its signals and the clock belong to src/io/processes/plugin.ts, which follows these values.
  */
 
 /**
@@ -30,7 +30,7 @@ export type StopSignal = "SIGTERM" | "SIGKILL";
  * which the background refresh does on POSIX), so that a wrapper's children go too; or the plugin
  * alone (in the foreground it shares kubectl's process group and terminal, which a prompt needs).
  */
-export type StopTarget = "group" | "process";
+type StopTarget = "group" | "process";
 
 export interface StopPlan {
   readonly target: StopTarget;

@@ -28,10 +28,6 @@ export function contextOf(node: YamlMap | Seq): Context {
   return node.flow === true ? "flow" : "block";
 }
 
-export function rangeOf(node: ParsedNode): [number, number, number] {
-  return node.range;
-}
-
 /** Where a pair's value text ends: its node's end, or just past the colon when the value is empty. */
 export function valueEnd(source: string, pair: MapPair): number {
   const value = pair.value;

@@ -66,4 +66,4 @@ function isInjected(entry: ExecEntry, injectionCommand: string): boolean {
   return goesThroughCache(commandOf(entry), injectionCommand);
 }
 
-export type { EditOptions, EditResult, UserAction } from "./edit-types.js";
+export type { EditOptions, EditResult } from "./edit-types.js";

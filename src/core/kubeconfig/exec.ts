@@ -33,7 +33,7 @@ export function execEntryOf(exec: YamlMap, seqIndent: string): ExecEntry {
   };
 }
 
-export function pairOf(map: YamlMap, key: string): MapPair | undefined {
+function pairOf(map: YamlMap, key: string): MapPair | undefined {
   return map.items.find((pair) => isScalar(pair.key) && pair.key.value === key);
 }
 

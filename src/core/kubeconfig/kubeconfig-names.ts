@@ -2,7 +2,7 @@ import { parseDocument } from "yaml";
 import { KubeconfigError } from "../errors.js";
 
 /** A context as kubectl sees it after merging: the names of its user and cluster. */
-export interface ContextNames {
+interface ContextNames {
   readonly user: string | undefined;
   readonly cluster: string | undefined;
 }

@@ -61,7 +61,7 @@ export function lineStartOf(source: string, offset: number): number {
 }
 
 /** The offset just past the end of the line holding `offset` (its newline included), or the source's end. */
-export function lineAfter(source: string, offset: number): number {
+function lineAfter(source: string, offset: number): number {
   // A block scalar's range already ends with its newline: that line is complete.
   if (offset > 0 && source[offset - 1] === "\n") return offset;
   const newline = source.indexOf("\n", offset);

@@ -2,7 +2,7 @@
  * The cache file as --list, --status and --clear see it: what the file store judged when it read
  * it (the same rules a hit applies), reduced to what the reports need. Never an entry's credential.
  */
-export type CacheFileStateKind = "missing" | "ok" | "broken" | "untrusted" | "newer" | "off";
+type CacheFileStateKind = "missing" | "ok" | "broken" | "untrusted" | "newer" | "off";
 
 export interface CacheFileState {
   readonly path: string;

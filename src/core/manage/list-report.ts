@@ -44,7 +44,7 @@ export function expiresIn(entry: CacheEntry | undefined, nowMs: number): string 
   return left <= 0 ? "expired" : formatDuration(Math.floor(left / 1000) * 1000);
 }
 
-export function listJsonRow(row: ListRow, nowMs: number): Record<string, unknown> {
+function listJsonRow(row: ListRow, nowMs: number): Record<string, unknown> {
   return {
     key: row.key,
     store: row.store,

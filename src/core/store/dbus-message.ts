@@ -1,7 +1,7 @@
 import { DbusFormatError, DbusReader, DbusWriter, variant, type DbusValue } from "./dbus-marshal.js";
 
 /**
- * D-Bus messages, as far as kcc-cache's Secret Service client needs them (src/io/keyring-dbus.ts):
+ * D-Bus messages, as far as kcc-cache's Secret Service client needs them (src/io/secret-store/dbus-connection.ts):
  * method calls written little-endian, and any message read in either byte order. Pure: bytes in,
  * bytes out; bytes that are not a message are a DbusFormatError (core/store/dbus-marshal.ts).
  */

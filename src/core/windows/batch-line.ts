@@ -19,7 +19,7 @@ export type BatchLine =
 export const CMD_SWITCHES: readonly string[] = ["/d", "/e:ON", "/v:OFF", "/s", "/c"];
 
 /** cmd.exe refuses longer command lines. */
-export const CMD_LINE_LIMIT = 8191;
+const CMD_LINE_LIMIT = 8191;
 
 /**
  * Windows drops trailing dots and spaces from a file name, so "x.cmd." runs as a batch file too.
@@ -61,7 +61,7 @@ export function batchCommandLine(script: string, args: readonly string[]): Batch
  */
 const UNQUOTED = /^[A-Za-z0-9#$*+\-./:?@\\_\u00A0-\uFFFF]+$/;
 
-export function quoteBatchArgument(arg: string): string {
+function quoteBatchArgument(arg: string): string {
   // An empty argument must be "" to exist at all; a trailing backslash must not end up before the
   // closing quote of a script's own "%~1".
   const quote = arg === "" || arg.endsWith("\\") || !UNQUOTED.test(arg);

@@ -25,7 +25,7 @@ export type WindowsLookup =
   | { readonly kind: "current-directory"; readonly file: string };
 
 /** What Go assumes when PATHEXT is unset or empty. */
-export const DEFAULT_PATHEXT: readonly string[] = [".com", ".exe", ".bat", ".cmd"];
+const DEFAULT_PATHEXT: readonly string[] = [".com", ".exe", ".bat", ".cmd"];
 
 /** A variable as Windows reads it: names ignore case there, and a copied env object loses that. */
 export function windowsEnv(env: Env, name: string): string | undefined {
@@ -36,7 +36,7 @@ export function windowsEnv(env: Env, name: string): string | undefined {
 }
 
 /** PATHEXT as lower-case extensions with their dot; empty entries skipped. */
-export function pathExtensions(env: Env): readonly string[] {
+function pathExtensions(env: Env): readonly string[] {
   const setting = windowsEnv(env, "PATHEXT");
   if (setting === undefined || setting === "") return DEFAULT_PATHEXT;
   return setting

@@ -42,7 +42,7 @@ export function planWindowsSpawn(
  * The system's own cmd.exe. Not ComSpec: the line above is escaped for cmd.exe's parser, and a
  * replacement shell named there may parse it differently.
  */
-export function commandInterpreter(env: Env): string {
+function commandInterpreter(env: Env): string {
   const root = windowsEnv(env, "SystemRoot");
   return root !== undefined && isWindowsAbsolute(root)
     ? `${root.replace(/[\\/]+$/, "")}\\System32\\cmd.exe`

@@ -2,17 +2,17 @@ import type { CacheFileState } from "../../core/manage/cache-file-state.js";
 import { documentKeys, type CacheDocument } from "../../core/cache/cache-document.js";
 import type { CacheConfig } from "../../core/config.js";
 import type { StoreDecision } from "../../core/store/backend-choice.js";
-import { leftoverTempFiles } from "../../io/atomic-file.js";
-import { checkCacheLocation, type LocationState } from "../../io/cache-location-check.js";
+import { leftoverTempFiles } from "../../io/cache-file/atomic-file.js";
+import { checkCacheLocation, type LocationState } from "../../io/cache-file/location-check.js";
 import type { DebugLog } from "../../io/debug-log.js";
-import type { FileStore } from "../../io/file-store.js";
-import type { SecretStore } from "../../io/secret-store.js";
-import { cacheLocation, chooseStore, openFileStore } from "../open-store.js";
+import type { FileStore } from "../../io/cache-file/file-store.js";
+import type { SecretStore } from "../../io/secret-store/secret-store.js";
+import { cacheLocation, chooseStore, openFileStore } from "../choose-store.js";
 import type { Runtime } from "../runtime.js";
 
 /**
  * Both stores as the management options see them, opened by the code a hit uses
- * (flows/open-store.ts) and judged by the same rules: the location check first, then the file store's
+ * (flows/choose-store.ts) and judged by the same rules: the location check first, then the file store's
  * own read. A location or file another user could have planted is reported untrusted and never
  * read; the secret store is opened only where it would serve a credential now.
  */

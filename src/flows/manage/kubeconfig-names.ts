@@ -1,5 +1,5 @@
 import { mergeKubeconfigNames, type KubeconfigNames } from "../../core/kubeconfig/kubeconfig-names.js";
-import { readKubeconfigFile, resolveKubeconfigPaths } from "../../io/kubeconfig-files.js";
+import { readKubeconfigFile, resolveKubeconfigPaths } from "../../io/kubeconfig/kubeconfig-files.js";
 import type { Runtime } from "../runtime.js";
 
 /**

@@ -1,8 +1,8 @@
 import { lastBackgroundRecords } from "../../core/cache/background-refresh.js";
 import { ENV, type CacheConfig } from "../../core/config.js";
 import { cachesNow, NOT_CACHING_EXIT, renderStatus } from "../../core/manage/status-report.js";
-import { backgroundLogPath, readBackgroundLog } from "../../io/background-log.js";
-import { cacheLocation, keyringIndexPath, usedSecretStoreBefore } from "../open-store.js";
+import { backgroundLogPath, readBackgroundLog } from "../../io/background/refresh-log.js";
+import { cacheLocation, keyringIndexPath, usedSecretStoreBefore } from "../choose-store.js";
 import type { Runtime } from "../runtime.js";
 import type { CacheInventory } from "./cache-inventory.js";
 

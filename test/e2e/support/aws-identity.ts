@@ -10,7 +10,7 @@ import type { Sandbox } from "./sandbox.js";
  */
 export const ALICE = "AKIAALICE0000EXAMPLE";
 export const BOB = "AKIABOB00000EXAMPLE0";
-export const GET_TOKEN = ["aws", "eks", "get-token", "--cluster-name", "x", "--region", "us-east-1"];
+const GET_TOKEN = ["aws", "eks", "get-token", "--cluster-name", "x", "--region", "us-east-1"];
 
 export type Env = Record<string, string | undefined>;
 

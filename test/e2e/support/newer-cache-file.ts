@@ -11,7 +11,7 @@ import { assertOk, stderrLines, type CacheUnderTest } from "./kcc-cache.js";
  */
 
 /** A format-2 file as a later version might write it: another layout, an entry this one cannot read. */
-export const NEWER_FORMAT_FILE = `${JSON.stringify(
+const NEWER_FORMAT_FILE = `${JSON.stringify(
   {
     kcc: 2,
     credentials: [

@@ -16,7 +16,7 @@ import type { Sandbox } from "./sandbox.js";
 export const ROOT = resolve(__dirname, "..", "..", "..");
 export const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string })
   .version;
-export const LINUX_X64 = { os: "linux", arch: "x64" } as const;
+const LINUX_X64 = { os: "linux", arch: "x64" } as const;
 export const PLATFORM_PACKAGE = "@kube-credential-cache/linux-x64";
 /** The file name build:bin gives the linux-x64 binary. */
 export const LINUX_X64_BINARY = builtBinaryName(LINUX_X64);

@@ -23,7 +23,7 @@ import { join, normalize, resolve, sep } from "node:path";
 import { TARGETS, builtBinaryName, type Target } from "../../../scripts/release-targets.js";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
-export const PROJECT = "kube-credential-cache";
+const PROJECT = "kube-credential-cache";
 export const VERSION = "1.2.3";
 
 /**

@@ -20,8 +20,8 @@ export interface Sandbox {
 }
 
 /** Obviously fake keys: `aws eks get-token` only presigns a URL with them, offline. */
-export const FAKE_AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
-export const FAKE_AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const FAKE_AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+const FAKE_AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
 export function kccBin(name: "kcc-cache" | "kcc-injector"): string {
   const bin = process.env["KCC_TEST_BIN"];

@@ -38,7 +38,7 @@ export interface SecretServiceWorld {
   monitor(): Promise<BusMonitor>;
 }
 
-export interface BusMonitor {
+interface BusMonitor {
   /**
    * The method calls seen so far, as `destination interface.member` (arguments left out: they can
    * carry secrets); waits until a marker call sent now has come through, so nothing is missed.

@@ -19,7 +19,7 @@ export function assertRefused(result: CacheResult, pattern: RegExp, runs: number
 }
 
 /** Served by the plugin, uncached, with exactly one warning line. */
-export function assertServedUncached(result: CacheResult, expected: string, pattern: RegExp): void {
+function assertServedUncached(result: CacheResult, expected: string, pattern: RegExp): void {
   assertOk(result);
   assert.equal(result.stdout, expected);
   const lines = stderrLines(result);

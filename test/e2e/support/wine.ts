@@ -37,7 +37,7 @@ export interface WineScene {
 
 type Command = "kcc-cache" | "kcc-injector";
 
-export interface WineCallOptions {
+interface WineCallOptions {
   /** Windows environment variables besides wine's own (Linux variables pass through into Windows). */
   readonly env?: Record<string, string>;
   /** Directories prepended to the Windows PATH (WINEPATH), as Windows paths. */
@@ -46,7 +46,7 @@ export interface WineCallOptions {
   readonly cwd?: string;
 }
 
-export interface WinePlugin {
+interface WinePlugin {
   /** Its directory, as a Linux path. */
   readonly dir: string;
   /** Its directory, as Windows names it (Z:\…). */

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { ownerOf, sandboxProcesses } from "./processes.js";
 import type { Random } from "./random.js";
 
-export interface ChaosCounts {
+interface ChaosCounts {
   /** By what the victim was doing: holding a lock, writing a temp file, running a plugin, anything. */
   readonly kills: Record<string, number>;
 }

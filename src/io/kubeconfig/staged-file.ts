@@ -10,7 +10,7 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { syncDirectory } from "./atomic-file.js";
+import { syncDirectory } from "../cache-file/atomic-file.js";
 
 /** A file's new content, written and synced beside it, that replaces it only on commit. */
 export interface StagedFile {

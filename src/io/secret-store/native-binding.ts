@@ -1,11 +1,11 @@
-import type { Platform } from "../core/cache/cache-path.js";
-import { WINDOWS_MAX_PART_CHARS } from "../core/store/secret-chunks.js";
+import type { Platform } from "../../core/cache/cache-path.js";
+import { WINDOWS_MAX_PART_CHARS } from "../../core/store/secret-chunks.js";
 import { KEYRING_SERVICE, describeStore, type KeyringApi } from "./keyring-api.js";
 
 /**
  * Loads @napi-rs/keyring (a native addon, kept out of the bundle and off the file-store hit path) for
  * the stores that need native code: macOS Keychain and Windows Credential Manager. Linux speaks the
- * Secret Service over D-Bus itself (src/io/secret-service.ts); should this run there anyway, Linux is
+ * Secret Service over D-Bus itself (src/io/secret-store/secret-service.ts); should this run there anyway, Linux is
  * pinned to the Secret Service, as the addon's default falls back silently to the kernel keyutils
  * store, which forgets everything at reboot (docs/secret-store.md).
  */
@@ -41,7 +41,7 @@ export function loadKeyring(platform: Pick<Platform, "os">): KeyringApi {
 /**
  * Windows caps a secret at 2,560 bytes (UTF-16). macOS has no documented cap for generic passwords,
  * but large items have been reported to fail; 4,000 characters costs little there (no D-Bus). The
- * Secret Service takes any size (src/io/secret-service.ts stores values whole).
+ * Secret Service takes any size (src/io/secret-store/secret-service.ts stores values whole).
  */
 function maxPartChars(os: NodeJS.Platform): number {
   if (os === "win32") return WINDOWS_MAX_PART_CHARS;

@@ -16,19 +16,24 @@ import {
   type BigIntStats,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { isRecord, parseJson } from "../core/json.js";
-import { writeAll } from "./atomic-file.js";
+import { isRecord, parseJson } from "../../core/json.js";
+import { writeAll } from "../cache-file/atomic-file.js";
 import {
   HEARTBEAT_MS,
   isAbandonedPublication,
   judgeLock,
   type LockSighting,
-} from "../core/cache/lock-staleness.js";
-import { pollDelayMs } from "../core/cache/lock-wait.js";
-import { compareStartTime, currentProcess, pidExists, type ProcessIdentity } from "./process-identity.js";
+} from "../../core/cache/lock-staleness.js";
+import { pollDelayMs } from "../../core/cache/lock-wait.js";
+import {
+  compareStartTime,
+  currentProcess,
+  pidExists,
+  type ProcessIdentity,
+} from "../processes/process-identity.js";
 
 // With the lock, so that the write path loads its bound in the lock's lazy bundle: a hit loads neither.
-export { cacheFileLockWaitMs } from "../core/cache/lock-wait.js";
+export { cacheFileLockWaitMs } from "../../core/cache/lock-wait.js";
 
 export type LockOutcome =
   | { readonly kind: "acquired"; readonly release: () => void }

@@ -1,5 +1,5 @@
 import { closeSync, fchmodSync, fstatSync, mkdirSync, readFileSync, readSync } from "node:fs";
-import type { CacheEntry } from "../core/cache/cache-entry.js";
+import type { CacheEntry } from "../../core/cache/cache-entry.js";
 import {
   EMPTY_DOCUMENT,
   parseCacheDocument,
@@ -8,12 +8,12 @@ import {
   serializeCacheDocument,
   withEntry,
   type CacheDocument,
-} from "../core/cache/cache-document.js";
-import { judgeCacheContent, refusalMessage, type CacheLocation } from "../core/cache/cache-location.js";
-import { ConfigError, StoreError, errorSummary, isKccError } from "../core/errors.js";
-import { judgeCacheFile, judgeDirectory } from "../core/cache/private-path.js";
+} from "../../core/cache/cache-document.js";
+import { judgeCacheContent, refusalMessage, type CacheLocation } from "../../core/cache/cache-location.js";
+import { ConfigError, StoreError, errorSummary, isKccError } from "../../core/errors.js";
+import { judgeCacheFile, judgeDirectory } from "../../core/cache/private-path.js";
 import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-file.js";
-import type { CredentialStore } from "./credential-store.js";
+import type { CredentialStore } from "../credential-store.js";
 import { inspectDirectory, openRegularFile } from "./private-path.js";
 
 const FILE_MODE = 0o600;
@@ -34,7 +34,7 @@ export interface FileStoreOptions {
  * What the cache file gave: its entries (none when it is missing; none, and a one-line `why`, when it
  * is damaged and will be rebuilt), or why it must not be used at all.
  */
-export type FileRead =
+type FileRead =
   | { readonly kind: "missing" | "ok"; readonly document: CacheDocument }
   | { readonly kind: "broken"; readonly document: CacheDocument; readonly why: string }
   | { readonly kind: "distrust"; readonly why: string }

@@ -1,9 +1,9 @@
 import { isUtf8 } from "node:buffer";
 import { type Stats, closeSync, existsSync, fstatSync, lstatSync, readFileSync, unlinkSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
-import type { Env } from "../core/config.js";
-import { KubeconfigError, errorSummary } from "../core/errors.js";
-import { acquireKubectlLock } from "./kubectl-lock.js";
+import type { Env } from "../../core/config.js";
+import { KubeconfigError, errorSummary } from "../../core/errors.js";
+import { acquireKubectlLock } from "../locks/kubectl-lock.js";
 import { type StagedFile, stageFile } from "./staged-file.js";
 import { openStableFile } from "./stable-file.js";
 
@@ -12,7 +12,7 @@ export interface KubeconfigFile {
   readonly path: string;
   /**
    * The file itself, symlinks followed: written in place of the old one, so the link stays. Always a
-   * regular file reached without passing through /proc (src/io/stable-file.ts).
+   * regular file reached without passing through /proc (src/io/kubeconfig/stable-file.ts).
    */
   readonly target: string;
   readonly text: string;
@@ -56,7 +56,7 @@ export function readKubeconfigFile(path: string): KubeconfigFile {
   });
 }
 
-/** Reads the regular file `path` leads to (src/io/stable-file.ts), or fails in one line saying why not. */
+/** Reads the regular file `path` leads to (src/io/kubeconfig/stable-file.ts), or fails in one line saying why not. */
 function readRegularFile<T>(path: string, use: (target: string, bytes: Buffer, stat: Stats) => T): T {
   const opened = openStableFile(path);
   if (opened.kind === "refused") throw new KubeconfigError(`cannot read ${path}: ${opened.why}`);

@@ -1,5 +1,5 @@
 import { closeSync, constants, openSync, unlinkSync } from "node:fs";
-import { LockError, errorSummary } from "../core/errors.js";
+import { LockError, errorSummary } from "../../core/errors.js";
 
 /**
  * kubectl's own lock on a kubeconfig (docs/protocol.md, kubeconfig): `<file>.lock` created with

@@ -1,12 +1,12 @@
-import { StoreError } from "../core/errors.js";
-import type { DbusValue } from "../core/store/dbus-marshal.js";
+import { StoreError } from "../../core/errors.js";
+import type { DbusValue } from "../../core/store/dbus-marshal.js";
 import {
   MESSAGE_TYPE,
   decodeMessage,
   encodeCall,
   messageSize,
   type MethodCall,
-} from "../core/store/dbus-message.js";
+} from "../../core/store/dbus-message.js";
 import { openUnixSocket, type SocketEvents, type UnixSocket } from "./dbus-socket.js";
 
 /**
@@ -21,7 +21,7 @@ export interface DbusConnection {
   readonly close: () => void;
 }
 
-export type DbusReply =
+type DbusReply =
   | { readonly ok: true; readonly body: readonly DbusValue[] }
   | { readonly ok: false; readonly error: string; readonly message: string };
 

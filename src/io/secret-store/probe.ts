@@ -1,6 +1,6 @@
-import type { ProbeOutcome } from "../core/store/backend-choice.js";
-import { errorSummary } from "../core/errors.js";
-import { DbusTimeoutError, openDbus, type DbusConnection } from "./keyring-dbus.js";
+import type { ProbeOutcome } from "../../core/store/backend-choice.js";
+import { errorSummary } from "../../core/errors.js";
+import { DbusTimeoutError, openDbus, type DbusConnection } from "./dbus-connection.js";
 import type { KeyringApi } from "./keyring-api.js";
 import { SECRETS, SECRETS_PATH, createSecretServiceKeyring } from "./secret-service.js";
 

@@ -1,5 +1,5 @@
 import { closeSync, futimesSync, lstatSync, openSync, unlinkSync } from "node:fs";
-import { NO_FOLLOW_APPEND } from "./private-path.js";
+import { NO_FOLLOW_APPEND } from "../cache-file/private-path.js";
 
 /**
  * The marker a failed background refresh leaves beside its key's lock (core/cache/key-files.ts): an

@@ -1,10 +1,10 @@
 import { closeSync, fchmodSync, fstatSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { formatBackgroundRecord, type BackgroundRecord } from "../core/cache/background-refresh.js";
-import { NO_FOLLOW_APPEND, NO_FOLLOW_READ } from "./private-path.js";
+import { formatBackgroundRecord, type BackgroundRecord } from "../../core/cache/background-refresh.js";
+import { NO_FOLLOW_APPEND, NO_FOLLOW_READ } from "../cache-file/private-path.js";
 
 /** Past this size the log is rotated to `<log>.1` (one old generation): at most ~64 KiB on disk. */
-export const BACKGROUND_LOG_MAX_BYTES = 32 * 1024;
+const BACKGROUND_LOG_MAX_BYTES = 32 * 1024;
 
 /** The log beside the cache file: the cache directory, which kcc-cache has checked is the user's own. */
 export function backgroundLogPath(cacheDirectory: string): string {

@@ -1,8 +1,8 @@
 import { lstatSync, readlinkSync, realpathSync, statfsSync, type Stats } from "node:fs";
 import { join, resolve } from "node:path";
-import type { PathFacts } from "../core/cache/private-path.js";
-import { describeErrno } from "../core/system-error.js";
-import { openRegularFile } from "./private-path.js";
+import type { PathFacts } from "../../core/cache/private-path.js";
+import { describeErrno } from "../../core/system-error.js";
+import { openRegularFile } from "../cache-file/private-path.js";
 
 /** Where a path leads: a regular file, open for reading (the caller closes `fd`), or why it is refused. */
 export type StableFile =

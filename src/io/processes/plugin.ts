@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, lstatSync, openSync, readSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { delimiter, join } from "node:path";
-import { PluginError, errorSummary } from "../core/errors.js";
-import type { Env } from "../core/config.js";
-import type { WindowsFiles } from "../core/windows/command-lookup.js";
-import { planWindowsSpawn } from "../core/windows/spawn-plan.js";
+import { PluginError, errorSummary } from "../../core/errors.js";
+import type { Env } from "../../core/config.js";
+import type { WindowsFiles } from "../../core/windows/command-lookup.js";
+import { planWindowsSpawn } from "../../core/windows/spawn-plan.js";
 import {
   MAX_PLUGIN_STDOUT_BYTES,
   planPluginStop,
@@ -13,7 +13,7 @@ import {
   type StopCause,
   type StopPlan,
   type StopSignal,
-} from "../core/credential/plugin-stop.js";
+} from "../../core/credential/plugin-stop.js";
 
 export interface PluginRun {
   readonly exitCode: number;

@@ -11,13 +11,13 @@ import {
 import { resolveCacheLocation, type CacheLocation } from "../core/cache/cache-location.js";
 import type { CacheConfig } from "../core/config.js";
 import { errorFirstLine } from "../core/errors.js";
-import { checkCacheLocation } from "../io/cache-location-check.js";
+import { checkCacheLocation } from "../io/cache-file/location-check.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
-import type { KeyringApi } from "../io/keyring-api.js";
-import type { ProbeResult, SecretServiceStore } from "../io/keyring-probe.js";
-import { createFileStore, type FileStore } from "../io/file-store.js";
-import type { SecretStore } from "../io/secret-store.js";
+import type { KeyringApi } from "../io/secret-store/keyring-api.js";
+import type { ProbeResult, SecretServiceStore } from "../io/secret-store/probe.js";
+import { createFileStore, type FileStore } from "../io/cache-file/file-store.js";
+import type { SecretStore } from "../io/secret-store/secret-store.js";
 import { warn, type Runtime } from "./runtime.js";
 
 /**
@@ -27,9 +27,9 @@ import { warn, type Runtime } from "./runtime.js";
 const FILE_LOCK_PACING = { pollMs: 5, maxPollMs: 100 };
 /**
  * A Secret Service answers in a few ms; past this it is stalled (stopped daemon, hung activation).
- * It bounds the probe and every later wait on its connection (src/io/keyring-dbus.ts).
+ * It bounds the probe and every later wait on its connection (src/io/secret-store/dbus-connection.ts).
  */
-export const KEYRING_PROBE_TIMEOUT_MS = 2_000;
+const KEYRING_PROBE_TIMEOUT_MS = 2_000;
 
 export function cacheLocation(config: CacheConfig, runtime: Runtime): CacheLocation {
   return resolveCacheLocation(config.cacheFile, { ...runtime.platform, env: runtime.env });
@@ -124,7 +124,7 @@ async function loadBinding(
   runtime: Runtime,
 ): Promise<{ readonly outcome: BindingOutcome; readonly keyring: KeyringApi | undefined }> {
   try {
-    const { loadKeyring } = await import("../io/keyring-addon.js");
+    const { loadKeyring } = await import("../io/secret-store/native-binding.js");
     return { outcome: { loads: true }, keyring: loadKeyring(runtime.platform) };
   } catch (error) {
     return { outcome: { loads: false, why: errorFirstLine(error) }, keyring: undefined };
@@ -132,7 +132,7 @@ async function loadBinding(
 }
 
 async function probeBus(socket: string, allowActivation: boolean, uid: number): Promise<ProbeResult> {
-  const { probeSecretService } = await import("../io/keyring-probe.js");
+  const { probeSecretService } = await import("../io/secret-store/probe.js");
   return probeSecretService({
     socket,
     uid,
@@ -209,7 +209,7 @@ export function openFileStore(config: CacheConfig, runtime: Runtime, debug: Debu
   });
 }
 
-export async function openSecretStore(
+async function openSecretStore(
   config: CacheConfig,
   runtime: Runtime,
   debug: DebugLog,
@@ -217,12 +217,12 @@ export async function openSecretStore(
   loaded?: KeyringApi,
 ): Promise<SecretStore> {
   const [{ createKeyringIndex }, { createSecretStore }] = await Promise.all([
-    import("../io/keyring-index.js"),
-    import("../io/secret-store.js"),
+    import("../io/secret-store/keyring-index.js"),
+    import("../io/secret-store/secret-store.js"),
   ]);
   const location = cacheLocation(config, runtime);
   return createSecretStore({
-    keyring: loaded ?? (await import("../io/keyring-addon.js")).loadKeyring(runtime.platform),
+    keyring: loaded ?? (await import("../io/secret-store/native-binding.js")).loadKeyring(runtime.platform),
     index: createKeyringIndex(keyringIndexPath(config, runtime), (path) => lockFile(path, config, runtime)),
     // The same per-key refresh locks as the file store: single flight holds whichever store serves.
     lockDirectory: location.locks,
@@ -268,7 +268,7 @@ async function lockFile(
   config: CacheConfig,
   runtime: Runtime,
 ): Promise<(() => void) | undefined> {
-  const { acquireLock, cacheFileLockWaitMs } = await import("../io/lock.js");
+  const { acquireLock, cacheFileLockWaitMs } = await import("../io/locks/refresh-lock.js");
   const outcome = await acquireLock(lockPath, {
     timeoutMs: cacheFileLockWaitMs(config.lockTimeoutMs),
     ...FILE_LOCK_PACING,

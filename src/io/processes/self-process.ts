@@ -1,4 +1,4 @@
-import type { Env } from "../core/config.js";
+import type { Env } from "../../core/config.js";
 
 /**
  * How to run this same kcc-cache again: from the npm package, Node plus the bundle (and any Node

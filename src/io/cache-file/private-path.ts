@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, statSync, type Stats } from "node:fs";
-import { isWindowsNullDevice } from "../core/cache/cache-location.js";
-import type { PathFacts } from "../core/cache/private-path.js";
+import { isWindowsNullDevice } from "../../core/cache/cache-location.js";
+import type { PathFacts } from "../../core/cache/private-path.js";
 
 /** Where the OS lacks a flag (Windows), 0 leaves it out. */
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -10,13 +10,6 @@ export const NO_FOLLOW_READ = constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK;
 /** Appending, created 0600 by the caller: one line per write, never through a link or into a FIFO. */
 export const NO_FOLLOW_APPEND =
   constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | O_NOFOLLOW | O_NONBLOCK;
-export const NO_FOLLOW_WRITE =
-  constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | O_NOFOLLOW | O_NONBLOCK;
-
-export function currentUid(): number | undefined {
-  return process.getuid?.();
-}
-
 /** What is at `path` itself (a link is reported as a link). Nothing is opened: opening a device can act. */
 export function inspectEntry(path: string): PathFacts {
   if (process.platform === "win32" && isWindowsNullDevice(path)) return { kind: "null-device" };

@@ -1,6 +1,6 @@
 /**
- * What every secret-store edge shares: the native addon (src/io/keyring-addon.ts, macOS and Windows)
- * and the Secret Service client (src/io/secret-service.ts, Linux). A module of its own, so that
+ * What every secret-store edge shares: the native addon (src/io/secret-store/native-binding.ts, macOS and Windows)
+ * and the Secret Service client (src/io/secret-store/secret-service.ts, Linux). A module of its own, so that
  * neither loads the other.
  */
 export const KEYRING_SERVICE = "kube-credential-cache";

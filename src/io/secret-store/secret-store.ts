@@ -1,13 +1,13 @@
-import { isExpired } from "../core/cache/freshness.js";
-import { parseJson } from "../core/json.js";
-import type { CacheEntry } from "../core/cache/cache-entry.js";
-import { toCacheEntry } from "../core/cache/cache-entry.js";
-import { StoreError, errorFirstLine } from "../core/errors.js";
-import { encodeSecret, joinParts, parseHead, partAccount } from "../core/store/secret-chunks.js";
-import type { CredentialStore } from "./credential-store.js";
+import { isExpired } from "../../core/cache/freshness.js";
+import { parseJson } from "../../core/json.js";
+import type { CacheEntry } from "../../core/cache/cache-entry.js";
+import { toCacheEntry } from "../../core/cache/cache-entry.js";
+import { StoreError, errorFirstLine } from "../../core/errors.js";
+import { encodeSecret, joinParts, parseHead, partAccount } from "../../core/store/secret-chunks.js";
+import type { CredentialStore } from "../credential-store.js";
 import { KEYRING_SERVICE, type KeyringApi } from "./keyring-api.js";
 import type { KeyringIndex } from "./keyring-index.js";
-import { planPrune, type IndexedEntry } from "../core/store/keyring-prune.js";
+import { planPrune, type IndexedEntry } from "../../core/store/keyring-prune.js";
 
 export interface SecretStoreOptions {
   readonly keyring: KeyringApi;

@@ -1,8 +1,8 @@
 import type { Socket } from "node:net";
-import { StoreError } from "../core/errors.js";
+import { StoreError } from "../../core/errors.js";
 
 /**
- * A unix socket for the D-Bus client (src/io/keyring-dbus.ts), opened the cheapest way the runtime
+ * A unix socket for the D-Bus client (src/io/secret-store/dbus-connection.ts), opened the cheapest way the runtime
  * offers: in the standalone binary, bun's native sockets; under Node, node:net. Loading bun's
  * node:net costs a binary about 13 ms and its connect about 6 more, against about 1.3 ms for
  * Bun.connect (docs/startup.md, "The secret store on Linux"): most of a keyring hit's cost there.

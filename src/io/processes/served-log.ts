@@ -1,4 +1,4 @@
-import { keyFiles } from "../core/cache/key-files.js";
+import { keyFiles } from "../../core/cache/key-files.js";
 import {
   closeSync,
   fstatSync,
@@ -9,9 +9,9 @@ import {
   unlinkSync,
   writeSync,
 } from "node:fs";
-import type { CallerIdentity } from "../core/cache/caller-identity.js";
+import type { CallerIdentity } from "../../core/cache/caller-identity.js";
 import { processStartTime } from "./process-identity.js";
-import { NO_FOLLOW_APPEND, NO_FOLLOW_READ } from "./private-path.js";
+import { NO_FOLLOW_APPEND, NO_FOLLOW_READ } from "../cache-file/private-path.js";
 
 /**
  * Past this the log starts again: ~2,000 callers of one credential (one kubectl call every ~0.4 s for

@@ -1,7 +1,7 @@
-import { StoreError } from "../core/errors.js";
-import { variant, type DbusValue } from "../core/store/dbus-marshal.js";
-import type { MethodCall } from "../core/store/dbus-message.js";
-import type { DbusConnection } from "./keyring-dbus.js";
+import { StoreError } from "../../core/errors.js";
+import { variant, type DbusValue } from "../../core/store/dbus-marshal.js";
+import type { MethodCall } from "../../core/store/dbus-message.js";
+import type { DbusConnection } from "./dbus-connection.js";
 import { KEYRING_SERVICE, describeStore, type KeyringApi } from "./keyring-api.js";
 
 export const SECRETS = "org.freedesktop.secrets";
@@ -9,7 +9,7 @@ export const SECRETS_PATH = "/org/freedesktop/secrets";
 const GENERIC_SCHEMA = "org.freedesktop.Secret.Generic";
 
 /**
- * The Secret Service API spoken over the probe's D-Bus connection (src/io/keyring-probe.ts): a
+ * The Secret Service API spoken over the probe's D-Bus connection (src/io/secret-store/probe.ts): a
  * "plain" session (the secret crosses only the local bus socket, as with go-keyring), SearchItems by
  * service and account, Item.GetSecret, Collection.CreateItem with replace, Item.Delete. Entries look
  * exactly as the native addon writes them (label, attributes, schema), so entries from before this

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { isRecord, otherFields, parseJson } from "../core/json.js";
-import { StoreError } from "../core/errors.js";
-import type { IndexedEntry } from "../core/store/keyring-prune.js";
-import { removeLeftoverTempFiles, writeFileAtomic } from "./atomic-file.js";
-import { ensureDirectory } from "./file-store.js";
+import { isRecord, otherFields, parseJson } from "../../core/json.js";
+import { StoreError } from "../../core/errors.js";
+import type { IndexedEntry } from "../../core/store/keyring-prune.js";
+import { removeLeftoverTempFiles, writeFileAtomic } from "../cache-file/atomic-file.js";
+import { ensureDirectory } from "../cache-file/file-store.js";
 
 /**
  * The keys kcc-cache has put in the OS secret store — names only, never a secret — so that --list
@@ -14,7 +14,7 @@ import { ensureDirectory } from "./file-store.js";
  * and reading it needs no keyring unlock. A lost index hides entries from --list/--clear; it never
  * changes what a hit serves.
  *
- * Its existence is also the cache's memory of having used a secret store (flows/open-store.ts):
+ * Its existence is also the cache's memory of having used a secret store (flows/choose-store.ts):
  * every successful write creates it and nothing removes it, so when no secret store is usable later
  * (daemon gone, no desktop bus), auto mode serves uncached instead of moving to the plaintext file.
  */

@@ -1,7 +1,7 @@
 import { chmodSync } from "node:fs";
-import { refusalMessage, type CacheLocation } from "../core/cache/cache-location.js";
-import { ConfigError } from "../core/errors.js";
-import { judgeCacheFile, judgeDirectory } from "../core/cache/private-path.js";
+import { refusalMessage, type CacheLocation } from "../../core/cache/cache-location.js";
+import { ConfigError } from "../../core/errors.js";
+import { judgeCacheFile, judgeDirectory } from "../../core/cache/private-path.js";
 import { inspectDirectory, inspectEntry } from "./private-path.js";
 
 export type LocationState =
