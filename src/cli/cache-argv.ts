@@ -21,6 +21,7 @@ const MANAGING = new Set([
   "--status",
   "--json",
   "--all",
+  "--forget-secret-store",
   "--user",
   "--context",
   "--cluster",

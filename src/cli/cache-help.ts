@@ -52,6 +52,11 @@ export const CACHE_DOC: CommandDoc = {
         { flags: ["--json"], managing: true, text: "--list and --status as JSON" },
         { flags: ["--all"], managing: true, text: "--clear everything (as a bare --clear does)" },
         {
+          flags: ["--forget-secret-store"],
+          managing: true,
+          text: "with a --clear of everything: also forget that this cache used a secret store (keyring-index.json), so that auto mode may use the file where no secret store answers",
+        },
+        {
           flags: ["--user"],
           value: "NAME",
           complete: "users",

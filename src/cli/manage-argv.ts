@@ -15,6 +15,7 @@ interface Management {
   action: Action | undefined;
   json: boolean;
   all: boolean;
+  forget: boolean;
   filter: { -readonly [name in keyof FilterOptions]: string };
   keys: string[];
   /** The first management option seen, for "X goes with --list or --clear". */
@@ -31,6 +32,7 @@ export function parseManageArgv(argv: readonly string[]): ManageArgv {
     action: undefined,
     json: false,
     all: false,
+    forget: false,
     filter: {},
     keys: [],
     first: undefined,
@@ -62,6 +64,7 @@ export function parseManageArgv(argv: readonly string[]): ManageArgv {
       manage.action = name;
     } else if (name === "--json") manage.json = true;
     else if (name === "--all") manage.all = true;
+    else if (name === "--forget-secret-store") manage.forget = true;
     else if (isFilter(name)) {
       const key = name.slice(2) as keyof FilterOptions;
       if (manage.filter[key] !== undefined) throw new UsageError(`${name} given twice`);
@@ -73,17 +76,19 @@ export function parseManageArgv(argv: readonly string[]): ManageArgv {
 }
 
 function judge(manage: Management): ManageArgv {
-  const { action, json, all, filter, keys } = manage;
+  const { action, json, all, forget, filter, keys } = manage;
   const filtered = Object.keys(filter).length > 0;
   if (action === undefined) {
     const goesWith =
       manage.first === "--json"
         ? "--list or --status"
-        : manage.first === "--all"
+        : manage.first === "--all" || manage.first === "--forget-secret-store"
           ? "--clear"
           : "--list or --clear";
     throw new UsageError(`${manage.first ?? ""} goes with ${goesWith}`);
   }
+  if (forget && (action !== "--clear" || keys.length > 0 || filtered))
+    throw new UsageError("--forget-secret-store goes with a --clear of everything (no keys, no filters)");
   if (action === "--status") {
     if (all || filtered || keys.length > 0) throw new UsageError("--status takes only --json");
     return { kind: "status", json };
@@ -101,7 +106,10 @@ function judge(manage: Management): ManageArgv {
     throw new UsageError("--clear takes keys, filters or --all, one of them");
   if (all && filtered) throw new UsageError("--all clears everything: leave out the filters, or --all");
   if (keys.length > 0) return { kind: "clear", target: { kind: "keys", keys } };
-  return { kind: "clear", target: filtered ? { kind: "filter", filter } : { kind: "all" } };
+  return {
+    kind: "clear",
+    target: filtered ? { kind: "filter", filter } : { kind: "all", forgetSecretStore: forget },
+  };
 }
 
 /** `--user=alice` as `--user` and `alice`; a short option or a plain one as itself. */

@@ -11,6 +11,7 @@ import {
 import { resolveCacheLocation, type CacheLocation } from "../core/cache/cache-location.js";
 import type { CacheConfig } from "../core/config.js";
 import { errorFirstLine } from "../core/errors.js";
+import { describeBindingFailure } from "../core/store/binding-failure.js";
 import { checkCacheLocation } from "../io/cache-file/location-check.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
@@ -127,7 +128,9 @@ async function loadBinding(
     const { loadKeyring } = await import("../io/secret-store/native-binding.js");
     return { outcome: { loads: true }, keyring: loadKeyring(runtime.platform) };
   } catch (error) {
-    return { outcome: { loads: false, why: errorFirstLine(error) }, keyring: undefined };
+    const standalone = (globalThis as { Bun?: unknown }).Bun !== undefined;
+    const why = describeBindingFailure(errorFirstLine(error), standalone);
+    return { outcome: { loads: false, why }, keyring: undefined };
   }
 }
 
@@ -192,7 +195,7 @@ export async function openStore(
         return uncachedStore(location.locks, debug, why);
       }
     case "uncached":
-      if (plan.warn) warn(runtime, `${plan.why}; the credential is not cached`);
+      if (plan.warn) warn(runtime, plan.line ?? `${plan.why}; the credential is not cached`);
       return uncachedStore(location.locks, debug, plan.why);
   }
 }
@@ -239,7 +242,7 @@ async function openSecretStore(
             const now = await probeAgain();
             if (now.kind === "keyring") return { ok: true as const };
             if (now.kind === "uncached" && now.warn)
-              warn(runtime, `${now.why}; the credential is not cached`);
+              warn(runtime, now.line ?? `${now.why}; the credential is not cached`);
             return { ok: false as const, why: now.why };
           },
         }),

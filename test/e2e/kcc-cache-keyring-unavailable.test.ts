@@ -89,9 +89,10 @@ test("a Secret Service that was in use and has gone: uncached with one warning, 
       assert.equal(plugin.runs(), runs, `${name}: nothing cached`);
       const lines = stderrLines(result);
       assert.equal(lines.length, 1, `${name}: one line:\n${result.stderr}`);
-      assert.match(
-        lines[0] ?? "",
-        /^kcc-cache: warning: .*secret store before.*set KUBE_CREDENTIAL_CACHE_BACKEND=file/,
+      // Short, since it comes on every call until the user chooses, and saying how to choose.
+      assert.equal(
+        lines[0],
+        "kcc-cache: warning: not cached: this cache used a secret store, and none answers here (for the file: KUBE_CREDENTIAL_CACHE_BACKEND=file, or kcc-cache --clear --forget-secret-store)",
         name,
       );
     }
@@ -117,6 +118,21 @@ test("a Secret Service that was in use and has gone: uncached with one warning, 
   assert.equal(fileHit.stdout, plugin.output(runs + 1));
   assert.equal(plugin.runs(), runs + 1, "KUBE_CREDENTIAL_CACHE_BACKEND=file still means the file");
   assert.match(readFileSync(world.sandbox.cacheFile, "utf8"), /gone-plugin-secret-/);
+  assert.match(
+    status.stdout,
+    /kcc-cache --clear --forget-secret-store forgets it/,
+    "--status says the way out",
+  );
+
+  // The user chooses the file for good: the memory goes, and auto mode uses the file from then on.
+  const forget = await kccCache(world.sandbox, ["--clear", "--forget-secret-store"], { env: world.env });
+  assert.match(forget.stdout, /forgot the secret store: removed \S+keyring-index\.json/, forget.stderr);
+  const auto = await call({});
+  assertOk(auto);
+  assert.equal(auto.stderr, "", "no warning any more");
+  assert.equal(plugin.runs(), runs + 2, "the miss after --clear");
+  assert.equal((await call({})).stdout, plugin.output(runs + 2), "and then a hit from the file");
+  assert.equal(plugin.runs(), runs + 2);
 });
 
 test("DBUS_SESSION_BUS_ADDRESS=disabled: means no secret store: auto caches in the file, silently", async (t) => {

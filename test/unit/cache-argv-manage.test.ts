@@ -17,9 +17,14 @@ const PARSED: [string[], ReturnType<typeof parseCacheArgv>][] = [
   [["--status"], { kind: "status", json: false }],
   [["--status", "--json"], { kind: "status", json: true }],
   [["--json", "--status"], { kind: "status", json: true }],
-  [["--clear"], { kind: "clear", target: { kind: "all" } }],
-  [["--clear", "--all"], { kind: "clear", target: { kind: "all" } }],
-  [["--all", "--clear"], { kind: "clear", target: { kind: "all" } }],
+  [["--clear"], { kind: "clear", target: { kind: "all", forgetSecretStore: false } }],
+  [["--clear", "--all"], { kind: "clear", target: { kind: "all", forgetSecretStore: false } }],
+  [["--all", "--clear"], { kind: "clear", target: { kind: "all", forgetSecretStore: false } }],
+  [["--clear", "--forget-secret-store"], { kind: "clear", target: { kind: "all", forgetSecretStore: true } }],
+  [
+    ["--forget-secret-store", "--clear", "--all"],
+    { kind: "clear", target: { kind: "all", forgetSecretStore: true } },
+  ],
   [
     ["--clear", 'exec=["aws"]', 'user="a" exec=["b"]'],
     { kind: "clear", target: { kind: "keys", keys: ['exec=["aws"]', 'user="a" exec=["b"]'] } },
@@ -68,6 +73,13 @@ const REFUSED: [string[], RegExp][] = [
   [["--clear", "--user", "a", "--user", "b"], /^--user given twice$/],
   [["--list=x"], /^--list takes no value$/],
   [["--completion"], /^option "--completion" needs a value, e.g. --completion bash$/],
+  [["--forget-secret-store"], /^--forget-secret-store goes with --clear$/],
+  [["--clear", "k", "--forget-secret-store"], /^--forget-secret-store goes with a --clear of everything/],
+  [
+    ["--clear", "--user", "a", "--forget-secret-store"],
+    /^--forget-secret-store goes with a --clear of everything/,
+  ],
+  [["--list", "--forget-secret-store"], /^--forget-secret-store goes with a --clear of everything/],
 ];
 for (const [argv, message] of REFUSED)
   test(`parseCacheArgv refuses ${argv.join(" ")}`, () => {

@@ -243,7 +243,7 @@ test("renderStatus: one line per fact", () => {
     [
       "history",
       line({ usedSecretStoreBefore: true }, 6),
-      "history:  this cache has kept credentials in a secret store (/c/keyring-index.json exists): when none is usable, auto mode serves uncached instead of using the file",
+      "history:  this cache has kept credentials in a secret store (/c/keyring-index.json exists): when none is usable, auto mode serves uncached instead of using the file; kcc-cache --clear --forget-secret-store forgets it",
     ],
     ["no history", line({}, 6), "history:  this cache has never kept credentials in a secret store"],
     ["no background", line({}, 7), "background refresh: none logged"],

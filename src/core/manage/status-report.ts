@@ -53,7 +53,7 @@ export function renderStatus(facts: StatusFacts, json: boolean): string {
       ? "keyring:  not in use"
       : `keyring:  ${keyring.location} (${entries(keyring.entries)})`,
     facts.usedSecretStoreBefore
-      ? `history:  this cache has kept credentials in a secret store (${facts.keyringIndex} exists): when none is usable, auto mode serves uncached instead of using the file`
+      ? `history:  this cache has kept credentials in a secret store (${facts.keyringIndex} exists): when none is usable, auto mode serves uncached instead of using the file; kcc-cache --clear --forget-secret-store forgets it`
       : "history:  this cache has never kept credentials in a secret store",
     ...(facts.background.length === 0
       ? ["background refresh: none logged"]

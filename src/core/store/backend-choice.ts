@@ -99,7 +99,13 @@ export type BindingOutcome = { readonly loads: true } | { readonly loads: false;
 export type StoreDecision =
   | { readonly kind: "file"; readonly why: string }
   | { readonly kind: "keyring"; readonly why: string }
-  | { readonly kind: "uncached"; readonly why: string; readonly warn: boolean };
+  | {
+      readonly kind: "uncached";
+      readonly why: string;
+      readonly warn: boolean;
+      /** The one stderr line when it warns, where `why` is too long for every call (--status shows `why`). */
+      readonly line?: string;
+    };
 
 /** A decision, or the fact still needed to make one. */
 export type StorePlan =
@@ -113,6 +119,13 @@ export interface ProbeOutcome {
   readonly state: ProbeState;
   readonly detail: string;
 }
+
+/**
+ * The warning of a cache that used a secret store, where none answers now (an ssh session, a
+ * container): it stays until the user chooses, so it says how in one line.
+ */
+export const FORGET_HINT =
+  "not cached: this cache used a secret store, and none answers here (for the file: KUBE_CREDENTIAL_CACHE_BACKEND=file, or kcc-cache --clear --forget-secret-store)";
 
 /** How to leave the "uncached" state on purpose, said wherever kcc-cache refuses the file. */
 export const CHOOSE_FILE_HINT = "set KUBE_CREDENTIAL_CACHE_BACKEND=file to cache in the plaintext file";
@@ -140,6 +153,8 @@ export function planStore(facts: StoreFacts): StorePlan {
         kind: "uncached",
         why: `${missing}, and this cache kept its credentials in a secret store before; not writing them to the plaintext file (${CHOOSE_FILE_HINT})`,
         warn: true,
+        // Said on every call until the user acts, so short, and saying how to act.
+        line: FORGET_HINT,
       }
     : { kind: "file", why: missing };
 }

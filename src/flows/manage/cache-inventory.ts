@@ -7,7 +7,7 @@ import { checkCacheLocation, type LocationState } from "../../io/cache-file/loca
 import type { DebugLog } from "../../io/debug-log.js";
 import type { FileStore } from "../../io/cache-file/file-store.js";
 import type { SecretStore } from "../../io/secret-store/secret-store.js";
-import { cacheLocation, chooseStore, openFileStore } from "../choose-store.js";
+import { cacheLocation, chooseStore, keyringIndexPath, openFileStore } from "../choose-store.js";
 import type { Runtime } from "../runtime.js";
 
 /**
@@ -24,6 +24,8 @@ export interface CacheInventory {
   /** The file's document as read (empty unless the file is ok or broken). */
   readonly document: CacheDocument | undefined;
   readonly keyring: SecretStore | undefined;
+  /** The secret store's keys index: its existence is the cache's memory of having used one. */
+  readonly keyringIndex: string;
 }
 
 export async function readInventory(
@@ -41,7 +43,9 @@ export async function readInventory(
         };
   const fileStore = openFileStore(config, runtime, debug);
   const { file, document } = judgeFile(fileStore, location);
-  return { location, decision, fileStore, file, document, keyring };
+  // Only where the location can be trusted: --clear --forget-secret-store removes it.
+  const keyringIndex = keyringIndexPath(config, runtime);
+  return { location, decision, fileStore, file, document, keyring, keyringIndex };
 }
 
 function judgeFile(

@@ -63,6 +63,14 @@ export async function clearCache(
   } else if (decision.kind === "uncached" && !isUntouchable(file)) {
     warn(runtime, `keyring entries were not removed: ${decision.why}`);
   }
+  if (target.kind === "all" && target.forgetSecretStore) {
+    // Last: entries the secret store still holds were removed above while the index named them.
+    const { forgetKeyringIndex } = await import("../../io/secret-store/keyring-index.js");
+    if (forgetKeyringIndex(inventory.keyringIndex))
+      runtime.stdout(
+        `forgot the secret store: removed ${inventory.keyringIndex}; auto mode may use the file again\n`,
+      );
+  }
   for (const key of wanted) tell(runtime, `not cached: ${key}`);
   const unmatched = target.kind === "filter" && removed === 0;
   if (unmatched) tell(runtime, `not cached: no entry matches ${describeFilter(target.filter)}`);

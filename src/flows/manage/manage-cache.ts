@@ -12,9 +12,12 @@ import { clearCache } from "./clear-cache.js";
 import { listCache } from "./list-cache.js";
 import { statusOfCache } from "./status-cache.js";
 
-/** What --clear removes: every entry, the named keys, or the entries a filter selects. */
+/**
+ * What --clear removes: every entry (and, when asked, the cache's memory of having used a secret
+ * store: core/store/backend-choice.ts), the named keys, or the entries a filter selects.
+ */
 export type ClearTarget =
-  | { readonly kind: "all" }
+  | { readonly kind: "all"; readonly forgetSecretStore: boolean }
   | { readonly kind: "keys"; readonly keys: readonly string[] }
   | { readonly kind: "filter"; readonly filter: FilterOptions };
 

@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import { isRecord, otherFields, parseJson } from "../../core/json.js";
-import { StoreError } from "../../core/errors.js";
+import { StoreError, errorFirstLine } from "../../core/errors.js";
 import type { IndexedEntry } from "../../core/store/keyring-prune.js";
 import { removeLeftoverTempFiles, writeFileAtomic } from "../cache-file/atomic-file.js";
 import { ensureDirectory } from "../cache-file/file-store.js";
@@ -110,5 +110,22 @@ function readText(path: string): string | undefined {
     return readFileSync(path, "utf8");
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Removes the index, and with it the cache's memory of having used a secret store (the user asked:
+ * kcc-cache --clear --forget-secret-store). True when there was one. Never through a link: unlink
+ * removes the link itself.
+ */
+export function forgetKeyringIndex(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw new StoreError(`keyring index ${path} cannot be removed (${errorFirstLine(error)})`, {
+      cause: error,
+    });
   }
 }
