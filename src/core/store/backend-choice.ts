@@ -124,7 +124,7 @@ export interface ProbeOutcome {
  * The warning of a cache that used a secret store, where none answers now (an ssh session, a
  * container): it stays until the user chooses, so it says how in one line.
  */
-export const FORGET_HINT =
+const FORGET_HINT =
   "not cached: this cache used a secret store, and none answers here (for the file: KUBE_CREDENTIAL_CACHE_BACKEND=file, or kcc-cache --clear --forget-secret-store)";
 
 /** How to leave the "uncached" state on purpose, said wherever kcc-cache refuses the file. */
