@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import {
   locateSessionBus,
+  looksForSessionBus,
   planStore,
   type BindingOutcome,
   type StoreDecision,
@@ -70,9 +71,7 @@ async function settleStore(config: CacheConfig, runtime: Runtime): Promise<Settl
   const { env } = runtime;
   const address = env["DBUS_SESSION_BUS_ADDRESS"];
   const runtimeDir = env["XDG_RUNTIME_DIR"];
-  const needsBus =
-    config.backend !== "file" && runtime.platform.os !== "darwin" && runtime.platform.os !== "win32";
-  const bus = needsBus
+  const bus = looksForSessionBus(config.backend, runtime.platform.os)
     ? locateSessionBus({
         address,
         runtimeDir,

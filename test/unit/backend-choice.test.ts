@@ -3,6 +3,7 @@ import { test } from "node:test";
 import {
   CHOOSE_FILE_HINT,
   locateSessionBus,
+  looksForSessionBus,
   planStore,
   type BusLocation,
   type ProbeState,
@@ -281,3 +282,19 @@ test("planStore: a binding that loads is the keyring, on every OS", () => {
     assert.equal(plan.kind, "keyring", os);
   }
 });
+
+const busRows: [BackendChoice, NodeJS.Platform, boolean][] = [
+  ["auto", "linux", true],
+  ["keyring", "linux", true],
+  ["file", "linux", false],
+  ["auto", "freebsd", true],
+  ["auto", "darwin", false],
+  ["keyring", "darwin", false],
+  ["auto", "win32", false],
+  ["keyring", "win32", false],
+];
+for (const [backend, os, expected] of busRows) {
+  test(`looksForSessionBus: ${backend} on ${os} -> ${expected}`, () => {
+    assert.equal(looksForSessionBus(backend, os), expected);
+  });
+}

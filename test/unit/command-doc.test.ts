@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { CACHE_DOC } from "../../src/cli/cache-help.js";
@@ -11,17 +10,12 @@ import { renderCompletion, type Shell } from "../../src/core/command-doc/complet
 import { renderHelp } from "../../src/core/command-doc/help-text.js";
 import { renderManPage } from "../../src/core/command-doc/man-page.js";
 import { missingCommands, skipOrFailUnderCi } from "../e2e/support/skip.js";
+import { useTempDir } from "./support/temp-dir.js";
 
 const DOCS: readonly CommandDoc[] = [CACHE_DOC, INJECTOR_DOC];
 const SHELLS: readonly Shell[] = ["bash", "zsh", "fish", "powershell"];
 
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), "kcc-doc-"));
-  t.after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return dir;
-}
+const tempDir = (t: TestContext): string => useTempDir(t, "kcc-doc-");
 
 function requireTool(t: TestContext, tool: string, why: string): boolean {
   if (missingCommands([tool]).length === 0) return true;

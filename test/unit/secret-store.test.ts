@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import type { CacheEntry } from "../../src/core/cache/cache-entry.js";
@@ -10,6 +9,7 @@ import { WINDOWS_MAX_PART_CHARS } from "../../src/core/store/secret-chunks.js";
 import type { KeyringApi } from "../../src/io/secret-store/keyring-api.js";
 import { createKeyringIndex } from "../../src/io/secret-store/keyring-index.js";
 import { createSecretStore } from "../../src/io/secret-store/secret-store.js";
+import { useTempDir } from "./support/temp-dir.js";
 
 /** An in-memory store with Windows Credential Manager's limit: 2,560 bytes of UTF-16 per secret. */
 function windowsLikeKeyring(): KeyringApi & { values: Map<string, string> } {
@@ -30,10 +30,7 @@ function windowsLikeKeyring(): KeyringApi & { values: Map<string, string> } {
 }
 
 function setup(t: TestContext, writable?: () => Promise<{ ok: true } | { ok: false; why: string }>) {
-  const dir = mkdtempSync(join(tmpdir(), "kcc-secret-store-"));
-  t.after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir(t, "kcc-secret-store-");
   const keyring = windowsLikeKeyring();
   const warnings: string[] = [];
   const debugLines: string[] = [];

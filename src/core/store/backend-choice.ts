@@ -75,6 +75,15 @@ function unusableWhy(transports: readonly string[]): string {
     : `no transport kcc-cache can reach with a deadline (${kinds}; only unix: sockets)`;
 }
 
+/**
+ * Whether the session bus is looked for at all: only where the secret store is the Secret Service
+ * (not macOS or Windows, whose stores need no bus) and the user did not choose the file. Answering no
+ * here keeps the file-store hit free of every D-Bus fact.
+ */
+export function looksForSessionBus(backend: BackendChoice, os: NodeJS.Platform): boolean {
+  return backend !== "file" && os !== "darwin" && os !== "win32";
+}
+
 export interface StoreFacts {
   readonly backend: BackendChoice;
   readonly os: NodeJS.Platform;
