@@ -6,8 +6,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 const COMMONJS_FILES = ["postinstall.cjs", "bin/*"];
-const PLAIN_MODULES = ["scripts/test.mjs", "scripts/test-install.mjs"];
-const PLAIN_FILES = [...COMMONJS_FILES, ...PLAIN_MODULES];
+const PLAIN_FILES = COMMONJS_FILES;
 
 export default tseslint.config(
   {
@@ -27,16 +26,6 @@ export default tseslint.config(
         Buffer: "readonly",
         console: "readonly",
       },
-    },
-  },
-  {
-    // The test runner's own scripts, outside the type-checked project until they have their JSDoc types.
-    files: PLAIN_MODULES,
-    ...js.configs.recommended,
-    languageOptions: {
-      sourceType: "module",
-      ecmaVersion: 2022,
-      globals: { process: "readonly", console: "readonly", URL: "readonly" },
     },
   },
   ...tseslint.configs.strictTypeChecked.map((config) => ({ ...config, ignores: PLAIN_FILES })),

@@ -13,6 +13,10 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
  * `--prefer-offline`, not `--offline`: `npm ci` caches tarballs but not the registry metadata a global
  * install resolves the dependencies with, so a fresh machine's cache cannot serve that and the registry
  * must; a warm cache serves everything and nothing goes out.
+ *
+ * @param {string} prefix
+ * @param {NodeJS.ProcessEnv} [env]
+ * @returns {string}
  */
 export function installPackage(prefix, env = process.env) {
   mkdirSync(prefix, { recursive: true });
@@ -23,7 +27,8 @@ export function installPackage(prefix, env = process.env) {
   })
     .trim()
     .split("\n")
-    .pop();
+    .at(-1);
+  if (packed === undefined || packed === "") throw new Error("test-install: npm pack named no tarball");
   execFileSync(
     "npm",
     [

@@ -14,13 +14,14 @@ import { basename, join, resolve } from "node:path";
 import { installPackage } from "./test-install.mjs";
 
 const TARGETS = ["npm", "binary"];
-const target = process.env.KCC_TEST_TARGET || "npm";
+const target = process.env["KCC_TEST_TARGET"] || "npm";
 if (!TARGETS.includes(target)) {
   console.error(`test: KCC_TEST_TARGET must be one of ${TARGETS.join(", ")}, not ${JSON.stringify(target)}`);
   process.exit(2);
 }
 
 // Each suite's test directories; `stress` runs the installed commands, as `e2e` does.
+/** @type {Record<string, string[]>} */
 const DIRECTORIES = { unit: ["unit"], e2e: ["e2e"], stress: ["stress", "property"] };
 const [only, ...named] = process.argv.slice(2);
 if (only !== undefined && !(only in DIRECTORIES)) {
@@ -68,25 +69,26 @@ const files =
   named.length > 0
     ? named
     : suites.flatMap((suite) =>
-        DIRECTORIES[suite].flatMap((directory) => {
+        (DIRECTORIES[suite] ?? []).flatMap((directory) => {
           const listed = listTests(join("test", directory));
           return target === "binary" && suite === "e2e" ? binaryTests(listed) : listed;
         }),
       );
 
+/** @type {NodeJS.ProcessEnv} */
 const env = { ...process.env, KCC_TEST_TARGET: target };
 let scratch;
 if (suites.includes("e2e") || suites.includes("stress")) {
   scratch = mkdtempSync(join(tmpdir(), "kcc-test-prefix-"));
-  env.KCC_TEST_BIN = target === "binary" ? placeBinaries(scratch) : installPackage(scratch);
+  env["KCC_TEST_BIN"] = target === "binary" ? placeBinaries(scratch) : installPackage(scratch);
   // The binary target's own tests (test/e2e/binary-*.test.ts) check every target's build here.
-  if (target === "binary") env.KCC_TEST_BINARIES = resolve("dist", "bin");
+  if (target === "binary") env["KCC_TEST_BINARIES"] = resolve("dist", "bin");
 }
 
 console.log(`test: end-to-end target ${target}`);
 // Node runs one test file at a time on 2 cores (its default is one fewer than the cores); most files
 // wait on processes they start, so a few more at once finish sooner without crowding the machine.
-const concurrency = process.env.KCC_TEST_CONCURRENCY || String(Math.max(availableParallelism(), 2));
+const concurrency = process.env["KCC_TEST_CONCURRENCY"] || String(Math.max(availableParallelism(), 2));
 const testFlags = ["--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec"];
 const result = spawnSync(process.execPath, ["--import", "tsx", ...testFlags, ...files], {
   stdio: "inherit",
@@ -95,7 +97,11 @@ const result = spawnSync(process.execPath, ["--import", "tsx", ...testFlags, ...
 if (scratch) rmSync(scratch, { recursive: true, force: true });
 process.exit(result.status ?? 1);
 
-/** Links the one binary under both command names, as an archive from a release unpacks it. */
+/**
+ * Links the one binary under both command names, as an archive from a release unpacks it.
+ * @param {string} dir
+ * @returns {string}
+ */
 function placeBinaries(dir) {
   const built = resolve("dist", "bin", "kube-credential-cache-linux-x64");
   if (!existsSync(built)) execFileSync("npm", ["run", "build:bin"], { stdio: "inherit" });
@@ -105,7 +111,11 @@ function placeBinaries(dir) {
   return bin;
 }
 
-/** The e2e files of BINARY_E2E; a name that matches no file is an error, so that none is dropped unseen. */
+/**
+ * The e2e files of BINARY_E2E; a name that matches no file is an error, so that none is dropped unseen.
+ * @param {string[]} listed
+ * @returns {string[]}
+ */
 function binaryTests(listed) {
   const chosen = listed.filter((file) => Object.hasOwn(BINARY_E2E, basename(file)));
   const missing = Object.keys(BINARY_E2E).filter((name) => !chosen.some((file) => basename(file) === name));
@@ -116,10 +126,15 @@ function binaryTests(listed) {
   return chosen;
 }
 
+/**
+ * @param {string} directory
+ * @returns {string[]}
+ */
 function listTests(directory) {
+  /** @type {string[]} */
   let names;
   try {
-    names = readdirSync(directory, { recursive: true });
+    names = readdirSync(directory, { recursive: true, encoding: "utf8" });
   } catch {
     return [];
   }
