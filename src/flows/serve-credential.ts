@@ -40,15 +40,24 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
       ? undefined
       : { caller, logPath: keyFiles(store.lockDirectory, key).servedLog };
   const entry = await store.get(key);
-  const decision = decideServe(
-    entry,
-    runtime.now(),
-    config,
-    // The log matters only to a fresh entry; a miss does not read it.
+  const nowMs = runtime.now();
+  // The log matters only to a fresh entry; a miss does not read it.
+  const callerFacts =
     record === undefined || entry === undefined
       ? undefined
-      : { current: record.caller, servedLog: readServedLog(record.logPath) },
-  );
+      : { current: record.caller, servedLog: readServedLog(record.logPath) };
+  let decision = decideServe(entry, nowMs, config, callerFacts);
+  if (decision.kind === "check-background") {
+    // Inside the window only: when the last background refresh failed, from the marker beside the lock.
+    const lockDirectory = store.lockDirectory;
+    const failedAtMs =
+      lockDirectory === undefined
+        ? undefined
+        : (await import("../io/background/failure-marker.js")).backgroundFailedAt(
+            keyFiles(lockDirectory, key).backgroundFailed,
+          );
+    decision = decideServe(entry, nowMs, config, callerFacts, { failedAtMs });
+  }
   // Formatted only when asked for: this runs on every hit.
   if (config.debug) {
     if (entry !== undefined)

@@ -1,9 +1,6 @@
 import { keyFiles } from "../core/cache/key-files.js";
 import { mkdirSync } from "node:fs";
 import { BACKGROUND_CHILD_ENV } from "../core/cache/background-marker.js";
-import { backgroundRetryInMs } from "../core/cache/background-refresh.js";
-import { formatDuration } from "../core/duration.js";
-import { backgroundFailedAt } from "../io/background/failure-marker.js";
 import type { CacheEntry } from "../core/cache/cache-entry.js";
 import { errorSummary } from "../core/errors.js";
 import type { DebugLog } from "../io/debug-log.js";
@@ -22,9 +19,9 @@ export interface BackgroundStart {
 }
 
 /**
- * Called after a hit inside the background window has been printed: starts one detached kcc-cache
- * that refreshes the credential (docs/background-refresh.md), unless the last one failed less than a
- * minute ago (core/cache/background-refresh.ts says why). Single flight through the key's refresh
+ * Called after a hit inside the background window has been printed, when the serve decision says a
+ * refresh is due (core/cache/serve-decision.ts, which also pauses it after a failure): starts one
+ * detached kcc-cache that refreshes the credential (docs/background-refresh.md). Single flight through the key's refresh
  * lock, taken here without waiting: if anyone holds it (a foreground refresh, or the background copy
  * another caller started), nothing is started. The lock is then handed to the started copy, so that
  * from the first moment to the last it names a live process. Never fails the call it rides on.
@@ -34,13 +31,6 @@ export async function startBackgroundRefresh(start: BackgroundStart): Promise<vo
   const files = keyFiles(lockDirectory, key);
   const path = files.lock;
   try {
-    const retryInMs = backgroundRetryInMs(backgroundFailedAt(files.backgroundFailed), runtime.now());
-    if (retryInMs > 0) {
-      debug(
-        `background refresh: not started, the last one failed; next attempt in ${formatDuration(retryInMs)}`,
-      );
-      return;
-    }
     mkdirSync(lockDirectory, { recursive: true, mode: 0o700 });
     // Lazily, as everywhere: one copy of the lock module holds every lock of this process.
     const { claimLockNow } = await import("../io/locks/refresh-lock.js");

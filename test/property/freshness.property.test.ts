@@ -26,12 +26,16 @@ function callerFacts(kind: string, storedAtMs: number): CallerFacts | undefined 
   return { current: KUBECTL, servedLog: kind === "served" ? servedLine(KUBECTL, storedAtMs) : undefined };
 }
 
+/** No background refresh has failed: the window decides alone. */
+const NO_FAILURE = { failedAtMs: undefined };
+
 /** How much a decision still serves: a later instant may only move down this scale. */
 function rank(decision: ServeDecision): number {
   switch (decision.kind) {
     case "hit":
       return 3;
     case "hit-and-refresh":
+    case "check-background":
       return 2;
     case "rejected":
       return 1;
@@ -52,8 +56,8 @@ test("the serve decision only degrades with time (hit, then hit-and-refresh, the
   fc.assert(
     fc.property(entry, times, policy, asker, (e, [earlier, later], p, who) => {
       const c = callerFacts(who, e.storedAtMs);
-      const before = decideServe(e, earlier, p, c);
-      const after = decideServe(e, later, p, c);
+      const before = decideServe(e, earlier, p, c, NO_FAILURE);
+      const after = decideServe(e, later, p, c, NO_FAILURE);
       assert.ok(rank(after) <= rank(before), `${before.kind} at ${earlier}, ${after.kind} at ${later}`);
       if ("servedForMs" in before && "servedForMs" in after)
         assert.ok(after.servedForMs <= before.servedForMs);
@@ -64,7 +68,7 @@ test("the serve decision only degrades with time (hit, then hit-and-refresh, the
 test("a served credential always has its refresh margin still ahead", () => {
   fc.assert(
     fc.property(entry, ms, policy, asker, (e, now, p, who) => {
-      const decision = decideServe(e, now, p, callerFacts(who, e.storedAtMs));
+      const decision = decideServe(e, now, p, callerFacts(who, e.storedAtMs), NO_FAILURE);
       if (decision.kind === "hit" || decision.kind === "hit-and-refresh")
         assert.ok(isFresh(e.expiresAtMs, now, p.refreshMarginMs));
     }),

@@ -2,13 +2,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseBackgroundMarker } from "../../src/core/cache/background-marker.js";
 import {
-  BACKGROUND_RETRY_AFTER_MS,
-  backgroundRetryInMs,
   formatBackgroundRecord,
   lastBackgroundRecords,
   nonInteractiveExecInfo,
   type BackgroundRecord,
 } from "../../src/core/cache/background-refresh.js";
+import { BACKGROUND_RETRY_AFTER_MS, backgroundRetryInMs } from "../../src/core/cache/serve-decision.js";
 import { readCacheConfig } from "../../src/core/config.js";
 
 test("nonInteractiveExecInfo sets spec.interactive false and keeps everything else", () => {

@@ -117,7 +117,7 @@ test("decideServe: every outcome, and both sides of every boundary", () => {
     ["caller not tracked", at(HOUR), on, undefined, farHit],
   ];
   for (const [what, entry, policy, caller, expected] of cases) {
-    assert.deepEqual(decideServe(entry, now, policy, caller), expected, what);
+    assert.deepEqual(decideServe(entry, now, policy, caller, { failedAtMs: undefined }), expected, what);
   }
 });
 
@@ -152,3 +152,23 @@ test("describeServeDecision: one line per outcome that says why", () => {
   ];
   for (const [decision, line] of cases) assert.match(describeServeDecision(decision, on), line);
 });
+
+/** Inside the window, the last background refresh's failure decides whether another starts now. */
+const pauseRows: [string, number | undefined, ServeDecision][] = [
+  ["no failure", undefined, { kind: "hit-and-refresh", servedForMs: 60 * S }],
+  ["failed a second ago", now - S, { kind: "hit", servedForMs: 60 * S, retryInMs: 59 * S }],
+  ["failed 59 s ago", now - 59 * S, { kind: "hit", servedForMs: 60 * S, retryInMs: S }],
+  ["failed a minute ago", now - MIN, { kind: "hit-and-refresh", servedForMs: 60 * S }],
+  [
+    "a failure dated in the future (clock set back)",
+    now + MIN,
+    { kind: "hit-and-refresh", servedForMs: 60 * S },
+  ],
+];
+for (const [what, failedAtMs, expected] of pauseRows) {
+  test(`decideServe inside the window, ${what}: ${expected.kind}`, () => {
+    const entry = { expiresAtMs: now + margin + 60 * S, storedAtMs: STORED };
+    assert.deepEqual(decideServe(entry, now, on, undefined), { kind: "check-background" }, "asks first");
+    assert.deepEqual(decideServe(entry, now, on, undefined, { failedAtMs }), expected);
+  });
+}

@@ -20,21 +20,6 @@ export function nonInteractiveExecInfo(raw: string | undefined): string | undefi
   return JSON.stringify({ ...document, spec: { ...base, interactive: false } });
 }
 
-/**
- * After a background refresh fails, hits wait this long before starting another. A plugin that fails
- * without a terminal (an MFA prompt, an expired SSO session) fails again the same way: without a pause
- * every hit in the window would run it, every few seconds under a watch loop. A minute allows five
- * attempts in the default 5-minute window, and the foreground refresh at the margin runs it anyway.
- */
-export const BACKGROUND_RETRY_AFTER_MS = 60_000;
-
-/** How long until a background refresh may start again after one failed at `failedAtMs`; 0: now. */
-export function backgroundRetryInMs(failedAtMs: number | undefined, nowMs: number): number {
-  // A failure dated in the future means the clock was set back: its age is unknown, so do not wait.
-  if (failedAtMs === undefined || failedAtMs > nowMs) return 0;
-  return Math.max(0, BACKGROUND_RETRY_AFTER_MS - (nowMs - failedAtMs));
-}
-
 export type BackgroundResult = "refreshed" | "failed" | "skipped";
 
 /**

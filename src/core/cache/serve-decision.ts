@@ -17,12 +17,28 @@ import { isExpired } from "./freshness.js";
  */
 export type ServeDecision =
   /** Serve the entry. `servedForMs`: how long it stays servable; `refreshInMs`: until its background window (absent when off). */
-  | { readonly kind: "hit"; readonly servedForMs: number; readonly refreshInMs?: number }
+  | {
+      readonly kind: "hit";
+      readonly servedForMs: number;
+      readonly refreshInMs?: number;
+      /** Inside the window, but the last background refresh failed this long ago: the next waits. */
+      readonly retryInMs?: number;
+    }
   /** Serve the entry now and start one background refresh: it is inside the window. */
   | { readonly kind: "hit-and-refresh"; readonly servedForMs: number }
   /** Never serve this entry again: run the plugin in the foreground. */
   | { readonly kind: "rejected"; readonly pid: number; readonly servedForMs: number }
-  | { readonly kind: "miss"; readonly reason: "no-entry" | "within-margin" | "expired" };
+  | { readonly kind: "miss"; readonly reason: "no-entry" | "within-margin" | "expired" }
+  /**
+   * Inside the background window: the decision needs to know when the last background refresh failed
+   * (a marker beside the key's lock), which is read only here, so that a plain hit reads nothing more.
+   */
+  | { readonly kind: "check-background" };
+
+/** When the key's last background refresh failed; `failedAtMs` undefined when none has. */
+export interface BackgroundFacts {
+  readonly failedAtMs: number | undefined;
+}
 
 export type ServePolicy = Pick<CacheConfig, "refreshMarginMs" | "backgroundRefreshMs" | "selfHeal">;
 
@@ -51,6 +67,7 @@ export function decideServe(
   nowMs: number,
   policy: ServePolicy,
   caller: CallerFacts | undefined,
+  background?: BackgroundFacts,
 ): ServeDecision {
   if (entry === undefined) return { kind: "miss", reason: "no-entry" };
   const servedForMs = entry.expiresAtMs - policy.refreshMarginMs - nowMs;
@@ -68,8 +85,27 @@ export function decideServe(
     (entry.expiresAtMs - policy.refreshMarginMs - entry.storedAtMs) / 2,
   );
   // The window includes its first instant: `servedForMs === windowMs` refreshes.
-  if (servedForMs <= windowMs) return { kind: "hit-and-refresh", servedForMs };
+  if (servedForMs <= windowMs) {
+    if (background === undefined) return { kind: "check-background" };
+    const retryInMs = backgroundRetryInMs(background.failedAtMs, nowMs);
+    return retryInMs > 0 ? { kind: "hit", servedForMs, retryInMs } : { kind: "hit-and-refresh", servedForMs };
+  }
   return { kind: "hit", servedForMs, refreshInMs: servedForMs - windowMs };
+}
+
+/**
+ * After a background refresh fails, hits wait this long before starting another. A plugin that fails
+ * without a terminal (an MFA prompt, an expired SSO session) fails again the same way: without a pause
+ * every hit in the window would run it, every few seconds under a watch loop. A minute allows five
+ * attempts in the default 5-minute window, and the foreground refresh at the margin runs it anyway.
+ */
+export const BACKGROUND_RETRY_AFTER_MS = 60_000;
+
+/** How long until a background refresh may start again after one failed at `failedAtMs`; 0: now. */
+export function backgroundRetryInMs(failedAtMs: number | undefined, nowMs: number): number {
+  // A failure dated in the future means the clock was set back: its age is unknown, so do not wait.
+  if (failedAtMs === undefined || failedAtMs > nowMs) return 0;
+  return Math.max(0, BACKGROUND_RETRY_AFTER_MS - (nowMs - failedAtMs));
 }
 
 /** One debug line: the decision's kind, then why, in words and durations (never a credential). */
@@ -78,10 +114,14 @@ export function describeServeDecision(decision: ServeDecision, policy: ServePoli
     case "hit":
       return (
         `hit: served for ${formatDuration(decision.servedForMs)} more` +
-        (decision.refreshInMs === undefined
-          ? " (background refresh off)"
-          : `; background refresh due in ${formatDuration(decision.refreshInMs)}`)
+        (decision.retryInMs !== undefined
+          ? `; no background refresh: the last one failed, next attempt in ${formatDuration(decision.retryInMs)}`
+          : decision.refreshInMs === undefined
+            ? " (background refresh off)"
+            : `; background refresh due in ${formatDuration(decision.refreshInMs)}`)
       );
+    case "check-background":
+      return "inside the background-refresh window: reading when the last background refresh failed";
     case "hit-and-refresh":
       return (
         `hit-and-refresh: served for ${formatDuration(decision.servedForMs)} more, inside the ` +
