@@ -20,7 +20,13 @@ import {
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join, normalize, resolve, sep } from "node:path";
-import { TARGETS, builtBinaryName, type Target } from "../../../scripts/release-targets.js";
+import {
+  DOCUMENTS,
+  MAN_PAGES,
+  TARGETS,
+  builtBinaryName,
+  type Target,
+} from "../../../scripts/release-targets.js";
 
 const ROOT = resolve(__dirname, "..", "..", "..");
 const PROJECT = "kube-credential-cache";
@@ -62,7 +68,9 @@ export function makeRelease(dir: string, bin: string): string {
   mkdirSync(join(pkg, "dist"), { recursive: true });
   const manifest = { name: PROJECT, version: VERSION, license: "MIT", files: ["dist/*.cjs"] };
   writeFileSync(join(pkg, "package.json"), JSON.stringify(manifest));
-  for (const name of ["CHANGELOG.md", "LICENSE", "README.md"]) writeFileSync(join(pkg, name), `${name}\n`);
+  for (const name of DOCUMENTS) writeFileSync(join(pkg, name), `${name}\n`);
+  mkdirSync(join(pkg, "dist", "man"));
+  for (const name of MAN_PAGES) writeFileSync(join(pkg, "dist", "man", name), `${name}\n`);
   writeFileSync(join(pkg, "dist", "kcc-cache.cjs"), "console.log('stand-in')\n");
   const out = join(dir, "release");
   const env: NodeJS.ProcessEnv = { ...process.env };
