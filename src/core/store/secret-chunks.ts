@@ -1,4 +1,3 @@
-import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { sha256Hex } from "../sha256.js";
 
 /**
@@ -19,6 +18,17 @@ export interface EncodedSecret {
   readonly parts: readonly string[];
 }
 
+/**
+ * Raw deflate, given by the caller (src/io/secret-store/compression.ts): only a split entry needs it,
+ * and loading node:zlib costs a keyring hit more than reading the entry does (docs/startup.md).
+ */
+export interface Compression {
+  /** The text's UTF-8 bytes, deflated, in base64. */
+  readonly deflateToBase64: (text: string) => string;
+  /** Undoes deflateToBase64; throws on data that is not raw deflate. */
+  readonly inflateFromBase64: (packed: string) => string;
+}
+
 export type ParsedHead =
   | { readonly kind: "plain"; readonly json: string }
   | { readonly kind: "chunked"; readonly count: number; readonly digest: string }
@@ -33,9 +43,9 @@ export function partAccount(key: string, index: number): string {
   return `${key}#${index}`;
 }
 
-export function encodeSecret(json: string, maxPartChars: number): EncodedSecret {
+export function encodeSecret(json: string, maxPartChars: number, compression: Compression): EncodedSecret {
   if (json.length <= maxPartChars) return { head: json, parts: [] };
-  const packed = deflateRawSync(Buffer.from(json, "utf8"), { level: 9 }).toString("base64");
+  const packed = compression.deflateToBase64(json);
   const parts: string[] = [];
   for (let at = 0; at < packed.length; at += maxPartChars) parts.push(packed.slice(at, at + maxPartChars));
   if (parts.length > MAX_PARTS)
@@ -56,12 +66,13 @@ export function parseHead(value: string): ParsedHead {
 export function joinParts(
   head: { count: number; digest: string },
   parts: readonly (string | undefined)[],
+  compression: Compression,
 ): string | undefined {
   if (parts.length !== head.count || parts.some((part) => part === undefined)) return undefined;
   const packed = parts.join("");
   if (digest(packed) !== head.digest) return undefined;
   try {
-    return inflateRawSync(Buffer.from(packed, "base64")).toString("utf8");
+    return compression.inflateFromBase64(packed);
   } catch {
     return undefined;
   }

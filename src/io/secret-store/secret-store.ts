@@ -5,6 +5,7 @@ import { toCacheEntry } from "../../core/cache/cache-entry.js";
 import { StoreError, errorFirstLine } from "../../core/errors.js";
 import { encodeSecret, joinParts, parseHead, partAccount } from "../../core/store/secret-chunks.js";
 import type { CredentialStore } from "../credential-store.js";
+import { zlibCompression } from "./compression.js";
 import { KEYRING_SERVICE, type KeyringApi } from "./keyring-api.js";
 import type { KeyringIndex } from "./keyring-index.js";
 import { planPrune, type IndexedEntry } from "../../core/store/keyring-prune.js";
@@ -102,7 +103,7 @@ async function readEntry(keyring: KeyringApi, key: string): Promise<CacheEntry |
   else if (parsed.kind === "chunked") {
     const parts: (string | undefined)[] = [];
     for (let part = 1; part <= parsed.count; part += 1) parts.push(await keyring.get(partAccount(key, part)));
-    json = joinParts(parsed, parts);
+    json = joinParts(parsed, parts, zlibCompression);
   }
   return (json === undefined ? undefined : toCacheEntry(parseJson(json))) ?? "damaged";
 }
@@ -118,7 +119,7 @@ async function writeEntry(
   entry: CacheEntry,
   partsBefore: number,
 ): Promise<number> {
-  const encoded = encodeSecret(JSON.stringify(entry), keyring.maxPartChars);
+  const encoded = encodeSecret(JSON.stringify(entry), keyring.maxPartChars, zlibCompression);
   try {
     for (const [at, part] of encoded.parts.entries()) await keyring.set(partAccount(key, at + 1), part);
     await keyring.set(key, encoded.head);
