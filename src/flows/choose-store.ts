@@ -67,7 +67,7 @@ interface SettledStore {
   readonly keyring: KeyringApi | undefined;
 }
 
-async function settleStore(config: CacheConfig, runtime: Runtime): Promise<SettledStore> {
+async function settleStore(config: CacheConfig, runtime: Runtime, readAhead?: string): Promise<SettledStore> {
   const { env } = runtime;
   const address = env["DBUS_SESSION_BUS_ADDRESS"];
   const runtimeDir = env["XDG_RUNTIME_DIR"];
@@ -88,7 +88,7 @@ async function settleStore(config: CacheConfig, runtime: Runtime): Promise<Settl
     const plan = planStore(facts);
     switch (plan.kind) {
       case "probe": {
-        const probed = await probeBus(plan.socket, plan.allowActivation, runtime.uid ?? 0);
+        const probed = await probeBus(plan.socket, plan.allowActivation, runtime.uid ?? 0, readAhead);
         service = probed.store;
         facts = { ...facts, probe: probed.outcome };
         continue;
@@ -133,13 +133,19 @@ async function loadBinding(
   }
 }
 
-async function probeBus(socket: string, allowActivation: boolean, uid: number): Promise<ProbeResult> {
+async function probeBus(
+  socket: string,
+  allowActivation: boolean,
+  uid: number,
+  readAhead: string | undefined,
+): Promise<ProbeResult> {
   const { probeSecretService } = await import("../io/secret-store/probe.js");
   return probeSecretService({
     socket,
     uid,
     timeoutMs: KEYRING_PROBE_TIMEOUT_MS,
     allowActivation,
+    ...(readAhead === undefined ? {} : { readAhead }),
   });
 }
 
@@ -166,11 +172,15 @@ export function keyringIndexPath(config: CacheConfig, runtime: Runtime): string 
   return join(cacheLocation(config, runtime).directory, "keyring-index.json");
 }
 
-/** The store the configuration and the machine call for. */
+/**
+ * The store the configuration and the machine call for. `readAhead`: the key the caller reads first,
+ * which a Secret Service probe asks for along with its own questions (docs/secret-store.md).
+ */
 export async function openStore(
   config: CacheConfig,
   runtime: Runtime,
   debug: DebugLog,
+  readAhead?: string,
 ): Promise<CredentialStore> {
   const location = cacheLocation(config, runtime);
   const state = checkCacheLocation(location, runtime.uid);
@@ -179,7 +189,7 @@ export async function openStore(
     if (state.kind === "distrust") warn(runtime, `${state.why}; credentials are not cached`);
     return uncachedStore(undefined, debug, state.why);
   }
-  const { decision: plan, probeAgain, keyring } = await settleStore(config, runtime);
+  const { decision: plan, probeAgain, keyring } = await settleStore(config, runtime, readAhead);
   const where = plan.kind === "file" ? ` ${location.file}` : "";
   debug(`store: ${plan.kind}${where} (${plan.why})`);
   switch (plan.kind) {

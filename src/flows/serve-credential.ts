@@ -31,7 +31,7 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
     execInfo,
   });
   debug(`key: ${key}`);
-  const store = await openStore(config, runtime, debug);
+  const store = await openStore(config, runtime, debug, key);
   const caller = tracksCaller(config, isClientGoExecInfo(runtime.env["KUBERNETES_EXEC_INFO"]))
     ? runtime.identifyProcess(runtime.parentPid)
     : undefined;

@@ -17,7 +17,10 @@ import { openUnixSocket, type SocketEvents, type UnixSocket } from "./dbus-socke
  * Little-endian messages are written; replies in either byte order are read (docs/secret-store.md).
  */
 export interface DbusConnection {
+  /** Sends at once (before `ready` too: the handshake is pipelined); the reply within the deadline. */
   readonly call: (message: MethodCall) => Promise<DbusReply>;
+  /** Authenticated and greeted; rejects (and fails every call) if the bus refused us. */
+  readonly ready: Promise<void>;
   readonly close: () => void;
 }
 
@@ -36,7 +39,12 @@ export interface DbusOptions {
   readonly timeoutMs: number;
 }
 
-/** Connects and authenticates (SASL EXTERNAL with our uid), then says Hello as every client must. */
+/**
+ * Connects, authenticates (SASL EXTERNAL with our uid) and says Hello, as every client must. The
+ * handshake is pipelined, as sd-bus does it: AUTH, BEGIN and Hello go out in one write, and the calls a
+ * caller makes at once follow them, so that a keyring hit waits for two round trips instead of six
+ * (docs/secret-store.md). Resolves when the socket is connected; `ready` says whether the bus took us.
+ */
 export async function openDbus(options: DbusOptions): Promise<DbusConnection> {
   const link = createLink(options.timeoutMs);
   const opening = openUnixSocket(options.socket, link.events);
@@ -50,25 +58,23 @@ export async function openDbus(options: DbusOptions): Promise<DbusConnection> {
   const socket = await link.bounded(opening);
   link.attach(socket);
   const hexUid = Buffer.from(String(options.uid)).toString("hex");
-  socket.write(`\0AUTH EXTERNAL ${hexUid}\r\n`);
-  const line = await link.bounded(link.line());
-  if (!line.startsWith("OK")) {
-    socket.close();
-    throw new StoreError(`D-Bus authentication refused (${line.slice(0, 40)})`);
-  }
-  socket.write("BEGIN\r\n");
-  const hello = await link.call({
+  socket.write(`\0AUTH EXTERNAL ${hexUid}\r\nBEGIN\r\n`);
+  const hello = link.call({
     destination: "org.freedesktop.DBus",
     path: "/org/freedesktop/DBus",
     interface: "org.freedesktop.DBus",
     member: "Hello",
   });
-  if (!hello.ok) {
-    socket.close();
-    throw new StoreError(`D-Bus Hello failed (${hello.error})`);
-  }
+  const ready = Promise.all([link.bounded(link.accepted), hello]).then(([, reply]) => {
+    if (!reply.ok) throw new StoreError(`D-Bus Hello failed (${reply.error})`);
+  });
+  // A refusal ends the calls already sent with it: their replies will never come.
+  ready.catch((error: unknown) => {
+    link.fail(error instanceof Error ? error : new StoreError(String(error)));
+  });
   return {
     call: link.call,
+    ready,
     close: () => {
       socket.close();
     },
@@ -84,14 +90,20 @@ function createLink(timeoutMs: number): {
   readonly events: SocketEvents;
   readonly attach: (socket: UnixSocket) => void;
   readonly failed: () => boolean;
-  readonly line: () => Promise<string>;
+  readonly fail: (error: Error) => void;
+  /** The bus answered AUTH with OK (it rejects, and the link fails, on anything else). */
+  readonly accepted: Promise<void>;
   readonly call: (message: MethodCall) => Promise<DbusReply>;
   readonly bounded: <T>(wait: Promise<T>) => Promise<T>;
 } {
   let buffer: Buffer = Buffer.alloc(0);
   let authenticated = false;
-  let lineWaiter:
-    { readonly resolve: (line: string) => void; readonly reject: (error: Error) => void } | undefined;
+  let accept: { readonly resolve: () => void; readonly reject: (error: Error) => void } | undefined;
+  const accepted = new Promise<void>((resolve, reject) => {
+    accept = { resolve, reject };
+  });
+  // Awaited by openDbus's `ready`; a failure before anyone awaits it must not end the process.
+  accepted.catch(() => undefined);
   let failure: Error | undefined;
   let serial = 0;
   let socket: UnixSocket | undefined;
@@ -101,20 +113,22 @@ function createLink(timeoutMs: number): {
     socket?.close();
     for (const waiter of pending.values()) waiter.reject(failure);
     pending.clear();
-    lineWaiter?.reject(failure);
-    lineWaiter = undefined;
+    accept?.reject(failure);
   };
   const drain = (): void => {
     if (!authenticated) {
       const end = buffer.indexOf("\r\n");
-      if (end < 0 || lineWaiter === undefined) return;
-      const text = buffer.subarray(0, end).toString("latin1");
+      if (end < 0) return;
+      const line = buffer.subarray(0, end).toString("latin1");
+      // Anything but OK (REJECTED, ERROR): what follows is not messages, and BEGIN was never honoured.
+      if (!line.startsWith("OK")) {
+        fail(new StoreError(`D-Bus authentication refused (${line.slice(0, 40)})`));
+        return;
+      }
       buffer = buffer.subarray(end + 2);
       authenticated = true;
-      const waiter = lineWaiter;
-      lineWaiter = undefined;
-      waiter.resolve(text);
-      return;
+      accept?.resolve();
+      // The replies pipelined behind the OK line may be in the same chunk: read on.
     }
     for (;;) {
       const size = messageSize(buffer);
@@ -172,16 +186,9 @@ function createLink(timeoutMs: number): {
       if (failure !== undefined) opened.close();
     },
     failed: () => failure !== undefined,
+    fail,
+    accepted,
     bounded,
-    line: () =>
-      new Promise<string>((resolve, reject) => {
-        if (failure !== undefined) {
-          reject(failure);
-          return;
-        }
-        lineWaiter = { resolve, reject };
-        drain();
-      }),
     call: (message) => {
       if (failure !== undefined) return Promise.reject(failure);
       serial += 1;

@@ -2,7 +2,13 @@ import type { ProbeOutcome } from "../../core/store/backend-choice.js";
 import { errorSummary } from "../../core/errors.js";
 import { DbusTimeoutError, openDbus, type DbusConnection } from "./dbus-connection.js";
 import type { KeyringApi } from "./keyring-api.js";
-import { SECRETS, SECRETS_PATH, createSecretServiceKeyring } from "./secret-service.js";
+import {
+  SECRETS,
+  SECRETS_PATH,
+  createSecretServiceKeyring,
+  startReadAhead,
+  type ReadAhead,
+} from "./secret-service.js";
 
 export interface ProbeOptions {
   /** The unix socket to connect to (from locateSessionBus; abstract ones start with NUL). */
@@ -11,6 +17,11 @@ export interface ProbeOptions {
   readonly timeoutMs: number;
   /** Auto mode asks only a running Secret Service; a forced keyring may D-Bus-activate one. */
   readonly allowActivation: boolean;
+  /**
+   * The account this call will read first, if it knows: its read goes out with the probe's questions
+   * instead of after them (src/io/secret-store/secret-service.ts, startReadAhead).
+   */
+  readonly readAhead?: string;
 }
 
 export interface ProbeResult {
@@ -50,10 +61,21 @@ export async function probeSecretService(options: ProbeOptions): Promise<ProbeRe
     // Connected only after the deadline: nobody is waiting for this answer any more.
     if (finished) connection.close();
     const dbus = connection;
-    const first = await askCollection(dbus, options.allowActivation);
+    // Everything below is sent before the bus has even accepted us (openDbus pipelines).
+    const early =
+      options.readAhead === undefined
+        ? undefined
+        : startReadAhead(dbus, options.readAhead, !options.allowActivation);
+    const asking = askCollection(dbus, options.allowActivation, early);
+    try {
+      await dbus.ready;
+    } catch (error) {
+      return { outcome: { state: "no-bus", detail: errorSummary(error) } };
+    }
+    const first = await asking;
     if (first.outcome.state !== "ready" || first.collection === undefined) return first;
     const store: SecretServiceStore = {
-      keyring: createSecretServiceKeyring(dbus, first.collection),
+      keyring: createSecretServiceKeyring(dbus, first.collection, early),
       askAgain: async () => (await askCollection(dbus, options.allowActivation)).outcome,
     };
     return { outcome: first.outcome, store };
@@ -74,10 +96,14 @@ export async function probeSecretService(options: ProbeOptions): Promise<ProbeRe
   }
 }
 
-/** Whether a Secret Service answers on `dbus`, and its default collection, when that is unlocked. */
+/**
+ * Whether a Secret Service answers on `dbus`, and its default collection, when that is unlocked. A read
+ * begun ahead gets its GetSecret sent beside the Locked question: one round trip for both.
+ */
 async function askCollection(
   dbus: DbusConnection,
   allowActivation: boolean,
+  early?: ReadAhead,
 ): Promise<{ readonly outcome: ProbeOutcome; readonly collection?: string }> {
   try {
     // Both questions at once: one round trip. Without activation, ReadAlias fails at once when
@@ -113,6 +139,7 @@ async function askCollection(
     const collection = alias.body[0];
     if (typeof collection !== "string" || collection === "/")
       return { outcome: { state: "no-collection", detail: "the Secret Service has no default collection" } };
+    void early?.value();
     const locked = await dbus.call({
       destination: SECRETS,
       path: collection,

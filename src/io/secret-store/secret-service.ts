@@ -8,84 +8,149 @@ export const SECRETS = "org.freedesktop.secrets";
 export const SECRETS_PATH = "/org/freedesktop/secrets";
 const GENERIC_SCHEMA = "org.freedesktop.Secret.Generic";
 
+type Call = Omit<MethodCall, "destination" | "member">;
+
+async function ask(dbus: DbusConnection, member: string, message: Call): Promise<readonly DbusValue[]> {
+  const reply = await dbus.call({ destination: SECRETS, member, ...message });
+  // The service's error name says what failed; its free text is left out of messages on purpose.
+  if (!reply.ok) throw new StoreError(`Secret Service ${member} failed (${reply.error})`);
+  return reply.body;
+}
+
+async function openSession(dbus: DbusConnection, noAutoStart: boolean): Promise<string> {
+  const [, path] = await ask(dbus, "OpenSession", {
+    path: SECRETS_PATH,
+    interface: "org.freedesktop.Secret.Service",
+    signature: "sv",
+    body: ["plain", variant("s", "")],
+    noAutoStart,
+  });
+  if (typeof path !== "string") throw new StoreError("Secret Service OpenSession gave no session");
+  return path;
+}
+
+/** The unlocked items holding `account`; items only in locked collections cannot be read without a prompt. */
+async function findItems(dbus: DbusConnection, account: string, noAutoStart = false): Promise<string[]> {
+  const [unlocked] = await ask(dbus, "SearchItems", {
+    path: SECRETS_PATH,
+    interface: "org.freedesktop.Secret.Service",
+    signature: "a{ss}",
+    body: [
+      [
+        ["service", KEYRING_SERVICE],
+        ["username", account],
+      ],
+    ],
+    noAutoStart,
+  });
+  return Array.isArray(unlocked) ? unlocked.filter((path) => typeof path === "string") : [];
+}
+
+async function readSecret(dbus: DbusConnection, item: string, session: string): Promise<string> {
+  const [secret] = await ask(dbus, "GetSecret", {
+    path: item,
+    interface: "org.freedesktop.Secret.Item",
+    signature: "o",
+    body: [session],
+  });
+  const value: DbusValue | undefined = Array.isArray(secret) ? (secret as DbusValue[])[2] : undefined;
+  if (!(value instanceof Uint8Array)) throw new StoreError("Secret Service GetSecret gave no secret");
+  return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("utf8");
+}
+
+/** The first unlocked item's value, or undefined when no unlocked item holds the account. */
+async function readFirst(
+  dbus: DbusConnection,
+  items: Promise<string[]>,
+  session: Promise<string>,
+): Promise<string | undefined> {
+  const [item] = await items;
+  return item === undefined ? undefined : readSecret(dbus, item, await session);
+}
+
+/**
+ * A read of one account begun before the store is chosen: its session and search go out with the
+ * probe's first questions, its GetSecret beside the probe's last (src/io/secret-store/probe.ts), so a
+ * keyring hit costs two round trips after connecting. Nothing of it is used unless the probe says
+ * the store is ready; a search never unlocks anything, so it can never show a prompt.
+ */
+export interface ReadAhead {
+  readonly account: string;
+  readonly session: Promise<string>;
+  /** The value (undefined: no unlocked item), asked for once the search has answered. */
+  readonly value: () => Promise<string | undefined>;
+}
+
+export function startReadAhead(dbus: DbusConnection, account: string, noAutoStart: boolean): ReadAhead {
+  const session = openSession(dbus, noAutoStart);
+  const items = findItems(dbus, account, noAutoStart);
+  // Used only if the store is chosen: a failure nobody awaits must not end the process.
+  session.catch(() => undefined);
+  items.catch(() => undefined);
+  let value: Promise<string | undefined> | undefined;
+  return {
+    account,
+    session,
+    value: () => {
+      if (value === undefined) {
+        value = readFirst(dbus, items, session);
+        value.catch(() => undefined);
+      }
+      return value;
+    },
+  };
+}
+
 /**
  * The Secret Service API spoken over the probe's D-Bus connection (src/io/secret-store/probe.ts): a
  * "plain" session (the secret crosses only the local bus socket, as with go-keyring), SearchItems by
  * service and account, Item.GetSecret, Collection.CreateItem with replace, Item.Delete. Entries look
  * exactly as the native addon writes them (label, attributes, schema), so entries from before this
  * client are found and a downgrade reads what this one wrote (docs/secret-store.md). A prompt is never
- * followed: a write or delete that would need one did not happen. Values are stored whole.
+ * followed: a write or delete that would need one did not happen. Values are stored whole. The first
+ * read of `readAhead`'s account is the one the probe began.
  */
-export function createSecretServiceKeyring(dbus: DbusConnection, collection: string): KeyringApi {
-  let session: Promise<string> | undefined;
-  const call = async (member: string, message: Omit<MethodCall, "destination" | "member">) => {
-    const reply = await dbus.call({ destination: SECRETS, member, ...message });
-    // The service's error name says what failed; its free text is left out of messages on purpose.
-    if (!reply.ok) throw new StoreError(`Secret Service ${member} failed (${reply.error})`);
-    return reply.body;
-  };
-  const openSession = async (): Promise<string> => {
-    const [, path] = await call("OpenSession", {
-      path: SECRETS_PATH,
-      interface: "org.freedesktop.Secret.Service",
-      signature: "sv",
-      body: ["plain", variant("s", "")],
-    });
-    if (typeof path !== "string") throw new StoreError("Secret Service OpenSession gave no session");
-    return path;
-  };
+export function createSecretServiceKeyring(
+  dbus: DbusConnection,
+  collection: string,
+  readAhead?: ReadAhead,
+): KeyringApi {
+  let session: Promise<string> | undefined = readAhead?.session;
+  let early = readAhead;
   const ensureSession = (): Promise<string> => {
     if (session === undefined) {
-      session = openSession();
+      session = openSession(dbus, false);
       // Awaited only where an item is found; a failure no one awaits must not end the process.
       session.catch(() => undefined);
     }
     return session;
   };
-  /** The unlocked items holding `account`; items only in locked collections cannot be read without a prompt. */
-  const find = async (account: string): Promise<string[]> => {
-    const [unlocked] = await call("SearchItems", {
-      path: SECRETS_PATH,
-      interface: "org.freedesktop.Secret.Service",
-      signature: "a{ss}",
-      body: [
-        [
-          ["service", KEYRING_SERVICE],
-          ["username", account],
-        ],
-      ],
-    });
-    return Array.isArray(unlocked) ? unlocked.filter((path) => typeof path === "string") : [];
-  };
   const promptless = (prompt: DbusValue | undefined, member: string): void => {
     if (prompt !== "/") throw new StoreError(`Secret Service ${member} asks for a prompt; not followed`);
   };
   const removeItem = async (item: string): Promise<void> => {
-    const [prompt] = await call("Delete", { path: item, interface: "org.freedesktop.Secret.Item" });
+    const [prompt] = await ask(dbus, "Delete", { path: item, interface: "org.freedesktop.Secret.Item" });
     promptless(prompt, "Delete");
   };
   return {
     description: describeStore("linux"),
     maxPartChars: Number.POSITIVE_INFINITY,
     async get(account) {
+      // Only the first read is the probe's: a read after waiting for a refresh lock must ask afresh.
+      if (early?.account === account) {
+        const value = early.value();
+        early = undefined;
+        return value;
+      }
+      early = undefined;
       // Sent together: one round trip less on a hit, a session left unused on a miss.
-      const opened = ensureSession();
-      const [item] = await find(account);
-      if (item === undefined) return undefined;
-      const [secret] = await call("GetSecret", {
-        path: item,
-        interface: "org.freedesktop.Secret.Item",
-        signature: "o",
-        body: [await opened],
-      });
-      const value: DbusValue | undefined = Array.isArray(secret) ? (secret as DbusValue[])[2] : undefined;
-      if (!(value instanceof Uint8Array)) throw new StoreError("Secret Service GetSecret gave no secret");
-      return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("utf8");
+      return readFirst(dbus, findItems(dbus, account), ensureSession());
     },
     async set(account, value) {
+      early = undefined;
       const opened = ensureSession();
-      const before = await find(account);
-      const [created, prompt] = await call("CreateItem", {
+      const before = await findItems(dbus, account);
+      const [created, prompt] = await ask(dbus, "CreateItem", {
         path: collection,
         interface: "org.freedesktop.Secret.Collection",
         signature: "a{sv}(oayays)b",
@@ -111,7 +176,8 @@ export function createSecretServiceKeyring(dbus: DbusConnection, collection: str
       for (const item of before) if (item !== created) await removeItem(item);
     },
     async delete(account) {
-      const items = await find(account);
+      early = undefined;
+      const items = await findItems(dbus, account);
       for (const item of items) await removeItem(item);
       return items.length > 0;
     },
