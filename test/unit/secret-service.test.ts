@@ -185,3 +185,65 @@ test("a probe that does not answer ready closes its connection; one that does ke
   while ((await names()) !== before + 1)
     assert.ok(Date.now() < deadline, "the locked probe's connection is gone");
 });
+
+test("a read begun with the probe answers the first read only; a later read asks the store again", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  addon(world, "set", ACCOUNT, '{"v":1}');
+  const probe = await probeSecretService({
+    socket: socketOf(world),
+    uid: process.getuid?.() ?? 0,
+    timeoutMs: 5_000,
+    allowActivation: false,
+    readAhead: ACCOUNT,
+  });
+  assert.equal(probe.outcome.state, "ready", probe.outcome.detail);
+  const keyring = probe.store?.keyring;
+  assert.ok(keyring !== undefined);
+  // Changed after the probe has read it: the first read is the probe's, the next one is fresh.
+  addon(world, "set", ACCOUNT, '{"v":2}');
+  assert.equal(await keyring.get(ACCOUNT), '{"v":1}');
+  assert.equal(await keyring.get(ACCOUNT), '{"v":2}');
+  assert.equal(await keyring.get("another account"), undefined);
+});
+
+test("a read begun with the probe finds nothing in a locked collection and asks for no prompt", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  addon(world, "set", ACCOUNT, '{"v":1}');
+  const monitor = await world.monitor();
+  world.lock();
+  const probe = await probeSecretService({
+    socket: socketOf(world),
+    uid: process.getuid?.() ?? 0,
+    timeoutMs: 5_000,
+    allowActivation: false,
+    readAhead: ACCOUNT,
+  });
+  assert.equal(probe.outcome.state, "locked");
+  assert.equal(probe.store, undefined);
+  const calls = await monitor.calls();
+  assert.ok(
+    calls.some((call) => call.endsWith(".Secret.Service.SearchItems")),
+    calls.join("\n"),
+  );
+  assert.deepEqual(
+    calls.filter((call) => /\.GetSecret$|\.Secret\.Service\.Unlock$|\.Secret\.Prompt\.|Prompter/.test(call)),
+    [],
+    "no secret read, no unlock, no prompt",
+  );
+});
+
+test("a bus that refuses the pipelined handshake is no bus, not a wait for the deadline", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  // A wait for the deadline would say "timeout". Another uid than ours: the bus rejects SASL EXTERNAL, and the calls sent behind it never run.
+  const probe = await probeSecretService({
+    socket: socketOf(world),
+    uid: (process.getuid?.() ?? 0) + 4242,
+    timeoutMs: 60_000,
+    allowActivation: false,
+    readAhead: ACCOUNT,
+  });
+  assert.equal(probe.outcome.state, "no-bus", probe.outcome.detail);
+});
