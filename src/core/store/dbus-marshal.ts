@@ -62,14 +62,23 @@ function typeEnd(signature: string, at: number, depth = 0): number {
   return at + 1;
 }
 
+/**
+ * Signatures already split: a call meets the same few again and again, and each split is several
+ * recursive calls (why calls are counted here: docs/startup.md).
+ */
+const splitCache = new Map<string, readonly string[]>();
+
 /** The complete types of a signature, in order ("sa{sv}" -> ["s", "a{sv}"]). */
-export function splitSignature(signature: string): string[] {
+export function splitSignature(signature: string): readonly string[] {
+  const known = splitCache.get(signature);
+  if (known !== undefined) return known;
   const types: string[] = [];
   for (let at = 0; at < signature.length;) {
     const end = typeEnd(signature, at);
     types.push(signature.slice(at, end));
     at = end;
   }
+  if (splitCache.size < 64) splitCache.set(signature, types);
   return types;
 }
 
@@ -136,11 +145,14 @@ export class DbusWriter {
         return;
       case "s":
       case "o": {
+        // One reservation and inline writes: strings are most of what is written.
         if (typeof value !== "string") throw wrong();
-        const data = Buffer.from(value, "utf8");
-        this.uint32(data.length);
-        this.bytes(data);
-        this.bytes(Uint8Array.of(0));
+        const length = Buffer.byteLength(value, "utf8");
+        this.room(3 + 4 + length + 1);
+        while (this.size % 4 !== 0) this.buffer[this.size++] = 0;
+        this.buffer.writeUInt32LE(length, this.size);
+        this.size += 4 + this.buffer.write(value, this.size + 4, "utf8");
+        this.buffer[this.size++] = 0;
         return;
       }
       case "g": {
@@ -240,8 +252,17 @@ export class DbusReader {
       case "u":
         return this.uint32();
       case "s":
-      case "o":
-        return this.text(this.uint32(), "utf8");
+      case "o": {
+        // Inline: strings are most of what is read (why calls are counted: docs/startup.md).
+        const start = Math.ceil(this.at / 4) * 4;
+        if (start + 4 > this.end) throw new DbusFormatError("D-Bus message is truncated");
+        const length = this.little ? this.data.readUInt32LE(start) : this.data.readUInt32BE(start);
+        const stop = start + 4 + length;
+        if (stop + 1 > this.end) throw new DbusFormatError("D-Bus message is truncated");
+        if (this.data[stop] !== 0) throw new DbusFormatError("D-Bus string is not NUL-terminated");
+        this.at = stop + 1;
+        return this.data.toString("utf8", start + 4, stop);
+      }
       case "g":
         return this.text(this.byte(), "latin1");
       case "v": {

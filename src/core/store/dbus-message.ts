@@ -1,4 +1,4 @@
-import { DbusFormatError, DbusReader, DbusWriter, variant, type DbusValue } from "./dbus-marshal.js";
+import { DbusFormatError, DbusReader, DbusWriter, type DbusValue, type DbusVariant } from "./dbus-marshal.js";
 
 /**
  * D-Bus messages, as far as kcc-cache's Secret Service client needs them (src/io/secret-store/dbus-connection.ts):
@@ -22,7 +22,6 @@ export const MESSAGE_TYPE = { call: 1, reply: 2, error: 3, signal: 4 } as const;
 const NO_AUTO_START = 0x2;
 /** The specification's largest message. */
 const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
-const HEADER = "yyyyuua(yv)";
 const FIELD = {
   path: 1,
   interface: 2,
@@ -33,24 +32,61 @@ const FIELD = {
   signature: 8,
 };
 
+/*
+ * The header is written and read in one pass each, not through the generic writer and reader: a keyring
+ * hit writes seven calls and reads eight messages, and the generic code's several small calls per header
+ * field made bun's JIT compile them on every kubectl call, which cost the call more than the bytes
+ * (docs/startup.md); alignment is inline bit arithmetic for the same reason (sizes stay below 2^31).
+ * A header field holds a string, an object path, a signature or a serial; a field of
+ * any other type is read through the generic reader.
+ */
+
+type HeaderField = readonly [code: number, type: "o" | "s" | "g", text: string];
+
 export function encodeCall(message: MethodCall, serial: number): Buffer {
   const signature = message.signature ?? "";
   const bodyWriter = new DbusWriter();
   bodyWriter.values(signature, message.body ?? []);
   const body = bodyWriter.toBuffer();
-  const fields: DbusValue[] = [
-    [FIELD.path, variant("o", message.path)],
-    [FIELD.interface, variant("s", message.interface)],
-    [FIELD.member, variant("s", message.member)],
-    [FIELD.destination, variant("s", message.destination)],
+  const fields: HeaderField[] = [
+    [FIELD.path, "o", message.path],
+    [FIELD.interface, "s", message.interface],
+    [FIELD.member, "s", message.member],
+    [FIELD.destination, "s", message.destination],
   ];
-  if (signature !== "") fields.push([FIELD.signature, variant("g", signature)]);
-  const header = new DbusWriter();
-  const flags = message.noAutoStart === true ? NO_AUTO_START : 0;
+  if (signature !== "") fields.push([FIELD.signature, "g", signature]);
+  if (signature.length > 255) throw new DbusFormatError("D-Bus signature is longer than allowed");
+  // Room for each field's alignment, code, signature and length, and the text with its NUL.
+  let capacity = 16;
+  for (const [, , text] of fields) capacity += 16 + Buffer.byteLength(text) + 1;
+  const out = Buffer.alloc(capacity + 8);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   // 'l': little endian; protocol version 1.
-  header.values(HEADER, [0x6c, MESSAGE_TYPE.call, flags, 1, body.length, serial, fields]);
-  header.align(8);
-  return Buffer.concat([header.toBuffer(), body]);
+  out[0] = 0x6c;
+  out[1] = MESSAGE_TYPE.call;
+  out[2] = message.noAutoStart === true ? NO_AUTO_START : 0;
+  out[3] = 1;
+  view.setUint32(4, body.length, true);
+  view.setUint32(8, serial, true);
+  let at = 16;
+  // Buffer.alloc zero-fills: the padding and every NUL are already there.
+  for (const [code, type, text] of fields) {
+    at = (at + 7) & ~7;
+    out[at] = code;
+    out[at + 1] = 1;
+    out[at + 2] = type.charCodeAt(0);
+    at += 4;
+    if (type === "g") {
+      out[at] = text.length;
+      at += 1 + out.write(text, at + 1, "latin1") + 1;
+    } else {
+      const length = out.write(text, at + 4, "utf8");
+      view.setUint32(at, length, true);
+      at += 4 + length + 1;
+    }
+  }
+  view.setUint32(12, at - 16, true);
+  return Buffer.concat([out.subarray(0, (at + 7) & ~7), body]);
 }
 
 /**
@@ -79,31 +115,63 @@ export interface Decoded {
 
 export function decodeMessage(data: Buffer): Decoded {
   const little = byteOrder(data);
-  const reader = new DbusReader(data, little, 0);
+  if (data.length < 16) throw truncated();
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   // "yyyyuua(yv)": byte order, type, flags, version, body length, serial, header fields.
-  const header = reader.values(HEADER);
-  const [type, bodyLength, serial] = [header[1], header[4], header[5]] as [number, number, number];
-  const fields = header[6] as [number, { value: DbusValue }][];
-  const field = (code: number): DbusValue | undefined => fields.find(([at]) => at === code)?.[1].value;
-  const text = (code: number): string | undefined => {
-    const value = field(code);
-    return typeof value === "string" ? value : undefined;
-  };
-  const replySerial = field(FIELD.replySerial);
-  const signature = text(FIELD.signature) ?? "";
-  reader.align(8);
-  const bodyStart = reader.at;
-  if (bodyStart + bodyLength > data.length) throw new DbusFormatError("D-Bus message is truncated");
+  const type = data[1] ?? 0;
+  const bodyLength = view.getUint32(4, little);
+  const serial = view.getUint32(8, little);
+  const fieldsLength = view.getUint32(12, little);
+  if (fieldsLength > MAX_MESSAGE_BYTES) throw new DbusFormatError("D-Bus array is longer than allowed");
+  const end = 16 + fieldsLength;
+  if (end > data.length) throw truncated();
+  let replySerial: number | undefined;
+  let errorName: string | undefined;
+  let signature = "";
+  for (let at = 16; at < end;) {
+    at = (at + 7) & ~7;
+    // A field: its code, then a variant (signature, value).
+    if (at + 4 > end) throw truncated();
+    const code = data[at] ?? 0;
+    const kind = data[at + 1] === 1 && data[at + 3] === 0 ? String.fromCharCode(data[at + 2] ?? 0) : "";
+    let value: DbusValue;
+    if (kind === "s" || kind === "o") {
+      const start = (at + 7) & ~3;
+      if (start + 4 > end) throw truncated();
+      const length = view.getUint32(start, little);
+      at = start + 4 + length;
+      if (at + 1 > end) throw truncated();
+      if (data[at] !== 0) throw new DbusFormatError("D-Bus string is not NUL-terminated");
+      value = data.toString("utf8", start + 4, at);
+      at += 1;
+    } else if (kind === "g") {
+      const length = data[at + 4] ?? 0;
+      at += 5 + length;
+      if (at + 1 > end) throw truncated();
+      if (data[at] !== 0) throw new DbusFormatError("D-Bus string is not NUL-terminated");
+      value = data.toString("latin1", at - length, at);
+      at += 1;
+    } else if (kind === "u") {
+      at = (at + 7) & ~3;
+      if (at + 4 > end) throw truncated();
+      value = view.getUint32(at, little);
+      at += 4;
+    } else {
+      const reader = new DbusReader(data, little, at + 1, end);
+      value = (reader.value("v") as DbusVariant).value;
+      at = reader.at;
+    }
+    if (code === FIELD.replySerial && typeof value === "number") replySerial = value;
+    else if (code === FIELD.errorName && typeof value === "string") errorName = value;
+    else if (code === FIELD.signature && typeof value === "string") signature = value;
+  }
+  const bodyStart = (end + 7) & ~7;
+  if (bodyStart + bodyLength > data.length) throw truncated();
   const body = new DbusReader(data, little, bodyStart, bodyStart + bodyLength).values(signature);
-  return {
-    type,
-    serial,
-    replySerial: typeof replySerial === "number" ? replySerial : undefined,
-    errorName: text(FIELD.errorName),
-    signature,
-    body,
-  };
+  return { type, serial, replySerial, errorName, signature, body };
 }
+
+const truncated = (): DbusFormatError => new DbusFormatError("D-Bus message is truncated");
 
 function byteOrder(data: Buffer): boolean {
   if (data[0] === 0x6c) return true;
