@@ -1,7 +1,7 @@
 import type { Env } from "../config.js";
 import { ENV } from "../config.js";
 import type { ClusterInfo, ExecInfo } from "../credential/exec-info.js";
-import { isIdentityVariable } from "./identity-variables.js";
+import { identityVariables } from "./identity-variables.js";
 import { flagName, isSecretName } from "./secret-name.js";
 import { sha256Hex } from "../sha256.js";
 
@@ -80,7 +80,7 @@ export function maskSecretArgs(args: readonly string[]): string[] {
  * names (the user one apart: it has its own field), by name, secrets digested.
  */
 function keyEnvironment(env: Env, configured: readonly string[]): Record<string, string> {
-  const names = [...new Set([...Object.keys(env).filter(isIdentityVariable), ...configured])].sort();
+  const names = [...new Set([...identityVariables(Object.keys(env)), ...configured])].sort();
   // No prototype: a configured name such as __proto__ is then just a name.
   const picked = Object.create(null) as Record<string, string>;
   for (const name of names) {
