@@ -118,7 +118,11 @@ async function compile(entry, bunTarget, runtime, outfile, shim) {
   const result = await bun.build({
     entrypoints: [entry],
     target: "bun",
-    format: "cjs",
+    // ES modules split at each import(): a hit loads the modules it imports and no others, and bun's
+    // bundler adds no lazy-initialisation wrapper per module, whose calls made the JIT compile it at
+    // start-up (docs/startup.md, "Where a binary hit's time goes").
+    format: "esm",
+    splitting: true,
     minify: true,
     bytecode: true,
     sourcemap: "none",
