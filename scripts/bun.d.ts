@@ -13,6 +13,8 @@ export interface BunBuildOptions {
   entrypoints: string[];
   target: "bun";
   format: "cjs" | "esm";
+  /** Code splitting at each import() (ES modules only). */
+  splitting: boolean;
   minify: boolean;
   bytecode: boolean;
   sourcemap: "none";

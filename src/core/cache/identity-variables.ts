@@ -126,39 +126,63 @@ const PRESENTATION_NAMES = new Set([
 ]);
 
 /*
- * The rule as four regular expressions, built once from the lists above. A name's words are what lies
- * between underscores, empty ones skipped ("A__TOKEN" has the words A and TOKEN). Regular expressions,
- * not loops over the lists: this runs for every variable on every kubectl call, where a loop of small
- * functions is hot enough for the JIT to compile, which costs the call more time and memory than the
- * matching itself (docs/startup.md).
+ * The rule as set lookups on a name's words, in one loop over the names: this runs for every variable
+ * on every kubectl call, at start-up, in bun's interpreter. A call per name made the JIT compile the
+ * function, and regular expressions cost more to compile than the matching itself (docs/startup.md).
+ * A name's words are what lies between underscores, empty ones skipped ("A__TOKEN" has the words A and
+ * TOKEN); a prefix is matched on the name as written ("AWS_" starts "AWS__X").
  */
-const alternatives = (patterns: readonly string[]): string => `(?:${patterns.join("|")})`;
-/** A name starting with one of the families' prefixes. */
-const FAMILY_PREFIX = new RegExp(`^${alternatives(IDENTITY_FAMILIES.flatMap(({ prefixes }) => prefixes))}`);
-/** A secret word, or two that follow each other, as words of the name. */
-const SECRET_WORD = new RegExp(
-  `(?:^|_)${alternatives([...SECRET_WORDS, ...SECRET_PAIRS.map((pair) => pair.join("_+"))])}(?:_|$)`,
-);
-/** A configuration ending, after at least one word of its own. */
-const CONFIG_ENDING = new RegExp(
-  `[^_]_+${alternatives(CONFIG_ENDINGS.map((ending) => ending.join("_+")))}_*$`,
-);
-/** A presentation word as the last word. */
-const PRESENTATION_ENDING = new RegExp(`(?:^|_)${alternatives([...PRESENTATION_ENDINGS])}_*$`);
 const CONFIG_LOCATION_NAMES = new Set(CONFIG_LOCATIONS);
+const FAMILY_PREFIXES = new Set<string>();
+for (const { prefixes } of IDENTITY_FAMILIES) for (const prefix of prefixes) FAMILY_PREFIXES.add(prefix);
+const SECRET_WORD_SET = new Set(SECRET_WORDS);
+/** Second word of a secret pair, by its first. */
+const SECRET_PAIR_AFTER = new Map(SECRET_PAIRS);
+const PRESENTATION_ENDING_SET = new Set(PRESENTATION_ENDINGS);
+/** What may follow CONFIG as the last word of a configuration ending (CONFIG alone is one too). */
+const AFTER_CONFIG = new Set<string>();
+for (const ending of CONFIG_ENDINGS)
+  if (ending.length === 2 && ending[1] !== undefined) AFTER_CONFIG.add(ending[1]);
 
 /**
  * The names among `names` that are in the cache key by the rule above (the configured list is added to
- * them). One loop, not a call per name: the call per name made the JIT compile it on every kubectl call.
+ * them).
  */
 export function identityVariables(names: readonly string[]): string[] {
   const picked: string[] = [];
   for (const name of names) {
+    if (CONFIG_LOCATION_NAMES.has(name)) {
+      picked.push(name);
+      continue;
+    }
+    // One word (PATH, SHELL, LANG): a secret word or nothing; most names are, and need no split.
+    if (!name.includes("_")) {
+      if (SECRET_WORD_SET.has(name)) picked.push(name);
+      continue;
+    }
+    const parts = name.split("_");
+    const words: string[] = [];
+    let secret = false;
+    for (const part of parts) {
+      if (part === "") continue;
+      const before = words[words.length - 1];
+      if (SECRET_WORD_SET.has(part) || (before !== undefined && SECRET_PAIR_AFTER.get(before) === part))
+        secret = true;
+      words.push(part);
+    }
+    const count = words.length;
+    const last = words[count - 1] ?? "";
+    const configEnding =
+      (count > 1 && last === "CONFIG") ||
+      (count > 2 && words[count - 2] === "CONFIG" && AFTER_CONFIG.has(last));
+    // A prefix is one or two words and their underscores, as written.
+    const family =
+      (parts.length > 1 && FAMILY_PREFIXES.has(`${parts[0]}_`)) ||
+      (parts.length > 2 && FAMILY_PREFIXES.has(`${parts[0]}_${parts[1]}_`));
     if (
-      CONFIG_LOCATION_NAMES.has(name) ||
-      SECRET_WORD.test(name) ||
-      CONFIG_ENDING.test(name) ||
-      (FAMILY_PREFIX.test(name) && !PRESENTATION_NAMES.has(name) && !PRESENTATION_ENDING.test(name))
+      secret ||
+      configEnding ||
+      (family && !PRESENTATION_NAMES.has(name) && !PRESENTATION_ENDING_SET.has(last))
     )
       picked.push(name);
   }
