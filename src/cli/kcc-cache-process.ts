@@ -1,7 +1,7 @@
 // The kcc-cache command bound to the real process: the one place that reads the real process, clock and
 // process table. A function, not a self-running module, so that the Node bundle holding it can also be
 // loaded as a library by the other bundles (scripts/build.mts); the standalone binary's kcc-main.ts runs it.
-import { homedir } from "node:os";
+import { homeDirectory } from "../io/home-directory.js";
 import { identifyProcess } from "../io/processes/served-log.js";
 import { writeStderr, writeStdout } from "../io/stdio.js";
 import { runCache } from "./kcc-cache.js";
@@ -11,7 +11,7 @@ export function runCacheProcess(args: readonly string[] = process.argv.slice(2))
   void runCache(args, {
     env: process.env,
     now: Date.now,
-    platform: { os: process.platform, homedir: homedir() },
+    platform: { os: process.platform, homedir: homeDirectory(process.env, process.platform) },
     parentPid: process.ppid,
     uid: process.getuid?.(),
     identifyProcess,
