@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { API_V1BETA1, writeFakePlugin } from "./support/fake-plugin.js";
+import { binariesUnderTest } from "./support/binaries.js";
 import { assertOk, execInfo, kccCache, startKccCache } from "./support/kcc-cache.js";
 import { waitUntil } from "./support/wait.js";
 import { createSandbox } from "./support/sandbox.js";
@@ -259,4 +260,31 @@ test("keyring mode: a temp copy of the index left by a writer killed mid-write i
   assert.equal(miss.stdout, plugin.output(1));
   assert.ok(existsSync(join(directory, "keyring-index.json")), "the index was written");
   assert.ok(!existsSync(leftover), "and the leftover temp copy removed");
+});
+
+// A hit lives for one call: every function bun's JIT compiles costs it more than the compiled code
+// saves (docs/startup.md, "why the hit path counts its calls"). JavaScriptCore reports each compilation
+// when asked through its own variables; only the binary runs on it.
+test("binary: a file-store hit and a keyring hit make bun's JIT compile next to nothing", async (t) => {
+  if (binariesUnderTest(t) === undefined) return;
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const plugin = writeFakePlugin(world.sandbox, "jit-plugin");
+  const report = { BUN_JSC_reportBaselineCompileTimes: "true", BUN_JSC_reportDFGCompileTimes: "true" };
+  for (const [at, backend] of ["file", "keyring"].entries()) {
+    const env = {
+      ...world.env,
+      KUBE_CREDENTIAL_CACHE_BACKEND: backend,
+      KUBERNETES_EXEC_INFO: execInfo(),
+    };
+    assertOk(await kccCache(world.sandbox, ["jit-plugin"], { env }));
+    const hit = await kccCache(world.sandbox, ["jit-plugin"], { env: { ...env, ...report } });
+    assertOk(hit);
+    assert.equal(plugin.runs(), at + 1, `${backend}: the second call is a hit`);
+    const baseline = hit.stderr.match(/using Baseline/g)?.length ?? 0;
+    const dfg = hit.stderr.match(/using DFG/g)?.length ?? 0;
+    // One is bun's own node:fs set-up; before the hit path was shaped for this, 47 and 14.
+    assert.ok(baseline <= 2, `${backend} hit: ${baseline} baseline compilations`);
+    assert.equal(dfg, 0, `${backend} hit: DFG compilations`);
+  }
 });
