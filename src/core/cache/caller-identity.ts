@@ -18,3 +18,13 @@ export interface CallerIdentity {
 export function servedLine(caller: CallerIdentity, storedAtMs: number): string {
   return `${JSON.stringify({ pid: caller.pid, start: caller.start, exe: caller.exe, storedAtMs })}\n`;
 }
+
+/**
+ * A served log read from the middle on keeps only its whole lines: from the newline that ends the cut
+ * one, so that a caller's line matches only where it begins a line (src/io/processes/served-log.ts).
+ */
+export function wholeLines(text: string, fromStart: boolean): string {
+  if (fromStart) return text;
+  const cut = text.indexOf("\n");
+  return cut === -1 ? "" : text.slice(cut);
+}

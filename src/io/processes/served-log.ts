@@ -4,12 +4,12 @@ import {
   fstatSync,
   ftruncateSync,
   openSync,
-  readFileSync,
+  readSync,
   readlinkSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
-import type { CallerIdentity } from "../../core/cache/caller-identity.js";
+import { wholeLines, type CallerIdentity } from "../../core/cache/caller-identity.js";
 import { processStartTime } from "./process-identity.js";
 import { NO_FOLLOW_APPEND, NO_FOLLOW_READ } from "../cache-file/private-path.js";
 
@@ -18,6 +18,14 @@ import { NO_FOLLOW_APPEND, NO_FOLLOW_READ } from "../cache-file/private-path.js"
  * an EKS token's life). A caller whose line went with it is served a rejected credential once more.
  */
 const SERVED_LOG_LIMIT = 256 * 1024;
+
+/**
+ * What a hit reads of the log: its end, about 350 lines. A caller's retry after a 401 follows its first
+ * request within moments, so its line is among the last; reading a full log cost a hit about 3 ms
+ * (docs/startup.md). A caller with more lines than this written after its own (as many other calls
+ * for the same key in between) is served the rejected credential once more, as after a restart.
+ */
+const SERVED_LOG_TAIL = 32 * 1024;
 
 /**
  * Who runs under a PID, where the OS tells cheaply: Linux's /proc. Elsewhere undefined, and
@@ -33,13 +41,25 @@ export function identifyProcess(pid: number): CallerIdentity | undefined {
   }
 }
 
-/** A key's served log (src/core/cache/caller-identity.ts), or undefined. Holds no secret: PIDs, start times, paths. */
+/**
+ * The end of a key's served log (src/core/cache/caller-identity.ts), whole lines only, or undefined.
+ * Holds no secret: PIDs, start times, paths.
+ */
 export function readServedLog(path: string): string | undefined {
   let fd: number | undefined;
   try {
     // A link or a FIFO in the log's place is never followed or waited on.
     fd = openSync(path, NO_FOLLOW_READ);
-    return readFileSync(fd, "utf8");
+    const { size } = fstatSync(fd);
+    const length = Math.min(size, SERVED_LOG_TAIL);
+    const buffer = Buffer.allocUnsafe(length);
+    let read = 0;
+    while (read < length) {
+      const got = readSync(fd, buffer, read, length - read, size - length + read);
+      if (got === 0) break;
+      read += got;
+    }
+    return wholeLines(buffer.toString("utf8", 0, read), length === size);
   } catch {
     return undefined;
   } finally {
