@@ -15,7 +15,11 @@ const COMMANDS: readonly Program[] = ["kcc-cache", "kcc-injector"];
 
 /** `invokedAs` is the name the process was started under (argv[0]): a path, possibly Windows'. */
 export function chooseCommand(invokedAs: string, args: readonly string[]): CommandChoice {
-  const name = (invokedAs.split(/[\\/]/).pop() ?? "").toLowerCase().replace(/\.exe$/, "");
+  // String operations, no regular expression: compiling one costs a hit's start (docs/startup.md).
+  const base = invokedAs
+    .slice(Math.max(invokedAs.lastIndexOf("/"), invokedAs.lastIndexOf("\\")) + 1)
+    .toLowerCase();
+  const name = base.endsWith(".exe") ? base.slice(0, -".exe".length) : base;
   const byName = COMMANDS.find((command) => name === command || name.startsWith(`${command}-`));
   if (byName !== undefined) return { kind: "command", command: byName, args };
   const [first, ...rest] = args;

@@ -27,6 +27,9 @@ export interface CacheLocation {
   readonly dedicatedDirectory: boolean;
 }
 
+/** The name of a directory kcc-cache made for itself. */
+const DEDICATED = "kube-credential-cache";
+
 export function resolveCacheLocation(setting: string | undefined, platform: Platform): CacheLocation {
   const fallback = defaultCacheFile(platform);
   // NUL is the one relative name that means the same file from every directory.
@@ -46,7 +49,9 @@ export function resolveCacheLocation(setting: string | undefined, platform: Plat
     locks: `${directory}${endsWithSeparator ? "" : sep}locks`,
     name: setting === undefined ? `the cache file ${file}` : `${ENV.file}=${JSON.stringify(setting)}`,
     isDefault: file === fallback,
-    dedicatedDirectory: /(^|[\\/])kube-credential-cache$/.test(directory),
+    // String operations, no regular expression: this runs on every hit (docs/startup.md).
+    dedicatedDirectory:
+      directory === DEDICATED || directory.endsWith(`/${DEDICATED}`) || directory.endsWith(`\\${DEDICATED}`),
   };
 }
 

@@ -28,15 +28,27 @@ const SECRET_WORDS = [
  */
 const PATH_WORDS = new Set(["FILE", "FILES", "FILENAME", "DIR", "DIRECTORY", "PATH"]);
 
+/*
+ * Both rules below are string operations, no regular expressions: they run on every call, and
+ * compiling an expression costs a hit's start more than the matching (docs/startup.md). A name's words
+ * are its runs of letters and digits, after upper-casing.
+ */
 export function isSecretName(name: string): boolean {
-  const words = name
-    .toUpperCase()
-    .split(/[^A-Z0-9]+/)
-    .filter((word) => word !== "");
-  const last = words[words.length - 1];
-  if (last === undefined || PATH_WORDS.has(last)) return false;
-  const joined = words.join("_");
-  return SECRET_WORDS.some((word) => joined.includes(word));
+  const upper = name.toUpperCase();
+  // The last word: what trails it skipped, then its letters and digits (A–Z, 0–9 by code), inline
+  // rather than a helper per character, which the JIT would compile (docs/startup.md).
+  let end = upper.length;
+  let start = -1;
+  for (let at = upper.length - 1; at >= 0; at -= 1) {
+    const code = upper.charCodeAt(at);
+    if ((code >= 65 && code <= 90) || (code >= 48 && code <= 57)) start = at;
+    else if (start !== -1) break;
+    else end = at;
+  }
+  if (start === -1 || PATH_WORDS.has(upper.slice(start, end))) return false;
+  // The secret words are letters only, so one found in the name lies within a word of it.
+  for (const word of SECRET_WORDS) if (upper.includes(word)) return true;
+  return false;
 }
 
 /**
@@ -44,6 +56,11 @@ export function isSecretName(name: string): boolean {
  * dash or two), or undefined for anything else: a bare word such as `get-token`, `-`, `--`, `-5`.
  */
 export function flagName(arg: string): string | undefined {
-  const match = /^--?([A-Za-z][^=]*)/.exec(arg);
-  return match?.[1];
+  const rest = arg.startsWith("--") ? arg.slice(2) : arg.startsWith("-") ? arg.slice(1) : undefined;
+  const first = rest?.charCodeAt(0) ?? 0;
+  // A letter first: -5 is a number, --- nothing.
+  if (rest === undefined || !((first >= 65 && first <= 90) || (first >= 97 && first <= 122)))
+    return undefined;
+  const equals = rest.indexOf("=");
+  return equals === -1 ? rest : rest.slice(0, equals);
 }
