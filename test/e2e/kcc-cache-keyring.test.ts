@@ -265,12 +265,16 @@ test("keyring mode: a temp copy of the index left by a writer killed mid-write i
 // A hit lives for one call: every function bun's JIT compiles costs it more than the compiled code
 // saves (docs/startup.md, "why the hit path counts its calls"). JavaScriptCore reports each compilation
 // when asked through its own variables; only the binary runs on it.
-test("binary: a file-store hit and a keyring hit make bun's JIT compile next to nothing", async (t) => {
+test("binary: a file-store hit and a keyring hit make bun's JIT compile next to nothing, and no regular expression", async (t) => {
   if (binariesUnderTest(t) === undefined) return;
   if (!requireSecretServiceTools(t)) return;
   const world = await useSecretService(t);
   const plugin = writeFakePlugin(world.sandbox, "jit-plugin");
-  const report = { BUN_JSC_reportBaselineCompileTimes: "true", BUN_JSC_reportDFGCompileTimes: "true" };
+  const report = {
+    BUN_JSC_reportBaselineCompileTimes: "true",
+    BUN_JSC_reportDFGCompileTimes: "true",
+    BUN_JSC_dumpCompiledRegExpPatterns: "true",
+  };
   for (const [at, backend] of ["file", "keyring"].entries()) {
     const env = {
       ...world.env,
@@ -286,5 +290,11 @@ test("binary: a file-store hit and a keyring hit make bun's JIT compile next to 
     // One is bun's own node:fs set-up; before the hit path was shaped for this, 47 and 14.
     assert.ok(baseline <= 2, `${backend} hit: ${baseline} baseline compilations`);
     assert.equal(dfg, 0, `${backend} hit: DFG compilations`);
+    // Compiling a regular expression costs more than matching it once (docs/startup.md).
+    assert.deepEqual(
+      hit.stderr.match(/RegExp pattern for .*/g) ?? [],
+      [],
+      `${backend} hit: regular expressions`,
+    );
   }
 });
