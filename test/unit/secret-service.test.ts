@@ -186,17 +186,21 @@ test("a probe that does not answer ready closes its connection; one that does ke
     assert.ok(Date.now() < deadline, "the locked probe's connection is gone");
 });
 
-test("a read begun with the probe answers the first read only; a later read asks the store again", async (t) => {
-  if (!requireSecretServiceTools(t)) return;
-  const world = await useSecretService(t);
-  addon(world, "set", ACCOUNT, '{"v":1}');
-  const probe = await probeSecretService({
+/** A probe in auto mode that begins the read of ACCOUNT with its own questions. */
+const probeReadingAhead = (world: SecretServiceWorld) =>
+  probeSecretService({
     socket: socketOf(world),
     uid: process.getuid?.() ?? 0,
     timeoutMs: 5_000,
     allowActivation: false,
     readAhead: ACCOUNT,
   });
+
+test("a read begun with the probe answers the first read only; a later read asks the store again", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  addon(world, "set", ACCOUNT, '{"v":1}');
+  const probe = await probeReadingAhead(world);
   assert.equal(probe.outcome.state, "ready", probe.outcome.detail);
   const keyring = probe.store?.keyring;
   assert.ok(keyring !== undefined);
@@ -213,13 +217,7 @@ test("a read begun with the probe finds nothing in a locked collection and asks 
   addon(world, "set", ACCOUNT, '{"v":1}');
   const monitor = await world.monitor();
   world.lock();
-  const probe = await probeSecretService({
-    socket: socketOf(world),
-    uid: process.getuid?.() ?? 0,
-    timeoutMs: 5_000,
-    allowActivation: false,
-    readAhead: ACCOUNT,
-  });
+  const probe = await probeReadingAhead(world);
   assert.equal(probe.outcome.state, "locked");
   assert.equal(probe.store, undefined);
   const calls = await monitor.calls();
