@@ -48,4 +48,21 @@ export default tseslint.config(
       "@typescript-eslint/no-unnecessary-condition": "off",
     },
   },
+  {
+    // src/ reaches node:fs only through src/io/fs.ts, which the Linux binaries swap for libc calls
+    // (src/io/libc-fs/node-fs.ts); a direct import would load bun's node:fs on every hit again.
+    files: ["src/**/*.ts"],
+    ignores: ["src/io/fs.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["fs", "node:fs", "fs/promises", "node:fs/promises"].map((name) => ({
+            name,
+            message: "import from src/io/fs.ts instead (docs/startup.md, node:fs on the Linux binaries)",
+          })),
+        },
+      ],
+    },
+  },
 );

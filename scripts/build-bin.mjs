@@ -96,7 +96,8 @@ for (const target of targets) {
   const shim = addonShim(target.addon);
   const runtime = quietRuntime(target);
   const file = `${PROGRAM}-${target.name}${target.exe ?? ""}`;
-  await compile(join(root, "src", "cli", "kcc-main.ts"), target.bun, runtime, join(out, file), shim);
+  const libcFs = target.name.startsWith("linux-");
+  await compile(join(root, "src", "cli", "kcc-main.ts"), target.bun, runtime, join(out, file), shim, libcFs);
   built.push(file);
 }
 writeFileSync(
@@ -113,8 +114,9 @@ for (const file of built)
  * @param {string} runtime
  * @param {string} outfile
  * @param {string} shim
+ * @param {boolean} libcFs
  */
-async function compile(entry, bunTarget, runtime, outfile, shim) {
+async function compile(entry, bunTarget, runtime, outfile, shim, libcFs) {
   const result = await bun.build({
     entrypoints: [entry],
     target: "bun",
@@ -145,6 +147,19 @@ async function compile(entry, bunTarget, runtime, outfile, shim) {
           // @napi-rs/keyring's own loader picks a platform package at run time (and honours an
           // environment variable naming any library to load); the binary requires its own addon directly.
           build.onResolve({ filter: /^@napi-rs\/keyring$/ }, () => ({ path: shim }));
+        },
+      },
+      {
+        name: "node-fs-through-libc",
+        setup(build) {
+          // On Linux, src/io/fs.ts (src's one door to node:fs) becomes the libc stand-in: a hit then
+          // never loads bun's node:fs (docs/startup.md, "node:fs on the Linux binaries").
+          if (!libcFs) return;
+          const door = join(root, "src", "io", "fs.js");
+          const standIn = join(root, "src", "io", "libc-fs", "node-fs.ts");
+          build.onResolve({ filter: /(^|\/)fs\.js$/ }, (args) =>
+            resolve(dirname(args.importer), args.path) === door ? { path: standIn } : undefined,
+          );
         },
       },
     ],

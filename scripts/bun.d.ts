@@ -5,7 +5,11 @@
 export interface BunBuildPlugin {
   name: string;
   setup(build: {
-    onResolve(options: { filter: RegExp }, resolve: (args: { path: string }) => { path: string }): void;
+    /** Undefined leaves the import to bun's own resolution. */
+    onResolve(
+      options: { filter: RegExp },
+      resolve: (args: { path: string; importer: string }) => { path: string } | undefined,
+    ): void;
   }): void;
 }
 

@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { statSync } from "../io/fs.js";
 import { join } from "node:path";
 import {
   locateSessionBus,

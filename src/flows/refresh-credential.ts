@@ -1,5 +1,5 @@
 import { keyFiles } from "../core/cache/key-files.js";
-import { mkdirSync } from "node:fs";
+import { mkdirSync } from "../io/fs.js";
 import type { CacheEntry } from "../core/cache/cache-entry.js";
 import type { CacheConfig } from "../core/config.js";
 import { formatDuration } from "../core/duration.js";

@@ -1,5 +1,5 @@
 import { keyFiles } from "../core/cache/key-files.js";
-import { mkdirSync } from "node:fs";
+import { mkdirSync } from "../io/fs.js";
 import { BACKGROUND_CHILD_ENV } from "../core/cache/background-marker.js";
 import type { CacheEntry } from "../core/cache/cache-entry.js";
 import { errorSummary } from "../core/errors.js";

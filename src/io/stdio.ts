@@ -1,4 +1,4 @@
-import { writeSync } from "node:fs";
+import { writeSync } from "./fs.js";
 
 /**
  * Writes straight to a file descriptor. Cheaper than waking process.stdout's stream machinery on

@@ -1,4 +1,4 @@
-import { closeSync, futimesSync, lstatSync, openSync, unlinkSync } from "node:fs";
+import { closeSync, futimesSync, lstatSync, openSync, unlinkSync } from "../fs.js";
 import { NO_FOLLOW_APPEND } from "../cache-file/private-path.js";
 
 /**

@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fstatSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, fstatSync, openSync, readFileSync, renameSync, writeSync } from "../fs.js";
 import { join } from "node:path";
 import { formatBackgroundRecord, type BackgroundRecord } from "../../core/cache/background-refresh.js";
 import { NO_FOLLOW_APPEND, NO_FOLLOW_READ } from "../cache-file/private-path.js";

@@ -8,7 +8,7 @@ import {
   unlinkSync,
   writeSync,
   constants,
-} from "node:fs";
+} from "../fs.js";
 import { basename, dirname, join } from "node:path";
 
 /**

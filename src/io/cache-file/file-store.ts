@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fstatSync, mkdirSync, readFileSync, readSync } from "node:fs";
+import { closeSync, fchmodSync, fstatSync, mkdirSync, readFileSync, readSync } from "../fs.js";
 import type { CacheEntry } from "../../core/cache/cache-entry.js";
 import {
   EMPTY_DOCUMENT,

@@ -1,4 +1,4 @@
-import { chmodSync } from "node:fs";
+import { chmodSync } from "../fs.js";
 import { refusalMessage, type CacheLocation } from "../../core/cache/cache-location.js";
 import { ConfigError } from "../../core/errors.js";
 import { judgeCacheFile, judgeDirectory } from "../../core/cache/private-path.js";

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, statSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, statSync, type Stats } from "../fs.js";
 import { isWindowsNullDevice } from "../../core/cache/cache-location.js";
 import type { PathFacts } from "../../core/cache/private-path.js";
 

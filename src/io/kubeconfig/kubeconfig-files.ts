@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { type Stats, closeSync, existsSync, fstatSync, lstatSync, readFileSync, unlinkSync } from "node:fs";
+import { type Stats, closeSync, existsSync, fstatSync, lstatSync, readFileSync, unlinkSync } from "../fs.js";
 import { delimiter, join, resolve } from "node:path";
 import type { Env } from "../../core/config.js";
 import { KubeconfigError, errorSummary } from "../../core/errors.js";

@@ -1,4 +1,4 @@
-import { lstatSync, readlinkSync, realpathSync, statfsSync, type Stats } from "node:fs";
+import { lstatSync, readlinkSync, realpathSync, statfsSync, type Stats } from "../fs.js";
 import { join, resolve } from "node:path";
 import type { PathFacts } from "../../core/cache/private-path.js";
 import { describeErrno } from "../../core/system-error.js";

@@ -8,7 +8,7 @@ import {
   renameSync,
   unlinkSync,
   writeSync,
-} from "node:fs";
+} from "../fs.js";
 import { basename, dirname, join } from "node:path";
 import { syncDirectory } from "../cache-file/atomic-file.js";
 

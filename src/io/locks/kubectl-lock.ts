@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, unlinkSync } from "node:fs";
+import { closeSync, constants, openSync, unlinkSync } from "../fs.js";
 import { LockError, errorSummary } from "../../core/errors.js";
 
 /**

@@ -14,7 +14,7 @@ import {
   writeFileSync,
   writeSync,
   type BigIntStats,
-} from "node:fs";
+} from "../fs.js";
 import { basename, dirname, join } from "node:path";
 import { isRecord, parseJson } from "../../core/json.js";
 import { writeAll } from "../cache-file/atomic-file.js";

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, lstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readSync, statSync } from "../fs.js";
 import { constants } from "node:os";
 import { delimiter, join } from "node:path";
 import { PluginError, errorSummary } from "../../core/errors.js";

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync } from "../fs.js";
 
 /**
  * A process identified by PID plus, on Linux, its start time (/proc/PID/stat field 22), because PIDs

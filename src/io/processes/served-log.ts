@@ -8,7 +8,7 @@ import {
   readlinkSync,
   unlinkSync,
   writeSync,
-} from "node:fs";
+} from "../fs.js";
 import { wholeLines, type CallerIdentity } from "../../core/cache/caller-identity.js";
 import { processStartTime } from "./process-identity.js";
 import { NO_FOLLOW_APPEND, NO_FOLLOW_READ } from "../cache-file/private-path.js";

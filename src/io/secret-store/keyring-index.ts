@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync } from "node:fs";
+import { readFileSync, unlinkSync } from "../fs.js";
 import { dirname } from "node:path";
 import { isRecord, otherFields, parseJson } from "../../core/json.js";
 import { StoreError, errorFirstLine } from "../../core/errors.js";
