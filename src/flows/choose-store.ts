@@ -1,5 +1,4 @@
 import { statSync } from "../io/fs.js";
-import { join } from "node:path";
 import {
   locateSessionBus,
   looksForSessionBus,
@@ -12,6 +11,7 @@ import {
 import { resolveCacheLocation, type CacheLocation } from "../core/cache/cache-location.js";
 import type { CacheConfig } from "../core/config.js";
 import { errorFirstLine } from "../core/errors.js";
+import { childPath } from "../core/path-names.js";
 import { describeBindingFailure } from "../core/store/binding-failure.js";
 import { checkCacheLocation } from "../io/cache-file/location-check.js";
 import type { CredentialStore } from "../io/credential-store.js";
@@ -77,7 +77,7 @@ async function settleStore(config: CacheConfig, runtime: Runtime, readAhead?: st
         runtimeDir,
         runtimeBusIsSocket:
           (address === undefined || address === "") && runtimeDir !== undefined && runtimeDir !== ""
-            ? isSocket(join(runtimeDir, "bus"))
+            ? isSocket(childPath(runtimeDir, "bus", runtime.platform.os))
             : false,
       })
     : { kind: "none" as const };
@@ -169,7 +169,7 @@ export function usedSecretStoreBefore(config: CacheConfig, runtime: Runtime): bo
 }
 
 export function keyringIndexPath(config: CacheConfig, runtime: Runtime): string {
-  return join(cacheLocation(config, runtime).directory, "keyring-index.json");
+  return childPath(cacheLocation(config, runtime).directory, "keyring-index.json", runtime.platform.os);
 }
 
 /**

@@ -103,7 +103,7 @@ async function takeKeyLock(
   const directory = store.lockDirectory;
   // No trustworthy directory for locks (already reported): refresh without single flight.
   if (directory === undefined) return { kind: "unavailable" };
-  const path = keyFiles(directory, key).lock;
+  const path = keyFiles(directory, key, runtime.platform.os).lock;
   try {
     const { acquireLock } = await import("../io/locks/refresh-lock.js");
     mkdirSync(directory, { recursive: true, mode: 0o700 });

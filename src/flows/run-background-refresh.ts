@@ -49,7 +49,7 @@ export async function runBackgroundRefresh(request: ServeRequest, runtime: Runti
   const release =
     seenStoredAt === undefined || store.lockDirectory === undefined
       ? undefined
-      : await adopt(keyFiles(store.lockDirectory, key).lock, runtime);
+      : await adopt(keyFiles(store.lockDirectory, key, runtime.platform.os).lock, runtime);
   if (release === undefined) {
     tell(
       runtime,
@@ -76,7 +76,7 @@ export async function runBackgroundRefresh(request: ServeRequest, runtime: Runti
     };
     appendBackgroundRecord(backgroundLogPath(cacheLocation(config, inner).directory), record, runtime.uid);
     if (store.lockDirectory !== undefined) {
-      const marker = keyFiles(store.lockDirectory, key).backgroundFailed;
+      const marker = keyFiles(store.lockDirectory, key, runtime.platform.os).backgroundFailed;
       if (outcome.result === "failed") markBackgroundFailed(marker, runtime.now());
       if (outcome.result === "refreshed") clearBackgroundFailed(marker);
     }

@@ -38,7 +38,7 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
   const record: CallerRecord | undefined =
     caller === undefined || store.lockDirectory === undefined
       ? undefined
-      : { caller, logPath: keyFiles(store.lockDirectory, key).servedLog };
+      : { caller, logPath: keyFiles(store.lockDirectory, key, runtime.platform.os).servedLog };
   const entry = await store.get(key);
   const nowMs = runtime.now();
   // The log matters only to a fresh entry; a miss does not read it.
@@ -54,7 +54,7 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
       lockDirectory === undefined
         ? undefined
         : (await import("../io/background/failure-marker.js")).backgroundFailedAt(
-            keyFiles(lockDirectory, key).backgroundFailed,
+            keyFiles(lockDirectory, key, runtime.platform.os).backgroundFailed,
           );
     decision = decideServe(entry, nowMs, config, callerFacts, { failedAtMs });
   }

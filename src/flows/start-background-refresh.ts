@@ -28,7 +28,7 @@ export interface BackgroundStart {
  */
 export async function startBackgroundRefresh(start: BackgroundStart): Promise<void> {
   const { request, key, entry, lockDirectory, runtime, debug } = start;
-  const files = keyFiles(lockDirectory, key);
+  const files = keyFiles(lockDirectory, key, runtime.platform.os);
   const path = files.lock;
   try {
     mkdirSync(lockDirectory, { recursive: true, mode: 0o700 });

@@ -2,6 +2,7 @@ import { GO_ORIGINAL, type CacheDocument, type DocumentRead } from "./cache-docu
 import { ENV } from "../config.js";
 import { defaultCacheFile, type Platform } from "./cache-path.js";
 import { ConfigError } from "../errors.js";
+import { childPath, parentPath } from "../path-names.js";
 
 /**
  * Where the cache lives: the cache file, and beside it the refresh locks (and the keyring index). A
@@ -40,13 +41,11 @@ export function resolveCacheLocation(setting: string | undefined, platform: Plat
     );
   }
   const file = setting ?? fallback;
-  const directory = parentOf(file, platform.os);
-  const sep = platform.os === "win32" ? "\\" : "/";
-  const endsWithSeparator = platform.os === "win32" ? /[\\/]$/.test(directory) : directory.endsWith("/");
+  const directory = parentPath(file, platform.os);
   return {
     file,
     directory,
-    locks: `${directory}${endsWithSeparator ? "" : sep}locks`,
+    locks: childPath(directory, "locks", platform.os),
     name: setting === undefined ? `the cache file ${file}` : `${ENV.file}=${JSON.stringify(setting)}`,
     isDefault: file === fallback,
     // String operations, no regular expression: this runs on every hit (docs/startup.md).
@@ -66,16 +65,6 @@ export function isAbsolutePath(path: string, os: NodeJS.Platform): boolean {
  */
 export function isWindowsNullDevice(path: string): boolean {
   return /^(\\\\[.?]\\)?nul:?$/i.test(path);
-}
-
-function parentOf(path: string, os: NodeJS.Platform): string {
-  const cut =
-    os === "win32" ? Math.max(path.lastIndexOf("\\"), path.lastIndexOf("/")) : path.lastIndexOf("/");
-  if (cut <= 0) return path.slice(0, cut + 1) || path;
-  // Keep a drive root ("C:\") whole.
-  return os === "win32" && /^[A-Za-z]:$/.test(path.slice(0, cut))
-    ? path.slice(0, cut + 1)
-    : path.slice(0, cut);
 }
 
 export type ContentVerdict =

@@ -1,4 +1,5 @@
 import type { Env } from "../config.js";
+import { separatorOf } from "../path-names.js";
 
 export interface Platform {
   readonly os: NodeJS.Platform;
@@ -12,8 +13,7 @@ export interface Platform {
  * which is also where a machine-local cache belongs), so existing users keep their path.
  */
 export function defaultCacheFile({ os, homedir, env }: Platform): string {
-  const sep = os === "win32" ? "\\" : "/";
-  const join = (...parts: string[]): string => parts.join(sep);
+  const join = (...parts: string[]): string => parts.join(separatorOf(os));
   switch (os) {
     case "darwin":
       return join(homedir, "Library", "Caches", "kube-credential-cache", "cache.json");

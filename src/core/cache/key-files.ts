@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { childPath } from "../path-names.js";
 import { keyDigest } from "./cache-key.js";
 
 /**
@@ -11,6 +11,7 @@ import { keyDigest } from "./cache-key.js";
 export function keyFiles(
   lockDirectory: string,
   key: string,
+  os: NodeJS.Platform,
 ): {
   readonly lock: string;
   readonly servedLog: string;
@@ -19,9 +20,9 @@ export function keyFiles(
 } {
   const digest = keyDigest(key);
   return {
-    lock: join(lockDirectory, `${digest}.lock`),
-    servedLog: join(lockDirectory, `${digest}.callers`),
-    backgroundFailed: join(lockDirectory, `${digest}.background-failed`),
-    legacyServedMarker: join(lockDirectory, `${digest}.served`),
+    lock: childPath(lockDirectory, `${digest}.lock`, os),
+    servedLog: childPath(lockDirectory, `${digest}.callers`, os),
+    backgroundFailed: childPath(lockDirectory, `${digest}.background-failed`, os),
+    legacyServedMarker: childPath(lockDirectory, `${digest}.served`, os),
   };
 }

@@ -9,7 +9,9 @@ import {
   writeSync,
   constants,
 } from "../fs.js";
-import { basename, dirname, join } from "node:path";
+import { baseName, childPath, parentPath } from "../../core/path-names.js";
+
+const OS = process.platform;
 
 /**
  * Replaces `path` so that a reader sees either the old file or the whole new one, never a part:
@@ -20,7 +22,7 @@ import { basename, dirname, join } from "node:path";
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): void {
   // O_EXCL guards uniqueness; the random part only avoids retries. (node:crypto would cost start-up time.)
   const unique = `${process.pid}.${Math.random().toString(36).slice(2, 10)}`;
-  const temp = join(dirname(path), `.${basename(path)}.${unique}.tmp`);
+  const temp = childPath(parentPath(path, OS), `.${baseName(path, OS)}.${unique}.tmp`, OS);
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
   try {
     try {
@@ -40,7 +42,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode: n
     }
     throw error;
   }
-  syncDirectory(dirname(path));
+  syncDirectory(parentPath(path, OS));
 }
 
 /** Writes all of `data` (writeSync may write less than asked). */
@@ -69,11 +71,11 @@ export function syncDirectory(directory: string): void {
  * and removed by the next writer, which holds the lock that every writer of `path` takes.
  */
 export function leftoverTempFiles(path: string): string[] {
-  const prefix = `.${basename(path)}.`;
+  const prefix = `.${baseName(path, OS)}.`;
   try {
-    return readdirSync(dirname(path))
+    return readdirSync(parentPath(path, OS))
       .filter((name) => name.startsWith(prefix) && name.endsWith(".tmp"))
-      .map((name) => join(dirname(path), name));
+      .map((name) => childPath(parentPath(path, OS), name, OS));
   } catch {
     return [];
   }

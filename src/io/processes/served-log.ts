@@ -90,7 +90,7 @@ export function recordServed(path: string, line: string): void {
  * removes the single-caller marker earlier versions kept.
  */
 export function forgetServed(lockDirectory: string, key: string): void {
-  const files = keyFiles(lockDirectory, key);
+  const files = keyFiles(lockDirectory, key, process.platform);
   for (const path of [files.servedLog, files.legacyServedMarker]) {
     try {
       unlinkSync(path);

@@ -1,5 +1,5 @@
 import { readFileSync, unlinkSync } from "../fs.js";
-import { dirname } from "node:path";
+import { parentPath } from "../../core/path-names.js";
 import { isRecord, otherFields, parseJson } from "../../core/json.js";
 import { StoreError, errorFirstLine } from "../../core/errors.js";
 import type { IndexedEntry } from "../../core/store/keyring-prune.js";
@@ -34,7 +34,7 @@ export function createKeyringIndex(
     path,
     read,
     async update(change) {
-      ensureDirectory(dirname(path));
+      ensureDirectory(parentPath(path, process.platform));
       const release = await lockFile(`${path}.lock`);
       if (release === undefined) throw new StoreError(`keyring index ${path} is locked by another process`);
       try {
