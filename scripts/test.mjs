@@ -34,7 +34,8 @@ if (only !== undefined && !(only in DIRECTORIES)) {
 // either, so every other behaviour is tested once, by `npm test`. Each entry says what bun does there
 // that Node does not.
 const BINARY_E2E = {
-  "binary-targets.test.ts": "every target's build; the arm64 one under qemu",
+  "binary-targets.test.ts":
+    "every target's build; the arm64 one, and the libc stand-in in its bun, under qemu",
   "install-channels-binaries.test.ts": "install.sh and the asdf plugin with the real binaries",
   "npm-platform-package.test.ts": "npm's postinstall putting the binary in place of the launchers",
   "release-real-binaries.test.ts": "a release of every target's real binaries, as build:bin made them",

@@ -13,6 +13,8 @@ import {
   executableFormat,
   requireQemuArm64,
 } from "./support/binaries.js";
+import { assertProbeAgrees, setUpProbeScene } from "../fixtures/libc-fs-scene.js";
+import { useTempDir } from "../unit/support/temp-dir.js";
 import { writeFakePlugin } from "./support/fake-plugin.js";
 import { assertOk, useSandbox } from "./support/kcc-cache.js";
 import { run } from "./support/run.js";
@@ -116,6 +118,24 @@ test("the linux-arm64 binary runs under qemu: both commands' --version, then a m
   assertOk(hit);
   assert.equal(hit.stdout, plugin.output(1), "the hit serves the stored credential");
   assert.equal(plugin.runs(), 1, "the hit runs no plugin");
+});
+
+// The Linux binaries make a hit's file calls through libc with flags of their architecture's own
+// (src/io/libc-fs/node-fs.ts): the arm64 bun runtime build:bin compiled with runs the stand-in's probe.
+test("the libc stand-in answers as bun's node:fs in the arm64 bun too, under qemu", (t) => {
+  if (binariesUnderTest(t) === undefined) return;
+  const qemu = requireQemuArm64(t);
+  if (qemu === undefined) return;
+  const devDependencies = (
+    JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
+      devDependencies: Record<string, string>;
+    }
+  ).devDependencies;
+  const bun = join(addonCache(), `bun-linux-aarch64-${devDependencies["bun"] ?? ""}`, "bun");
+  assert.ok(statSync(bun).isFile(), `build:bin keeps the arm64 runtime at ${bun}`);
+  const dir = useTempDir(t);
+  setUpProbeScene(dir);
+  assertProbeAgrees([qemu.qemu, "-L", qemu.sysroot, bun], dir);
 });
 
 test("the npm package never carries the standalone binaries, even when dist/bin holds them", (t) => {
