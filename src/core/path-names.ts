@@ -19,12 +19,15 @@ export function childPath(directory: string, name: string, os: NodeJS.Platform):
   return `${directory}${endsWithSeparator ? "" : separatorOf(os)}${name}`;
 }
 
-/** The directory a path is in; a root ("/", "C:\") stays whole. */
+/** The directory a path is in ("." for a bare name); a root ("/", "C:\") stays whole. */
 export function parentPath(path: string, os: NodeJS.Platform): string {
   const cut = lastSeparator(path, os);
-  if (cut <= 0) return path.slice(0, cut + 1) || path;
+  if (cut < 0) return ".";
+  if (cut === 0) return path.slice(0, 1);
   const head = path.slice(0, cut);
-  const driveRoot = os === "win32" && head.length === 2 && head[1] === ":";
+  const letter = head.charCodeAt(0) | 0x20;
+  const driveRoot =
+    os === "win32" && head.length === 2 && head[1] === ":" && letter >= 0x61 && letter <= 0x7a;
   return driveRoot ? path.slice(0, cut + 1) : head;
 }
 

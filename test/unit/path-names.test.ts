@@ -5,9 +5,16 @@ import { baseName, childPath, parentPath } from "../../src/core/path-names.js";
 
 // The hit path's own path operations answer as node:path does for the paths it is given: absolute,
 // already normal, of files (they all come from the cache location), so none ends with a separator.
-const POSIX_PATHS = ["/", "/cache.json", "/home/u/.cache/kube-credential-cache/cache.json", "/tmp/x y/z"];
+const POSIX_PATHS = [
+  "/",
+  "cache.json",
+  "/cache.json",
+  "/home/u/.cache/kube-credential-cache/cache.json",
+  "/tmp/x y/z",
+];
 const WINDOWS_PATHS = [
   "C:\\",
+  "cache.json",
   "C:\\cache.json",
   "C:\\Users\\u\\AppData\\Local\\kube-credential-cache\\cache.json",
   "C:/Users/u/cache.json",

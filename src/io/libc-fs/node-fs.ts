@@ -131,7 +131,7 @@ export const closeSync = viaLibc("closeSync", (c, [fd]) => {
 });
 
 /** offset and length within the buffer, as whole numbers; anything else is node:fs's to refuse. */
-function span(buffer: Uint8Array, offset: unknown, length: unknown): buffer is Uint8Array {
+function span(buffer: Uint8Array, offset: unknown, length: unknown): boolean {
   return (
     typeof offset === "number" &&
     typeof length === "number" &&
