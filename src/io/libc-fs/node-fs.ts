@@ -27,21 +27,19 @@ function nodeFs(): NodeFs {
 const PASS = Symbol("pass");
 type Attempt = (c: Libc, args: readonly unknown[]) => unknown;
 
-/** `name` through libc where `attempt` takes the call, else through bun's node:fs as it came. */
-function viaLibc<Name extends keyof NodeFs>(name: Name, attempt: Attempt): NodeFs[Name] {
-  return ((...args: unknown[]) => {
-    const c = libc();
-    if (c !== undefined) {
-      const answer = attempt(c, args);
-      if (answer !== PASS) return answer;
-    }
-    return (nodeFs()[name] as (...a: unknown[]) => unknown)(...args);
-  }) as NodeFs[Name];
+/** A call left to bun's node:fs, as it came (without binding libc for it). */
+function later<Name extends keyof NodeFs>(name: Name): NodeFs[Name] {
+  return ((...args: unknown[]) => (nodeFs()[name] as (...a: unknown[]) => unknown)(...args)) as NodeFs[Name];
 }
 
-/** A call left to bun's node:fs. */
-function later<Name extends keyof NodeFs>(name: Name): NodeFs[Name] {
-  return viaLibc(name, () => PASS);
+/** `name` through libc where `attempt` takes the call, else through bun's node:fs as it came. */
+function viaLibc<Name extends keyof NodeFs>(name: Name, attempt: Attempt): NodeFs[Name] {
+  const passOn = later(name) as (...a: unknown[]) => unknown;
+  return ((...args: unknown[]) => {
+    const c = libc();
+    const answer = c === undefined ? PASS : attempt(c, args);
+    return answer === PASS ? passOn(...args) : answer;
+  }) as NodeFs[Name];
 }
 
 const O_RDONLY = 0;
