@@ -1,6 +1,6 @@
 /**
  * node:fs as the Linux binaries see it (scripts/build-bin.mjs puts this module in its place): the
- * synchronous calls a cache hit makes go straight to libc through bun:ffi; every other call, and
+ * synchronous calls a cache hit makes go straight to libc (src/io/libc/libc.ts); every other call, and
  * every call shaped otherwise than a hit makes it, is bun's own node:fs, loaded on first use.
  *
  * Why: loading bun's node:fs costs a binary hit a few ms, and its start-up calls one function often
@@ -11,8 +11,8 @@
  * errors with the same `code`, `errno`, `syscall`, `path` and message, descriptors opened
  * close-on-exec. Where libc cannot be bound, every call is bun's node:fs.
  */
-import { systemCallError } from "./errno.js";
-import { libc, type Libc } from "./libc.js";
+import { systemCallError } from "../libc/errno.js";
+import { libc, type Libc } from "../libc/libc.js";
 import { FileStats, STATX_FIELDS, STATX_SIZE } from "./statx.js";
 
 type NodeFs = typeof import("node:fs");

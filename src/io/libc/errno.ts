@@ -1,6 +1,6 @@
 /**
  * Linux errno numbers as node:fs names them. x86-64 and arm64 share the generic numbering, the only
- * two architectures the libc stand-in serves (docs/startup.md, "node:fs on the Linux binaries").
+ * two architectures the libc binding serves (docs/startup.md, "node:fs on the Linux binaries").
  * The words are libuv's, so that a message reads as node:fs would have written it.
  */
 const ERRNO: Readonly<Record<number, readonly [code: string, words: string]>> = {
@@ -29,7 +29,11 @@ const ERRNO: Readonly<Record<number, readonly [code: string, words: string]>> = 
   38: ["ENOSYS", "function not implemented"],
   40: ["ELOOP", "too many symbolic links encountered"],
   75: ["EOVERFLOW", "value too large for defined data type"],
+  88: ["ENOTSOCK", "socket operation on non-socket"],
+  91: ["EPROTOTYPE", "protocol wrong type for socket"],
   95: ["ENOTSUP", "operation not supported on socket"],
+  104: ["ECONNRESET", "connection reset by peer"],
+  111: ["ECONNREFUSED", "connection refused"],
   122: ["EDQUOT", "disk quota exceeded"],
 };
 
