@@ -56,7 +56,7 @@ const BINARY_E2E = {
     "npm, pnpm, yarn 1 and bun installing the release's packages: which get the binary, both commands working",
   "kcc-cache-bun-environment.test.ts":
     "bun's runtime variables (BUN_OPTIONS, BUN_BE_BUN, BUN_INSPECT) that the binary's runtime would obey",
-  "kcc-cache-keyring.test.ts": "bun's native sockets (Bun.connect) for the D-Bus Secret Service client",
+  "kcc-cache-keyring.test.ts": "libc's socket calls for the D-Bus Secret Service client",
   "kcc-cache-keyring-unavailable.test.ts":
     "the binary cannot extract its addon and still uses the Secret Service",
   "kcc-cache-real-plugins.test.ts": "real kubectl and aws through the binary",

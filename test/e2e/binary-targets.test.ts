@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import {
   binaryVersionLine,
   addonCache,
@@ -14,10 +14,12 @@ import {
   requireQemuArm64,
 } from "./support/binaries.js";
 import { assertProbeAgrees, setUpProbeScene } from "../fixtures/libc-fs-scene.js";
+import { runOverLibc } from "../fixtures/secret-service-over-libc-run.js";
 import { useTempDir } from "../unit/support/temp-dir.js";
 import { writeFakePlugin } from "./support/fake-plugin.js";
 import { assertOk, useSandbox } from "./support/kcc-cache.js";
 import { run } from "./support/run.js";
+import { requireSecretServiceTools, useSecretService } from "./support/secret-service.js";
 
 /** The one file build:bin writes per target: both commands. */
 const fileOf = (target: (typeof BINARY_TARGETS)[number]): string =>
@@ -124,8 +126,31 @@ test("the linux-arm64 binary runs under qemu: both commands' --version, then a m
 // (src/io/libc-fs/node-fs.ts): the arm64 bun runtime build:bin compiled with runs the stand-in's probe.
 test("the libc stand-in answers as bun's node:fs in the arm64 bun too, under qemu", (t) => {
   if (binariesUnderTest(t) === undefined) return;
+  const arm64 = arm64Bun(t);
+  if (arm64 === undefined) return;
+  const dir = useTempDir(t);
+  setUpProbeScene(dir);
+  assertProbeAgrees(arm64, dir);
+});
+
+// The D-Bus socket is libc's too (src/io/secret-store/libc-socket.ts): the Secret Service client in
+// the arm64 bun, against a real gnome-keyring.
+test("the Secret Service client over libc's sockets works in the arm64 bun too, under qemu", async (t) => {
+  if (binariesUnderTest(t) === undefined) return;
+  const arm64 = arm64Bun(t);
+  if (arm64 === undefined || !requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const socket = /unix:path=([^,;]+)/.exec(world.busAddress)?.[1] ?? "";
+  const written = await runOverLibc(arm64, world.sandbox.env, [socket, "10000", "write", "arm64", "v-arm64"]);
+  assert.deepEqual([written.state, written.value], ["ready", "v-arm64"], written.detail);
+  const read = await runOverLibc(arm64, world.sandbox.env, [socket, "10000", "read", "arm64"]);
+  assert.deepEqual([read.state, read.value], ["ready", "v-arm64"], read.detail);
+});
+
+/** The arm64 bun runtime build:bin compiled with, as a command under qemu. */
+function arm64Bun(t: TestContext): string[] | undefined {
   const qemu = requireQemuArm64(t);
-  if (qemu === undefined) return;
+  if (qemu === undefined) return undefined;
   const devDependencies = (
     JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
       devDependencies: Record<string, string>;
@@ -133,10 +158,8 @@ test("the libc stand-in answers as bun's node:fs in the arm64 bun too, under qem
   ).devDependencies;
   const bun = join(addonCache(), `bun-linux-aarch64-${devDependencies["bun"] ?? ""}`, "bun");
   assert.ok(statSync(bun).isFile(), `build:bin keeps the arm64 runtime at ${bun}`);
-  const dir = useTempDir(t);
-  setUpProbeScene(dir);
-  assertProbeAgrees([qemu.qemu, "-L", qemu.sysroot, bun], dir);
-});
+  return [qemu.qemu, "-L", qemu.sysroot, bun];
+}
 
 test("the npm package never carries the standalone binaries, even when dist/bin holds them", (t) => {
   const dir = binariesUnderTest(t);

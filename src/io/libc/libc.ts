@@ -1,5 +1,5 @@
 /**
- * The libc functions the Linux binaries call directly (the node:fs stand-in),
+ * The libc functions the Linux binaries call directly (the node:fs stand-in, the D-Bus socket),
  * bound through bun's native FFI on first use. Undefined wherever they cannot be bound: under Node,
  * on another platform, without libc.so.6; callers then take their portable path.
  *
@@ -21,6 +21,15 @@ export interface Libc {
   errno(): number;
 }
 
+/** What the D-Bus client adds, bound only when a secret store is asked. */
+export interface LibcSockets {
+  socket(domain: number, type: number, protocol: number): number;
+  connect(fd: number, address: Uint8Array, length: number): number;
+  send(fd: number, buffer: Uint8Array, length: number, flags: number): number;
+  /** `fds`: struct pollfd entries (int fd, short events, short revents), 8 bytes each. */
+  poll(fds: Uint8Array, count: number, timeoutMs: number): number;
+}
+
 const FILES = {
   open: { args: ["ptr", "i32", "u32"], returns: "i32" },
   close: { args: ["i32"], returns: "i32" },
@@ -32,11 +41,25 @@ const FILES = {
   __errno_location: { args: [], returns: "ptr" },
 } as const satisfies NativeSignatures;
 
+const SOCKETS = {
+  socket: { args: ["i32", "i32", "i32"], returns: "i32" },
+  connect: { args: ["i32", "ptr", "u32"], returns: "i32" },
+  send: { args: ["i32", "ptr", "u64", "i32"], returns: "i64_fast" },
+  poll: { args: ["ptr", "u64", "i32"], returns: "i32" },
+} as const satisfies NativeSignatures;
+
 let files: Libc | null | undefined;
+let sockets: LibcSockets | null | undefined;
 
 export function libc(): Libc | undefined {
   if (files === undefined) files = bindFiles();
   return files ?? undefined;
+}
+
+/** The socket calls, where libc() is bound too (their errors are read through libc().errno). */
+export function libcSockets(): LibcSockets | undefined {
+  if (sockets === undefined) sockets = libc() === undefined ? null : (bind(SOCKETS) as LibcSockets | null);
+  return sockets ?? undefined;
 }
 
 function bindFiles(): Libc | null {

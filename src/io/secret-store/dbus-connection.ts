@@ -11,7 +11,7 @@ import { openUnixSocket, type SocketEvents, type UnixSocket } from "./dbus-socke
 
 /**
  * Just enough of a D-Bus client to speak to the session bus with a deadline, in plain JavaScript on
- * Node's event loop: a stalled bus or a stopped keyring daemon must never hang kcc-cache, and with it
+ * the event loop: a stalled bus or a stopped keyring daemon must never hang kcc-cache, and with it
  * kubectl, so every wait here ends by `timeoutMs` at the latest. A wait that times out closes the
  * connection, so the calls after it fail at once instead of each waiting out its own deadline.
  * Little-endian messages are written; replies in either byte order are read (docs/secret-store.md).
@@ -47,7 +47,7 @@ export interface DbusOptions {
  */
 export async function openDbus(options: DbusOptions): Promise<DbusConnection> {
   const link = createLink(options.timeoutMs);
-  const opening = openUnixSocket(options.socket, link.events);
+  const opening = openUnixSocket(options.socket, link.events, options.timeoutMs);
   // A connect that answers after the deadline is closed at once: nobody waits for it any more.
   opening.then(
     (late) => {
@@ -165,6 +165,7 @@ function createLink(timeoutMs: number): {
       }
     },
     fail,
+    waiting: () => failure === undefined && (!authenticated || pending.size > 0),
   };
   const bounded = <T>(wait: Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;

@@ -1,12 +1,14 @@
 import type { Socket } from "node:net";
 import { StoreError } from "../../core/errors.js";
+import { openLibcSocket } from "./libc-socket.js";
 
 /**
  * A unix socket for the D-Bus client (src/io/secret-store/dbus-connection.ts), opened the cheapest way the runtime
- * offers: in the standalone binary, bun's native sockets; under Node, node:net. Loading bun's
- * node:net costs a binary about 13 ms and its connect about 6 more, against about 1.3 ms for
- * Bun.connect (docs/startup.md, "The secret store on Linux"): most of a keyring hit's cost there.
- * Idle, the socket never keeps the process alive; the caller's deadline timers do while it waits.
+ * offers: in the Linux binaries, libc's own calls (src/io/secret-store/libc-socket.ts); in another
+ * standalone binary, bun's native sockets; under Node, node:net. Loading bun's node:net costs a binary
+ * about 13 ms and its connect about 6 more, against about 1.3 ms for Bun.connect (docs/startup.md,
+ * "The secret store on Linux"), and libc's calls spare even that. Idle, the socket never keeps the
+ * process alive; the caller's deadline timers do while it waits.
  */
 export interface UnixSocket {
   write(data: Uint8Array | string): void;
@@ -17,6 +19,8 @@ export interface SocketEvents {
   data(chunk: Buffer): void;
   /** The socket failed or closed; called at most once. */
   fail(error: Error): void;
+  /** Whether a reply is still awaited: a blocking socket reads for as long as one is. */
+  waiting(): boolean;
 }
 
 /** What kcc-cache uses of bun's socket API (bun's own types are not a dependency here). */
@@ -37,7 +41,14 @@ interface BunRuntime {
   }): Promise<BunSocket>;
 }
 
-export async function openUnixSocket(path: string, events: SocketEvents): Promise<UnixSocket> {
+/** `timeoutMs` bounds each wait of a blocking socket; the others leave waiting to the caller's timers. */
+export async function openUnixSocket(
+  path: string,
+  events: SocketEvents,
+  timeoutMs: number,
+): Promise<UnixSocket> {
+  const blocking = openLibcSocket(path, events, timeoutMs);
+  if (blocking !== undefined) return blocking;
   const bun = (globalThis as unknown as { Bun?: BunRuntime }).Bun;
   // Abstract sockets (a leading NUL) go through node:net, which is known to reach them.
   return bun !== undefined && !path.startsWith("\0")

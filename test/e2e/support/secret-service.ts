@@ -83,7 +83,7 @@ export function requireSecretServiceTools(t: TestContext): boolean {
 /** A sandbox with a private session bus; `keyring: true` also starts an unlocked gnome-keyring. */
 export async function useSecretService(
   t: TestContext,
-  options: { keyring: boolean } = { keyring: true },
+  options: WorldOptions = { keyring: true },
 ): Promise<SecretServiceWorld> {
   const sandbox = createSandbox();
   let world: RunningSecretService;
@@ -100,6 +100,12 @@ export async function useSecretService(
   return world;
 }
 
+interface WorldOptions {
+  readonly keyring: boolean;
+  /** The bus on a Linux abstract socket (`unix:abstract=`) instead of a socket file. */
+  readonly abstractSocket?: boolean;
+}
+
 export interface RunningSecretService extends SecretServiceWorld {
   /** Stops the keyring daemon and the bus (the sandbox is the caller's to remove). */
   stop(): Promise<void>;
@@ -108,7 +114,7 @@ export interface RunningSecretService extends SecretServiceWorld {
 /** The same world for callers outside a test (npm run bench); they call stop() themselves. */
 export async function startSecretService(
   sandbox: Sandbox,
-  options: { keyring: boolean } = { keyring: true },
+  options: WorldOptions = { keyring: true },
 ): Promise<RunningSecretService> {
   const children: ChildProcess[] = [];
   const stopAll = async (): Promise<void> => {
@@ -124,7 +130,7 @@ export async function startSecretService(
 
 async function startIn(
   sandbox: Sandbox,
-  options: { keyring: boolean },
+  options: WorldOptions,
   children: ChildProcess[],
 ): Promise<SecretServiceWorld> {
   const runtimeDir = sandbox.env["XDG_RUNTIME_DIR"] ?? join(sandbox.dir, "run");
@@ -137,7 +143,7 @@ async function startIn(
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
-  <listen>unix:path=${join(busDir, "socket")}</listen>
+  <listen>${options.abstractSocket === true ? `unix:abstract=${abstractName(sandbox.dir)}` : `unix:path=${join(busDir, "socket")}`}</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
@@ -280,6 +286,9 @@ async function startIn(
     },
   };
 }
+
+/** A name no other test's bus has: the abstract namespace is the machine's (its network namespace's). */
+const abstractName = (sandboxDir: string): string => `kcc-test-bus${sandboxDir.replaceAll("/", "-")}`;
 
 function dbusSend(address: string, args: string[]): string {
   const result = spawnSync("dbus-send", ["--session", "--print-reply", ...args], {
