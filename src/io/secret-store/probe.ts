@@ -106,34 +106,21 @@ async function askCollection(
   early?: ReadAhead,
 ): Promise<{ readonly outcome: ProbeOutcome; readonly collection?: string }> {
   try {
-    // Both questions at once: one round trip. Without activation, ReadAlias fails at once when
-    // nobody owns the name, and NameHasOwner says why.
-    const owned = allowActivation
-      ? undefined
-      : dbus.call({
-          destination: "org.freedesktop.DBus",
-          path: "/org/freedesktop/DBus",
-          interface: "org.freedesktop.DBus",
-          member: "NameHasOwner",
-          signature: "s",
-          body: [SECRETS],
-        });
-    const [ownedReply, alias] = await Promise.all([
-      owned,
-      dbus.call({
-        destination: SECRETS,
-        path: SECRETS_PATH,
-        interface: "org.freedesktop.Secret.Service",
-        member: "ReadAlias",
-        signature: "s",
-        body: ["default"],
-        noAutoStart: !allowActivation,
-      }),
-    ]);
-    if (ownedReply?.ok === true && ownedReply.body[0] === false)
-      return { outcome: { state: "no-service", detail: `nobody owns ${SECRETS} on the session bus` } };
+    // Without activation, the bus itself answers ReadAlias with an error at once when nobody owns the
+    // name: no question of its own is needed to tell "no Secret Service" apart.
+    const alias = await dbus.call({
+      destination: SECRETS,
+      path: SECRETS_PATH,
+      interface: "org.freedesktop.Secret.Service",
+      member: "ReadAlias",
+      signature: "s",
+      body: ["default"],
+      noAutoStart: !allowActivation,
+    });
     if (!alias.ok) {
-      const missing = /ServiceUnknown|NameHasNoOwner|UnknownMethod|UnknownObject/.test(alias.error);
+      if (/ServiceUnknown|NameHasNoOwner/.test(alias.error))
+        return { outcome: { state: "no-service", detail: `nobody owns ${SECRETS} on the session bus` } };
+      const missing = /UnknownMethod|UnknownObject/.test(alias.error);
       return { outcome: { state: missing ? "no-service" : "error", detail: alias.error } };
     }
     const collection = alias.body[0];
