@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { renderChart } from "./bench/chart.js";
 import { runHyperfine } from "./bench/hyperfine.js";
 import { describeMachine } from "./bench/machine.js";
-import { describeProbe, peakMemory } from "./bench/memory.js";
+import { describeProbe, peakMemory, readFromDisk } from "./bench/memory.js";
 import { renderMarkdown, renderTargets } from "./bench/report.js";
 import { buildRows, type Programs, type Row } from "./bench/rows.js";
 import { evaluateSessionTarget, runSessions, sessionSeconds } from "./bench/session.js";
@@ -92,10 +92,12 @@ async function main(): Promise<void> {
 
     const probe = findMemoryProbe();
     const memory = new Map<string, number>();
+    let fromDisk = true;
     if (probe === undefined) skipped.push("peak memory: neither GNU time nor python3 is installed");
     else {
       for (const row of rows) {
         if (row.memory !== undefined) {
+          fromDisk &&= readFromDisk(row.memory, world.env);
           memory.set(row.id, peakMemory(probe, row.memory, world.env, join(scratch, "rss")));
         }
       }
@@ -107,7 +109,10 @@ async function main(): Promise<void> {
       rows,
       timings,
       memory,
-      memoryProbe: probe === undefined ? undefined : describeProbe(probe),
+      memoryProbe:
+        probe === undefined
+          ? undefined
+          : `${describeProbe(probe)}, ${fromDisk ? "each program's files dropped from the page cache and read back once first (as after a reboot)" : "the page cache as it was (it could not be dropped here)"}`,
       targets,
       machine,
       runs,
