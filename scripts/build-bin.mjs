@@ -71,11 +71,20 @@ const TARGETS = [
 ];
 /** @typedef {(typeof TARGETS)[number]} Target */
 // What bun's runtime reads from the environment before our code runs, or instead of it: any runtime
-// flag (a preload from the working directory among them), bun's own CLI in place of kcc-cache, and a
-// debugger that listens on a port and can hold the call until one attaches. Each is read by its name,
-// stored once in the runtime as a NUL-terminated string: the build blanks the name's first byte in the
-// runtime it compiles with, so that no variable can match it (docs/bun-environment.md).
-const IGNORED_VARIABLES = ["BUN_OPTIONS", "BUN_BE_BUN", "BUN_INSPECT"];
+// flag (a preload from the working directory among them), bun's own CLI in place of kcc-cache, a
+// debugger that listens on a port and can hold the call until one attaches, and the bytecode profilers
+// that write their record at exit to whatever path they are given, replacing a file there. Each is
+// read by its name, stored once in the runtime as a NUL-terminated string: the build blanks the name's
+// first byte in the runtime it compiles with, so that no variable can match it
+// (docs/bun-environment.md).
+const IGNORED_VARIABLES = [
+  "BUN_OPTIONS",
+  "BUN_BE_BUN",
+  "BUN_INSPECT",
+  "BUN_BYTECODE_ORDER_OUT",
+  "BUN_BYTECODE_ORDER_NAMES_OUT",
+  "BUN_BYTECODE_DIGEST_OUT",
+];
 const PROGRAM = "kube-credential-cache";
 
 const wanted = process.argv.slice(2);
@@ -206,14 +215,16 @@ function quietRuntime(target) {
 }
 
 /**
- * Where `name` is stored as a NUL-terminated string of its own: the offsets of its first byte.
+ * Where `name` is stored as a NUL-terminated string: the offsets of its first byte. Usually a NUL
+ * precedes it too, but the compiler may pack another (length-counted) string right before it, as the
+ * Windows runtime does for one name; the terminating NUL is what a lookup by name needs.
  * @param {Buffer} bytes
  * @param {string} name
  */
 function lookups(bytes, name) {
-  const needle = Buffer.from(`\0${name}\0`, "latin1");
+  const needle = Buffer.from(`${name}\0`, "latin1");
   const found = [];
-  for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) found.push(at + 1);
+  for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) found.push(at);
   return found;
 }
 

@@ -2,7 +2,7 @@
 // (docs/bun-environment.md): bun's own variables, which kubectl passes on from the user's shell, change
 // nothing in what kcc-cache does. The npm build runs on Node, which reads none of them.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { binariesUnderTest } from "./support/binaries.js";
@@ -55,6 +55,44 @@ for (const [name, variables] of CASES) {
     for (const [variable, value] of Object.entries(variables)) assert.equal(plugin.env(1)[variable], value);
   });
 }
+
+// bun's bytecode profilers write their record to the path a variable names, when the process exits:
+// an existing file there is replaced. A user's file must never be lost to a kubectl call.
+test("BUN_BYTECODE_ORDER_OUT, BUN_BYTECODE_ORDER_NAMES_OUT and BUN_BYTECODE_DIGEST_OUT: no file is written or replaced", async (t) => {
+  if (binariesUnderTest(t) === undefined) return;
+  const sandbox = useSandbox(t);
+  const cwd = join(sandbox.dir, "work");
+  mkdirSync(cwd);
+  const kept = join(sandbox.dir, "users-file");
+  const fresh = join(sandbox.dir, "not-there-before");
+  writeFileSync(kept, "the user's own data\n");
+  const plugin = writeFakePlugin(sandbox, "profiled-plugin");
+  const variables = {
+    BUN_BYTECODE_ORDER_OUT: kept,
+    BUN_BYTECODE_ORDER_NAMES_OUT: kept,
+    BUN_BYTECODE_DIGEST_OUT: fresh,
+  };
+  for (const call of ["the miss", "the hit"]) {
+    const result = await boundedCall(sandbox, [plugin.name], variables, cwd);
+    assertOk(result, call);
+    assert.equal(result.stdout, plugin.output(1));
+    assert.equal(readFileSync(kept, "utf8"), "the user's own data\n", `${call} left the user's file alone`);
+    assert.equal(existsSync(fresh), false, `${call} wrote no file`);
+  }
+  // Each variable on its own, as a user would have one of them exported.
+  for (const [variable, path] of [
+    ["BUN_BYTECODE_ORDER_OUT", kept],
+    ["BUN_BYTECODE_DIGEST_OUT", kept],
+  ] as const) {
+    const result = await boundedCall(sandbox, [plugin.name], { [variable]: path }, cwd);
+    assertOk(result, variable);
+    assert.equal(
+      readFileSync(kept, "utf8"),
+      "the user's own data\n",
+      `${variable} left the user's file alone`,
+    );
+  }
+});
 
 /**
  * kcc-cache as kubectl runs it (from a parent of its own, in the user's directory), killed if it has not
