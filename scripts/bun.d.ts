@@ -31,6 +31,8 @@ export interface BunBuildOptions {
     autoloadBunfig: boolean;
     autoloadTsconfig: boolean;
     autoloadPackageJson: boolean;
+    /** Profiles of earlier runs (BUN_BYTECODE_ORDER_OUT): what they read goes first. false: none. */
+    bytecodeOrder: string[] | false;
   };
   plugins: BunBuildPlugin[];
 }

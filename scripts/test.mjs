@@ -34,6 +34,7 @@ if (only !== undefined && !(only in DIRECTORIES)) {
 // either, so every other behaviour is tested once, by `npm test`. Each entry says what bun does there
 // that Node does not.
 const BINARY_E2E = {
+  "bytecode-order.test.ts": "the hit profiles build:bin lays every binary's bytecode out by",
   "binary-targets.test.ts":
     "every target's build; the arm64 one, and the libc stand-in in its bun, under qemu",
   "install-channels-binaries.test.ts": "install.sh and the asdf plugin with the real binaries",
