@@ -4,8 +4,9 @@
  * on another platform, without libc.so.6; callers then take their portable path.
  *
  * Bound with `Bun.FFI.dlopen`, not through the `bun:ffi` module: that module is a JavaScript wrapper
- * around the same native function, and loading it costs a hit about 1.2 MiB of peak memory and a few
- * tenths of a ms for nothing a caller here needs (docs/startup.md, "The libc binding").
+ * around the same native function, and loading it costs a hit about 1 ms and up to 1.2 MiB of peak
+ * memory for nothing a caller here needs (docs/startup.md, "The libc binding"). A libc without one of
+ * the functions (statx came with glibc 2.28) binds nothing: every caller takes its portable path.
  */
 import { bunFfi, type NativeSignatures } from "./bun-ffi.js";
 
