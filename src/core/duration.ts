@@ -16,10 +16,15 @@ const UNIT_NS: Readonly<Record<string, bigint>> = {
   h: 3_600_000_000_000n,
 };
 
-/** 2562047h47m16.854775807s; a negative duration may reach one nanosecond further, as in Go. */
-const MAX_NS = (1n << 63n) - 1n;
+/**
+ * 2^63 - 1: 2562047h47m16.854775807s; a negative duration may reach one nanosecond further, as in Go.
+ * Written out: this module loads on every hit, which parses no duration unless one is configured, and
+ * neither BigInt arithmetic nor a regular expression is built at load (docs/startup.md).
+ */
+const MAX_NS = 9_223_372_036_854_775_807n;
 
-const TERM = /^(\d*)(?:\.(\d*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/;
+/** Built on the first parse (see MAX_NS). */
+let term: RegExp | undefined;
 
 export function parseDuration(text: string): number | undefined {
   let rest = text;
@@ -32,7 +37,7 @@ export function parseDuration(text: string): number | undefined {
   if (rest === "") return undefined;
   let total = 0n;
   while (rest !== "") {
-    const match = TERM.exec(rest);
+    const match = (term ??= /^(\d*)(?:\.(\d*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/).exec(rest);
     if (!match) return undefined;
     const [whole, integer = "", fraction = "", unit = ""] = match;
     if (integer === "" && fraction === "") return undefined;

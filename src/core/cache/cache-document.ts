@@ -43,8 +43,11 @@ export type DocumentRead =
   /** A later kcc-cache's format: never read, never rewritten (docs/cache-format.md). */
   | { readonly state: "newer"; readonly document: CacheDocument; readonly format: number };
 
-/** How serializeCacheDocument starts (compact or indented): a truncated file of ours still shows it. */
-const OUR_OPENING = /^\{\s*"kcc"\s*:\s*1\b/;
+/**
+ * Matches how serializeCacheDocument starts (compact or indented): a truncated file of ours still
+ * shows it. Built on the first whole-file read, which a hit does not make (docs/startup.md).
+ */
+let ourOpening: RegExp | undefined;
 
 export const GO_ORIGINAL = "the Go original's cache";
 
@@ -52,7 +55,7 @@ export const EMPTY_DOCUMENT: CacheDocument = { entries: new Map() };
 
 export function parseCacheDocument(text: string): DocumentRead {
   if (text.trim() === "") return { state: "ok", document: EMPTY_DOCUMENT, skipped: 0 };
-  const ours = OUR_OPENING.test(text);
+  const ours = (ourOpening ??= /^\{\s*"kcc"\s*:\s*1\b/).test(text);
   const value = parseJson(text);
   // Never quote the text: it may hold a token, or be a file of the user's that is not ours.
   if (value === undefined) return { state: "broken", document: EMPTY_DOCUMENT, why: "not JSON", ours };
