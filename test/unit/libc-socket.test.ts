@@ -9,6 +9,10 @@ import { test } from "node:test";
 import { runOverLibc } from "../fixtures/secret-service-over-libc-run.js";
 import { requireSecretServiceTools, useSecretService } from "../e2e/support/secret-service.js";
 import { bunForLibcTests } from "./support/bun.js";
+
+/** How many SearchItems calls the bus has carried. */
+const searches = (calls: readonly string[]): number =>
+  calls.filter((call) => call.endsWith("org.freedesktop.Secret.Service.SearchItems")).length;
 import { useTempDir } from "./support/temp-dir.js";
 
 test("over libc's socket: the probe, a write, the probe's read-ahead and a delete against gnome-keyring", async (t) => {
@@ -22,12 +26,48 @@ test("over libc's socket: the probe, a write, the probe's read-ahead and a delet
   assert.equal(written.state, "ready", written.detail);
   assert.equal(written.value, "value-1");
   assert.match(world.search(), /libc-socket-test/, "the entry is in gnome-keyring, as any client sees it");
+  const monitor = await world.monitor();
+  const searchesBefore = searches(await monitor.calls());
   const read = await runOverLibc([bun], env, [socket, "5000", "read", account]);
   assert.deepEqual([read.state, read.value], ["ready", "value-1"]);
+  // Answered by the exchange at once (src/io/secret-store/probe-at-once.ts): one search, nothing asked again.
+  assert.equal(searches(await monitor.calls()) - searchesBefore, 1, "the read is the exchange's own");
+  assert.equal(read.sockets, 1, "one connection, left open for the store");
   const removed = await runOverLibc([bun], env, [socket, "5000", "delete", account]);
   assert.equal(removed.deleted, true);
   const gone = await runOverLibc([bun], env, [socket, "5000", "read", account]);
-  assert.equal(gone.value, null);
+  assert.deepEqual([gone.state, gone.value], ["ready", null]);
+});
+
+test("over libc's socket, at once: a read, then a write, a read and a question over the same connection", async (t) => {
+  const bun = bunForLibcTests(t);
+  if (bun === undefined || !requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const socket = /unix:path=([^,;]+)/.exec(world.busAddress)?.[1] ?? "";
+  const account = "libc-socket-at-once";
+  const first = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "read-write", account, "v1"]);
+  assert.deepEqual([first.state, first.value, first.written, first.again], ["ready", null, "v1", "ready"]);
+  assert.deepEqual(
+    [first.sockets, first.socketsAfter],
+    [1, 1],
+    "the write goes over the exchange's connection",
+  );
+  const second = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "read-write", account, "v2"]);
+  assert.deepEqual([second.value, second.written], ["v1", "v2"]);
+  assert.match(world.search(), /libc-socket-at-once/);
+});
+
+test("over libc's socket, at once: a locked collection is locked, and nothing is read", async (t) => {
+  const bun = bunForLibcTests(t);
+  if (bun === undefined || !requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const socket = /unix:path=([^,;]+)/.exec(world.busAddress)?.[1] ?? "";
+  const written = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "write", "locked-one", "v"]);
+  assert.equal(written.value, "v");
+  world.lock();
+  const report = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "read", "locked-one"]);
+  assert.equal(report.state, "locked", report.detail);
+  assert.equal(report.value, undefined, "a store that is not ready is not read from");
 });
 
 test("over libc's socket: a keyring daemon that stops answering ends the probe at its deadline", async (t) => {
@@ -39,6 +79,9 @@ test("over libc's socket: a keyring daemon that stops answering ends the probe a
   world.freeze();
   const report = await runOverLibc([bun], world.sandbox.env, [socket, "300", "probe"]);
   assert.equal(report.state, "timeout", report.detail);
+  // The same exchange at once ends at the same deadline.
+  const atOnce = await runOverLibc([bun], world.sandbox.env, [socket, "300", "read", "any"]);
+  assert.deepEqual([atOnce.state, atOnce.detail], ["timeout", "no answer within 300 ms"]);
 });
 
 test("over libc's socket: a bus on an abstract socket is reached (it has no Secret Service)", async (t) => {
@@ -47,9 +90,15 @@ test("over libc's socket: a bus on an abstract socket is reached (it has no Secr
   const world = await useSecretService(t, { keyring: false, abstractSocket: true });
   const name = /unix:abstract=([^,;]+)/.exec(world.busAddress)?.[1];
   assert.ok(name !== undefined, world.busAddress);
-  const report = await runOverLibc([bun], world.sandbox.env, [`@${name}`, "5000", "probe"]);
   // "no-service" is the bus's own answer, after authentication and Hello: the whole way through.
-  assert.equal(report.state, "no-service", report.detail);
+  for (const action of ["probe", "read"]) {
+    const report = await runOverLibc([bun], world.sandbox.env, [`@${name}`, "5000", action, "any"]);
+    assert.deepEqual(
+      [report.state, report.detail],
+      ["no-service", "nobody owns org.freedesktop.secrets on the session bus"],
+      action,
+    );
+  }
 });
 
 test("over libc's socket: a peer that hangs up at once, and a socket that is not there, are no bus", async (t) => {
@@ -68,11 +117,13 @@ test("over libc's socket: a peer that hangs up at once, and a socket that is not
   });
   await new Promise<void>((resolve) => server.listen(path, resolve));
   t.after(() => server.close());
-  const hungUp = await runOverLibc([bun], {}, [path, "5000", "probe"]);
-  assert.deepEqual([hungUp.state, hungUp.detail], ["no-bus", "D-Bus connection closed"]);
   const missing = join(dir, "no-such-socket");
-  const absent = await runOverLibc([bun], {}, [missing, "5000", "probe"]);
-  assert.equal(absent.state, "no-bus");
-  // The summary the probe gives any system error, on every socket (core/errors.ts).
-  assert.equal(absent.detail, "no such file (ENOENT)");
+  // The asynchronous client and the exchange at once alike.
+  for (const action of ["probe", "read"]) {
+    const hungUp = await runOverLibc([bun], {}, [path, "5000", action, "any"]);
+    assert.deepEqual([hungUp.state, hungUp.detail], ["no-bus", "D-Bus connection closed"], action);
+    const absent = await runOverLibc([bun], {}, [missing, "5000", action, "any"]);
+    // The summary the probe gives any system error, on every socket (core/errors.ts).
+    assert.deepEqual([absent.state, absent.detail], ["no-bus", "no such file (ENOENT)"], action);
+  }
 });

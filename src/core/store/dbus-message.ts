@@ -19,6 +19,11 @@ export interface MethodCall {
 
 export const MESSAGE_TYPE = { call: 1, reply: 2, error: 3, signal: 4 } as const;
 
+/** What a call was answered: its reply's values, or the error the bus or the service sent instead. */
+export type DbusReply =
+  | { readonly ok: true; readonly body: readonly DbusValue[] }
+  | { readonly ok: false; readonly error: string; readonly message: string };
+
 const NO_AUTO_START = 0x2;
 /** The specification's largest message. */
 const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
@@ -169,6 +174,38 @@ export function decodeMessage(data: Buffer): Decoded {
   if (bodyStart + bodyLength > data.length) throw truncated();
   const body = new DbusReader(data, little, bodyStart, bodyStart + bodyLength).values(signature);
   return { type, serial, replySerial, errorName, signature, body };
+}
+
+/** A message as the answer to the call it names (replySerial), or undefined for anything else (signals). */
+export function replyOf(message: Decoded): DbusReply | undefined {
+  if (message.replySerial === undefined) return undefined;
+  if (message.type === MESSAGE_TYPE.reply) return { ok: true, body: message.body };
+  if (message.type !== MESSAGE_TYPE.error) return undefined;
+  const first = message.body[0];
+  return {
+    ok: false,
+    error: message.errorName ?? "unknown",
+    message: typeof first === "string" ? first : "",
+  };
+}
+
+/**
+ * The bus's one line of answer to AUTH and BEGIN, which come before any message, and the bytes after
+ * it; undefined until the whole line is in.
+ */
+export function takeAuthLine(buffer: Buffer): { readonly line: string; readonly rest: Buffer } | undefined {
+  const end = buffer.indexOf("\r\n");
+  if (end < 0) return undefined;
+  return { line: buffer.subarray(0, end).toString("latin1"), rest: buffer.subarray(end + 2) };
+}
+
+/** The first message in `buffer`, decoded, and the bytes after it; undefined until it is all in. */
+export function takeMessage(
+  buffer: Buffer,
+): { readonly message: Decoded; readonly rest: Buffer } | undefined {
+  const size = messageSize(buffer);
+  if (size === undefined || buffer.length < size) return undefined;
+  return { message: decodeMessage(buffer.subarray(0, size)), rest: buffer.subarray(size) };
 }
 
 const truncated = (): DbusFormatError => new DbusFormatError("D-Bus message is truncated");

@@ -1,10 +1,10 @@
 import { StoreError } from "../../core/errors.js";
-import type { DbusValue } from "../../core/store/dbus-marshal.js";
 import {
-  MESSAGE_TYPE,
-  decodeMessage,
   encodeCall,
-  messageSize,
+  replyOf,
+  takeAuthLine,
+  takeMessage,
+  type DbusReply,
   type MethodCall,
 } from "../../core/store/dbus-message.js";
 import { openUnixSocket, type SocketEvents, type UnixSocket } from "./dbus-socket.js";
@@ -24,10 +24,6 @@ export interface DbusConnection {
   readonly close: () => void;
 }
 
-type DbusReply =
-  | { readonly ok: true; readonly body: readonly DbusValue[] }
-  | { readonly ok: false; readonly error: string; readonly message: string };
-
 /** The bus or the service did not answer within the deadline (the connection is closed by then). */
 export class DbusTimeoutError extends StoreError {}
 
@@ -38,6 +34,25 @@ export interface DbusOptions {
   /** The longest any one wait (connecting, authenticating, each call) may take. */
   readonly timeoutMs: number;
 }
+
+/** SASL EXTERNAL as our uid, then BEGIN: sent at once, before the bus has answered (see openDbus). */
+export const authenticationLines = (uid: number): string =>
+  `\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString("hex")}\r\nBEGIN\r\n`;
+
+/** The call every client makes first, and whose reply says the bus took it. */
+export const HELLO: MethodCall = {
+  destination: "org.freedesktop.DBus",
+  path: "/org/freedesktop/DBus",
+  interface: "org.freedesktop.DBus",
+  member: "Hello",
+};
+
+/** The bus answered AUTH with something else than OK (REJECTED, ERROR): BEGIN was never honoured. */
+export const authenticationRefused = (line: string): StoreError =>
+  new StoreError(`D-Bus authentication refused (${line.slice(0, 40)})`);
+
+export const helloFailed = (reply: DbusReply & { readonly ok: false }): StoreError =>
+  new StoreError(`D-Bus Hello failed (${reply.error})`);
 
 /**
  * Connects, authenticates (SASL EXTERNAL with our uid) and says Hello, as every client must. The
@@ -57,16 +72,10 @@ export async function openDbus(options: DbusOptions): Promise<DbusConnection> {
   );
   const socket = await link.bounded(opening);
   link.attach(socket);
-  const hexUid = Buffer.from(String(options.uid)).toString("hex");
-  socket.write(`\0AUTH EXTERNAL ${hexUid}\r\nBEGIN\r\n`);
-  const hello = link.call({
-    destination: "org.freedesktop.DBus",
-    path: "/org/freedesktop/DBus",
-    interface: "org.freedesktop.DBus",
-    member: "Hello",
-  });
+  socket.write(authenticationLines(options.uid));
+  const hello = link.call(HELLO);
   const ready = Promise.all([link.bounded(link.accepted), hello]).then(([, reply]) => {
-    if (!reply.ok) throw new StoreError(`D-Bus Hello failed (${reply.error})`);
+    if (!reply.ok) throw helloFailed(reply);
   });
   // A refusal ends the calls already sent with it: their replies will never come.
   ready.catch((error: unknown) => {
@@ -81,12 +90,37 @@ export async function openDbus(options: DbusOptions): Promise<DbusConnection> {
   };
 }
 
+/**
+ * A connection whose handshake and first calls were made by a keyring hit's exchange at once
+ * (src/io/secret-store/probe-at-once.ts), carried on by this client: its calls continue after
+ * `serial`, the last the exchange used, and `received` is what the exchange read beyond its last
+ * reply. Replies to the exchange's own calls that arrive later are skipped, as signals are.
+ */
+export function continueDbus(
+  open: (events: SocketEvents) => UnixSocket,
+  options: { readonly timeoutMs: number; readonly serial: number; readonly received: Buffer },
+): DbusConnection {
+  const link = createLink(options.timeoutMs, options);
+  const socket = open(link.events);
+  link.attach(socket);
+  return {
+    call: link.call,
+    ready: link.accepted,
+    close: () => {
+      socket.close();
+    },
+  };
+}
+
 interface Pending {
   readonly resolve: (reply: DbusReply) => void;
   readonly reject: (error: Error) => void;
 }
 
-function createLink(timeoutMs: number): {
+function createLink(
+  timeoutMs: number,
+  continued?: { readonly serial: number; readonly received: Buffer },
+): {
   readonly events: SocketEvents;
   readonly attach: (socket: UnixSocket) => void;
   readonly failed: () => boolean;
@@ -96,16 +130,17 @@ function createLink(timeoutMs: number): {
   readonly call: (message: MethodCall) => Promise<DbusReply>;
   readonly bounded: <T>(wait: Promise<T>) => Promise<T>;
 } {
-  let buffer: Buffer = Buffer.alloc(0);
-  let authenticated = false;
+  let buffer: Buffer = continued?.received ?? Buffer.alloc(0);
+  let authenticated = continued !== undefined;
   let accept: { readonly resolve: () => void; readonly reject: (error: Error) => void } | undefined;
   const accepted = new Promise<void>((resolve, reject) => {
     accept = { resolve, reject };
   });
   // Awaited by openDbus's `ready`; a failure before anyone awaits it must not end the process.
   accepted.catch(() => undefined);
+  if (authenticated) accept?.resolve();
   let failure: Error | undefined;
-  let serial = 0;
+  let serial = continued?.serial ?? 0;
   let socket: UnixSocket | undefined;
   const pending = new Map<number, Pending>();
   const fail = (error: Error): void => {
@@ -117,42 +152,27 @@ function createLink(timeoutMs: number): {
   };
   const drain = (): void => {
     if (!authenticated) {
-      const end = buffer.indexOf("\r\n");
-      if (end < 0) return;
-      const line = buffer.subarray(0, end).toString("latin1");
-      // Anything but OK (REJECTED, ERROR): what follows is not messages, and BEGIN was never honoured.
-      if (!line.startsWith("OK")) {
-        fail(new StoreError(`D-Bus authentication refused (${line.slice(0, 40)})`));
+      const answer = takeAuthLine(buffer);
+      if (answer === undefined) return;
+      // Anything but OK: what follows is not messages.
+      if (!answer.line.startsWith("OK")) {
+        fail(authenticationRefused(answer.line));
         return;
       }
-      buffer = buffer.subarray(end + 2);
+      buffer = answer.rest;
       authenticated = true;
       accept?.resolve();
       // The replies pipelined behind the OK line may be in the same chunk: read on.
     }
-    for (;;) {
-      const size = messageSize(buffer);
-      if (size === undefined || buffer.length < size) return;
-      const message = decodeMessage(buffer.subarray(0, size));
-      buffer = buffer.subarray(size);
+    for (let next = takeMessage(buffer); next !== undefined; next = takeMessage(buffer)) {
+      buffer = next.rest;
       // Signals (NameAcquired after Hello) and anything not answering our calls are skipped.
-      const waiter = message.replySerial === undefined ? undefined : pending.get(message.replySerial);
-      if (
-        waiter === undefined ||
-        (message.type !== MESSAGE_TYPE.reply && message.type !== MESSAGE_TYPE.error)
-      )
-        continue;
-      pending.delete(message.replySerial ?? -1);
-      const first = message.body[0];
-      waiter.resolve(
-        message.type === MESSAGE_TYPE.reply
-          ? { ok: true, body: message.body }
-          : {
-              ok: false,
-              error: message.errorName ?? "unknown",
-              message: typeof first === "string" ? first : "",
-            },
-      );
+      const reply = replyOf(next.message);
+      const serial = next.message.replySerial ?? -1;
+      const waiter = reply === undefined ? undefined : pending.get(serial);
+      if (waiter === undefined || reply === undefined) continue;
+      pending.delete(serial);
+      waiter.resolve(reply);
     }
   };
   const events: SocketEvents = {

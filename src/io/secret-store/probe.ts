@@ -1,10 +1,12 @@
 import type { ProbeOutcome } from "../../core/store/backend-choice.js";
 import { errorSummary } from "../../core/errors.js";
-import { DbusTimeoutError, openDbus, type DbusConnection } from "./dbus-connection.js";
+import { DbusTimeoutError, continueDbus, openDbus, type DbusConnection } from "./dbus-connection.js";
 import type { KeyringApi } from "./keyring-api.js";
+import { connectLibcSocket, libcSocketOver, type LibcConnection } from "./libc-socket.js";
+import { exchangeAtOnce, type AtOnce } from "./probe-at-once.js";
+import { collectionOf, lockedCall, lockedOutcome, readAliasCall } from "./default-collection.js";
 import {
-  SECRETS,
-  SECRETS_PATH,
+  answeredReadAhead,
   createSecretServiceKeyring,
   startReadAhead,
   type ReadAhead,
@@ -44,6 +46,17 @@ export interface SecretServiceStore {
  * reported, never unlocked: unlocking shows a prompt, and kubectl must not wait on one.
  */
 export async function probeSecretService(options: ProbeOptions): Promise<ProbeResult> {
+  const { readAhead } = options;
+  if (readAhead !== undefined) {
+    // A keyring hit on the Linux binaries: the whole exchange at once, over libc's socket.
+    let connection: LibcConnection | undefined;
+    try {
+      connection = connectLibcSocket(options.socket);
+    } catch (error) {
+      return { outcome: { state: "no-bus", detail: errorSummary(error) } };
+    }
+    if (connection !== undefined) return atOnce(options, readAhead, connection);
+  }
   let connection: DbusConnection | undefined;
   let finished = false;
   let timer: NodeJS.Timeout | undefined;
@@ -97,6 +110,39 @@ export async function probeSecretService(options: ProbeOptions): Promise<ProbeRe
 }
 
 /**
+ * The probe and the read-ahead in one synchronous exchange (src/io/secret-store/probe-at-once.ts);
+ * where the store is ready, the asynchronous client carries on over the same connection: a write
+ * after a miss, asking again before it, and any later read use it, as after the asynchronous probe.
+ */
+function atOnce(options: ProbeOptions, account: string, connection: LibcConnection): ProbeResult {
+  let done: AtOnce;
+  try {
+    done = exchangeAtOnce({ ...options, account }, connection);
+  } catch (error) {
+    connection.close();
+    return { outcome: { state: "error", detail: errorSummary(error) } };
+  }
+  if (done.ready === undefined) {
+    connection.close();
+    return { outcome: done.outcome };
+  }
+  const dbus = continueDbus((events) => libcSocketOver(connection, events, options.timeoutMs), {
+    timeoutMs: options.timeoutMs,
+    serial: done.serial,
+    received: done.received,
+  });
+  const { collection, session, read } = done.ready;
+  const early = answeredReadAhead(account, session, read);
+  return {
+    outcome: done.outcome,
+    store: {
+      keyring: createSecretServiceKeyring(dbus, collection, early),
+      askAgain: async () => (await askCollection(dbus, options.allowActivation)).outcome,
+    },
+  };
+}
+
+/**
  * Whether a Secret Service answers on `dbus`, and its default collection, when that is unlocked. A read
  * begun ahead gets its GetSecret sent beside the Locked question: one round trip for both.
  */
@@ -106,41 +152,12 @@ async function askCollection(
   early?: ReadAhead,
 ): Promise<{ readonly outcome: ProbeOutcome; readonly collection?: string }> {
   try {
-    // Without activation, the bus itself answers ReadAlias with an error at once when nobody owns the
-    // name: no question of its own is needed to tell "no Secret Service" apart.
-    const alias = await dbus.call({
-      destination: SECRETS,
-      path: SECRETS_PATH,
-      interface: "org.freedesktop.Secret.Service",
-      member: "ReadAlias",
-      signature: "s",
-      body: ["default"],
-      noAutoStart: !allowActivation,
-    });
-    if (!alias.ok) {
-      if (/ServiceUnknown|NameHasNoOwner/.test(alias.error))
-        return { outcome: { state: "no-service", detail: `nobody owns ${SECRETS} on the session bus` } };
-      const missing = /UnknownMethod|UnknownObject/.test(alias.error);
-      return { outcome: { state: missing ? "no-service" : "error", detail: alias.error } };
-    }
-    const collection = alias.body[0];
-    if (typeof collection !== "string" || collection === "/")
-      return { outcome: { state: "no-collection", detail: "the Secret Service has no default collection" } };
+    const alias = collectionOf(await dbus.call(readAliasCall(allowActivation)));
+    if ("outcome" in alias) return alias;
+    const { collection } = alias;
     void early?.value();
-    const locked = await dbus.call({
-      destination: SECRETS,
-      path: collection,
-      interface: "org.freedesktop.DBus.Properties",
-      member: "Get",
-      signature: "ss",
-      body: ["org.freedesktop.Secret.Collection", "Locked"],
-    });
-    if (!locked.ok) return { outcome: { state: "error", detail: locked.error } };
-    const value = locked.body[0];
-    const isLocked = typeof value === "object" && "value" in value ? value.value : undefined;
-    return isLocked === false
-      ? { outcome: { state: "ready", detail: `collection ${collection} is unlocked` }, collection }
-      : { outcome: { state: "locked", detail: `collection ${collection} is locked` } };
+    const outcome = lockedOutcome(collection, await dbus.call(lockedCall(collection)));
+    return outcome.state === "ready" ? { outcome, collection } : { outcome };
   } catch (error) {
     const state = error instanceof DbusTimeoutError ? "timeout" : "error";
     return { outcome: { state, detail: errorSummary(error) } };

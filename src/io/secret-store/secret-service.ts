@@ -1,6 +1,6 @@
 import { StoreError } from "../../core/errors.js";
 import { variant, type DbusValue } from "../../core/store/dbus-marshal.js";
-import type { MethodCall } from "../../core/store/dbus-message.js";
+import type { DbusReply, MethodCall } from "../../core/store/dbus-message.js";
 import type { DbusConnection } from "./dbus-connection.js";
 import { KEYRING_SERVICE, describeStore, type KeyringApi } from "./keyring-api.js";
 
@@ -10,52 +10,87 @@ const GENERIC_SCHEMA = "org.freedesktop.Secret.Generic";
 
 type Call = Omit<MethodCall, "destination" | "member">;
 
-async function ask(dbus: DbusConnection, member: string, message: Call): Promise<readonly DbusValue[]> {
-  const reply = await dbus.call({ destination: SECRETS, member, ...message });
-  // The service's error name says what failed; its free text is left out of messages on purpose.
+/** The reply's values, or the StoreError its error is: the name says what failed. */
+export function answerOf(member: string, reply: DbusReply): readonly DbusValue[] {
+  // The service's free text is left out of messages on purpose.
   if (!reply.ok) throw new StoreError(`Secret Service ${member} failed (${reply.error})`);
   return reply.body;
 }
 
-async function openSession(dbus: DbusConnection, noAutoStart: boolean): Promise<string> {
-  const [, path] = await ask(dbus, "OpenSession", {
-    path: SECRETS_PATH,
-    interface: "org.freedesktop.Secret.Service",
-    signature: "sv",
-    body: ["plain", variant("s", "")],
-    noAutoStart,
-  });
+async function ask(dbus: DbusConnection, member: string, message: Call): Promise<readonly DbusValue[]> {
+  return answerOf(member, await dbus.call({ destination: SECRETS, member, ...message }));
+}
+
+/*
+ * The read's three calls, and what their answers hold. Asked here over the asynchronous client, and
+ * by a keyring hit's exchange at once (src/io/secret-store/probe-at-once.ts).
+ */
+
+/** A "plain" session: the secret crosses only the local bus socket, as with go-keyring. */
+export const openSessionCall = (noAutoStart: boolean): MethodCall => ({
+  destination: SECRETS,
+  member: "OpenSession",
+  path: SECRETS_PATH,
+  interface: "org.freedesktop.Secret.Service",
+  signature: "sv",
+  body: ["plain", variant("s", "")],
+  noAutoStart,
+});
+
+export function sessionOf(body: readonly DbusValue[]): string {
+  const path = body[1];
   if (typeof path !== "string") throw new StoreError("Secret Service OpenSession gave no session");
   return path;
 }
 
-/** The unlocked items holding `account`; items only in locked collections cannot be read without a prompt. */
-async function findItems(dbus: DbusConnection, account: string, noAutoStart = false): Promise<string[]> {
-  const [unlocked] = await ask(dbus, "SearchItems", {
-    path: SECRETS_PATH,
-    interface: "org.freedesktop.Secret.Service",
-    signature: "a{ss}",
-    body: [
-      [
-        ["service", KEYRING_SERVICE],
-        ["username", account],
-      ],
+export const searchItemsCall = (account: string, noAutoStart: boolean): MethodCall => ({
+  destination: SECRETS,
+  member: "SearchItems",
+  path: SECRETS_PATH,
+  interface: "org.freedesktop.Secret.Service",
+  signature: "a{ss}",
+  body: [
+    [
+      ["service", KEYRING_SERVICE],
+      ["username", account],
     ],
-    noAutoStart,
-  });
+  ],
+  noAutoStart,
+});
+
+/** The unlocked items found; items only in locked collections cannot be read without a prompt. */
+export function unlockedItemsOf(body: readonly DbusValue[]): string[] {
+  const [unlocked] = body;
   return Array.isArray(unlocked) ? unlocked.filter((path) => typeof path === "string") : [];
 }
 
-async function readSecret(dbus: DbusConnection, item: string, session: string): Promise<string> {
-  const [secret] = await ask(dbus, "GetSecret", {
-    path: item,
-    interface: "org.freedesktop.Secret.Item",
-    signature: "o",
-    body: [session],
-  });
+export const getSecretCall = (item: string, session: string): MethodCall => ({
+  destination: SECRETS,
+  member: "GetSecret",
+  path: item,
+  interface: "org.freedesktop.Secret.Item",
+  signature: "o",
+  body: [session],
+});
+
+/** The secret's value as text (entries are written as UTF-8 text/plain). */
+export function secretTextOf(body: readonly DbusValue[]): string {
+  const [secret] = body;
   const value: DbusValue | undefined = Array.isArray(secret) ? (secret as DbusValue[])[2] : undefined;
   if (!(value instanceof Uint8Array)) throw new StoreError("Secret Service GetSecret gave no secret");
   return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("utf8");
+}
+
+async function openSession(dbus: DbusConnection, noAutoStart: boolean): Promise<string> {
+  return sessionOf(answerOf("OpenSession", await dbus.call(openSessionCall(noAutoStart))));
+}
+
+async function findItems(dbus: DbusConnection, account: string, noAutoStart = false): Promise<string[]> {
+  return unlockedItemsOf(answerOf("SearchItems", await dbus.call(searchItemsCall(account, noAutoStart))));
+}
+
+async function readSecret(dbus: DbusConnection, item: string, session: string): Promise<string> {
+  return secretTextOf(answerOf("GetSecret", await dbus.call(getSecretCall(item, session))));
 }
 
 /** The first unlocked item's value, or undefined when no unlocked item holds the account. */
@@ -76,7 +111,8 @@ async function readFirst(
  */
 export interface ReadAhead {
   readonly account: string;
-  readonly session: Promise<string>;
+  /** The session the read opened; undefined where it is not known, and the store opens one when needed. */
+  readonly session: Promise<string> | undefined;
   /** The value (undefined: no unlocked item), asked for once the search has answered. */
   readonly value: () => Promise<string | undefined>;
 }
@@ -98,6 +134,25 @@ export function startReadAhead(dbus: DbusConnection, account: string, noAutoStar
       }
       return value;
     },
+  };
+}
+
+/**
+ * A read-ahead that a keyring hit's exchange at once has already answered
+ * (src/io/secret-store/probe-at-once.ts): the store's first read of the account is its value.
+ */
+export function answeredReadAhead(
+  account: string,
+  session: string | undefined,
+  read: { readonly value: string | undefined } | { readonly error: Error },
+): ReadAhead {
+  const value = "error" in read ? Promise.reject(read.error) : Promise.resolve(read.value);
+  // Used only if the store reads that account first: a failure nobody awaits must not end the process.
+  value.catch(() => undefined);
+  return {
+    account,
+    session: session === undefined ? undefined : Promise.resolve(session),
+    value: () => value,
   };
 }
 

@@ -1,0 +1,187 @@
+import type { ProbeOutcome } from "../../core/store/backend-choice.js";
+import { StoreError, errorSummary } from "../../core/errors.js";
+import {
+  encodeCall,
+  replyOf,
+  takeAuthLine,
+  takeMessage,
+  type DbusReply,
+  type MethodCall,
+} from "../../core/store/dbus-message.js";
+import {
+  DbusTimeoutError,
+  HELLO,
+  authenticationLines,
+  authenticationRefused,
+  helloFailed,
+} from "./dbus-connection.js";
+import { collectionOf, lockedCall, lockedOutcome, readAliasCall } from "./default-collection.js";
+import type { LibcConnection } from "./libc-socket.js";
+import {
+  answerOf,
+  getSecretCall,
+  openSessionCall,
+  searchItemsCall,
+  secretTextOf,
+  sessionOf,
+  unlockedItemsOf,
+} from "./secret-service.js";
+
+export interface AtOnceOptions {
+  readonly uid: number;
+  readonly timeoutMs: number;
+  readonly allowActivation: boolean;
+  /** The account read with the probe's questions. */
+  readonly account: string;
+}
+
+/** The read's result: the account's value (undefined: no unlocked item holds it), or why it failed. */
+export type Read = { readonly value: string | undefined } | { readonly error: Error };
+
+export interface AtOnce {
+  readonly outcome: ProbeOutcome;
+  /** Where the outcome is "ready": the default collection, the read's result and its session. */
+  readonly ready?: {
+    readonly collection: string;
+    readonly read: Read;
+    readonly session: string | undefined;
+  };
+  /** The last serial the exchange used, and what it read beyond its last reply: the connection's state. */
+  readonly serial: number;
+  readonly received: Buffer;
+}
+
+/**
+ * A keyring hit's D-Bus exchange in one synchronous pass over the Linux binaries' libc socket: the
+ * probe's questions and the read of one account, the same calls in the same order as the
+ * asynchronous client's probe with its read-ahead (src/io/secret-store/probe.ts), and the same
+ * outcomes. Each round goes out in one send and is read by blocking in poll(2), all under one
+ * deadline: no promise, timer or turn of the event loop in between. Why: that machinery, run once
+ * per process, cost a keyring hit more than the daemons' answers (docs/startup.md, "A keyring hit
+ * at once"). The connection is left open: the caller closes it, or carries on over it.
+ */
+export function exchangeAtOnce(options: AtOnceOptions, connection: LibcConnection): AtOnce {
+  const { timeoutMs } = options;
+  const untilMs = performance.now() + timeoutMs;
+  const noAutoStart = !options.allowActivation;
+  const replies = new Map<number, DbusReply>();
+  let unsent: Uint8Array[] = [Buffer.from(authenticationLines(options.uid), "latin1")];
+  let serial = 0;
+  const ask = (message: MethodCall): number => {
+    serial += 1;
+    unsent.push(encodeCall(message, serial));
+    return serial;
+  };
+  // The first round: the bus's greeting, the probe's first question and the read's first two.
+  const hello = ask(HELLO);
+  const alias = ask(readAliasCall(options.allowActivation));
+  const session = ask(openSessionCall(noAutoStart));
+  const search = ask(searchItemsCall(options.account, noAutoStart));
+  let collection: string | undefined;
+  let locked: number | undefined;
+  let secret: number | undefined;
+  let outcome: ProbeOutcome | undefined;
+  let read: Read | undefined;
+
+  /** Decides what the replies so far allow, and asks the second round's questions once it can. */
+  const settle = (): void => {
+    const greeted = replies.get(hello);
+    if (greeted === undefined) return;
+    if (!greeted.ok) {
+      outcome = { state: "no-bus", detail: errorSummary(helloFailed(greeted)) };
+      return;
+    }
+    const aliasReply = replies.get(alias);
+    if (collection === undefined && aliasReply !== undefined) {
+      const found = collectionOf(aliasReply);
+      if ("outcome" in found) {
+        outcome = found.outcome;
+        return;
+      }
+      collection = found.collection;
+      locked = ask(lockedCall(collection));
+    }
+    const lockedReply = locked === undefined ? undefined : replies.get(locked);
+    if (outcome === undefined && collection !== undefined && lockedReply !== undefined)
+      outcome = lockedOutcome(collection, lockedReply);
+    // The read asks for the secret once the collection is known, as the asynchronous probe does.
+    if (read !== undefined || collection === undefined) return;
+    try {
+      const found = replies.get(search);
+      const opened = replies.get(session);
+      if (secret === undefined && found !== undefined) {
+        const [item] = unlockedItemsOf(answerOf("SearchItems", found));
+        if (item === undefined) read = { value: undefined };
+        else if (opened !== undefined)
+          secret = ask(getSecretCall(item, sessionOf(answerOf("OpenSession", opened))));
+      }
+      const value = secret === undefined ? undefined : replies.get(secret);
+      if (value !== undefined) read = { value: secretTextOf(answerOf("GetSecret", value)) };
+    } catch (error) {
+      read = { error: asError(error) };
+    }
+  };
+  const finish = (ended: ProbeOutcome, readEnded: Read): AtOnce => {
+    const opened = replies.get(session);
+    return {
+      outcome: ended,
+      ...(ended.state === "ready" && collection !== undefined
+        ? {
+            ready: {
+              collection,
+              read: readEnded,
+              session: opened?.ok === true ? sessionOf(opened.body) : undefined,
+            },
+          }
+        : {}),
+      serial,
+      received: received ?? Buffer.alloc(0),
+    };
+  };
+
+  let authenticated = false;
+  let received: Buffer | undefined;
+  try {
+    for (;;) {
+      settle();
+      if (outcome !== undefined && (outcome.state !== "ready" || read !== undefined))
+        return finish(outcome, read ?? { value: undefined });
+      if (unsent.length > 0) {
+        connection.send(Buffer.concat(unsent), timeoutMs);
+        unsent = [];
+      }
+      const chunk = connection.receive(untilMs);
+      if (chunk === undefined) break;
+      received = received === undefined ? chunk : Buffer.concat([received, chunk]);
+      if (!authenticated) {
+        const answer = takeAuthLine(received);
+        if (answer === undefined) continue;
+        if (!answer.line.startsWith("OK")) throw authenticationRefused(answer.line);
+        authenticated = true;
+        received = answer.rest;
+      }
+      for (let next = takeMessage(received); next !== undefined; next = takeMessage(received)) {
+        received = next.rest;
+        const reply = replyOf(next.message);
+        // Signals (NameAcquired after Hello) and anything not answering a question of ours are skipped.
+        const to = next.message.replySerial ?? 0;
+        if (reply !== undefined && to <= serial) replies.set(to, reply);
+      }
+    }
+  } catch (error) {
+    // As with the asynchronous client: before the bus has taken us there is no bus; after, an error.
+    const detail = errorSummary(error);
+    const accepted = authenticated && replies.get(hello)?.ok === true;
+    return finish(
+      outcome ?? { state: accepted ? "error" : "no-bus", detail },
+      read ?? { error: asError(error) },
+    );
+  }
+  // The deadline passed: what was still awaited is a timeout, as the asynchronous deadlines say it.
+  return finish(
+    outcome ?? { state: "timeout", detail: `no answer within ${timeoutMs} ms` },
+    read ?? { error: new DbusTimeoutError(`no answer on the D-Bus session bus within ${timeoutMs} ms`) },
+  );
+}
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new StoreError(String(error)));
