@@ -17,7 +17,7 @@ import { checkCacheLocation } from "../io/cache-file/location-check.js";
 import type { CredentialStore } from "../io/credential-store.js";
 import type { DebugLog } from "../io/debug-log.js";
 import type { KeyringApi } from "../io/secret-store/keyring-api.js";
-import type { ProbeResult, SecretServiceStore } from "../io/secret-store/probe.js";
+import type { SecretServiceStore, StartedProbe } from "../io/secret-store/probe.js";
 import { createFileStore, type FileStore } from "../io/cache-file/file-store.js";
 import type { SecretStore } from "../io/secret-store/secret-store.js";
 import { warn, type Runtime } from "./runtime.js";
@@ -48,7 +48,7 @@ export async function chooseStore(
   runtime: Runtime,
   debug: DebugLog,
 ): Promise<{ readonly decision: StoreDecision; readonly secretStore: SecretStore | undefined }> {
-  const { decision, probeAgain, keyring } = await settleStore(config, runtime);
+  const { decision, probeAgain, keyring } = await settleStore(config, runtime, storeFacts(config, runtime));
   const secretStore =
     decision.kind === "keyring"
       ? await openSecretStore(config, runtime, debug, probeAgain, keyring)
@@ -67,7 +67,8 @@ interface SettledStore {
   readonly keyring: KeyringApi | undefined;
 }
 
-async function settleStore(config: CacheConfig, runtime: Runtime, readAhead?: string): Promise<SettledStore> {
+/** What is known before anything is asked: the configuration, the platform, where a session bus is. */
+function storeFacts(config: CacheConfig, runtime: Runtime): StoreFacts {
   const { env } = runtime;
   const address = env["DBUS_SESSION_BUS_ADDRESS"];
   const runtimeDir = env["XDG_RUNTIME_DIR"];
@@ -81,14 +82,25 @@ async function settleStore(config: CacheConfig, runtime: Runtime, readAhead?: st
             : false,
       })
     : { kind: "none" as const };
-  let facts: StoreFacts = { backend: config.backend, os: runtime.platform.os, bus };
+  return { backend: config.backend, os: runtime.platform.os, bus };
+}
+
+/** `started`: the probe the first plan asks for, begun already (see openStore). */
+async function settleStore(
+  config: CacheConfig,
+  runtime: Runtime,
+  known: StoreFacts,
+  started?: StartedProbe,
+): Promise<SettledStore> {
+  let facts = known;
   let service: SecretServiceStore | undefined;
   let keyring: KeyringApi | undefined;
   for (;;) {
     const plan = planStore(facts);
     switch (plan.kind) {
       case "probe": {
-        const probed = await probeBus(plan.socket, plan.allowActivation, runtime.uid ?? 0, readAhead);
+        const probe = started ?? (await startProbe(plan.socket, plan.allowActivation, runtime.uid ?? 0));
+        const probed = await probe.result();
         service = probed.store;
         facts = { ...facts, probe: probed.outcome };
         continue;
@@ -133,14 +145,14 @@ async function loadBinding(
   }
 }
 
-async function probeBus(
+async function startProbe(
   socket: string,
   allowActivation: boolean,
   uid: number,
-  readAhead: string | undefined,
-): Promise<ProbeResult> {
-  const { probeSecretService } = await import("../io/secret-store/probe.js");
-  return probeSecretService({
+  readAhead?: string,
+): Promise<StartedProbe> {
+  const { startSecretServiceProbe } = await import("../io/secret-store/probe.js");
+  return startSecretServiceProbe({
     socket,
     uid,
     timeoutMs: KEYRING_PROBE_TIMEOUT_MS,
@@ -183,13 +195,22 @@ export async function openStore(
   readAhead?: string,
 ): Promise<CredentialStore> {
   const location = cacheLocation(config, runtime);
+  const facts = storeFacts(config, runtime);
+  // A keyring hit's first questions go out before the location checks, which then run while the
+  // daemons answer (docs/startup.md, "A keyring hit at once").
+  const first = planStore(facts);
+  const started =
+    first.kind === "probe" && readAhead !== undefined
+      ? await startProbe(first.socket, first.allowActivation, runtime.uid ?? 0, readAhead)
+      : undefined;
   const state = checkCacheLocation(location, runtime.uid);
   if (state.kind !== "ok") {
+    started?.abandon();
     debug(`store: none (${state.why})`);
     if (state.kind === "distrust") warn(runtime, `${state.why}; credentials are not cached`);
     return uncachedStore(undefined, debug, state.why);
   }
-  const { decision: plan, probeAgain, keyring } = await settleStore(config, runtime, readAhead);
+  const { decision: plan, probeAgain, keyring } = await settleStore(config, runtime, facts, started);
   const where = plan.kind === "file" ? ` ${location.file}` : "";
   debug(`store: ${plan.kind}${where} (${plan.why})`);
   switch (plan.kind) {

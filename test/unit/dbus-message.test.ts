@@ -103,6 +103,36 @@ test("a method call encodes to a whole message that decodes back to its serial, 
   );
 });
 
+/** Calls whose body is strings and object paths only, which encodeCall writes in its header's pass. */
+const stringCalls: [string, string, string[]][] = [
+  ["no body (Hello)", "", []],
+  ["one string (ReadAlias)", "s", ["default"]],
+  ["two strings (Properties.Get)", "ss", ["org.freedesktop.Secret.Collection", "Locked"]],
+  ["an object path (GetSecret)", "o", ["/org/freedesktop/secrets/session/1"]],
+  ["strings beyond ASCII, and empty", "sos", ["schlüssel ✓", "/a", ""]],
+];
+for (const [name, signature, body] of stringCalls) {
+  test(`a call of strings only is the generic writer's bytes: ${name}`, () => {
+    const call = encodeCall(
+      { destination: "d.e", path: "/p", interface: "i.f", member: "M", signature, body },
+      3,
+    );
+    assert.equal(messageSize(call), call.length);
+    const fieldsEnd = 16 + call.readUInt32LE(12);
+    const bodyStart = Math.ceil(fieldsEnd / 8) * 8;
+    const writer = new DbusWriter();
+    writer.values(signature, body);
+    assert.deepEqual(
+      call.subarray(bodyStart),
+      writer.toBuffer(),
+      "the body, as the generic writer writes it",
+    );
+    assert.equal(call.readUInt32LE(4), writer.length, "the header's body length");
+    const decoded = decodeMessage(call);
+    assert.deepEqual([decoded.serial, decoded.signature, decoded.body], [3, signature, body]);
+  });
+}
+
 test("a fixed header not yet complete has no size yet", () => {
   assert.equal(messageSize(Buffer.alloc(15, 0x6c)), undefined);
 });

@@ -43,16 +43,24 @@ const FIELD = {
  * field made bun's JIT compile them on every kubectl call, which cost the call more than the bytes
  * (docs/startup.md); alignment is inline bit arithmetic for the same reason (sizes stay below 2^31).
  * A header field holds a string, an object path, a signature or a serial; a field of
- * any other type is read through the generic reader.
+ * any other type is read through the generic reader. A body of strings and object paths only (most of
+ * a keyring hit's calls: none, ReadAlias's, Get's, GetSecret's) is written in the same pass, into the
+ * same buffer; only the others go through the generic writer, whose first use is the costly part of a
+ * hit's first call (docs/startup.md, "A keyring hit at once").
  */
 
 type HeaderField = readonly [code: number, type: "o" | "s" | "g", text: string];
 
 export function encodeCall(message: MethodCall, serial: number): Buffer {
   const signature = message.signature ?? "";
-  const bodyWriter = new DbusWriter();
-  bodyWriter.values(signature, message.body ?? []);
-  const body = bodyWriter.toBuffer();
+  const values = message.body ?? [];
+  const texts = stringsOnly(signature, values);
+  let body: Buffer | undefined;
+  if (texts === undefined) {
+    const bodyWriter = new DbusWriter();
+    bodyWriter.values(signature, values);
+    body = bodyWriter.toBuffer();
+  }
   const fields: HeaderField[] = [
     [FIELD.path, "o", message.path],
     [FIELD.interface, "s", message.interface],
@@ -64,6 +72,8 @@ export function encodeCall(message: MethodCall, serial: number): Buffer {
   // Room for each field's alignment, code, signature and length, and the text with its NUL.
   let capacity = 16;
   for (const [, , text] of fields) capacity += 16 + Buffer.byteLength(text) + 1;
+  // Each string of the body: its alignment, length and NUL.
+  for (const text of texts ?? []) capacity += 8 + Buffer.byteLength(text) + 1;
   const out = Buffer.alloc(capacity + 8);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   // 'l': little endian; protocol version 1.
@@ -71,7 +81,6 @@ export function encodeCall(message: MethodCall, serial: number): Buffer {
   out[1] = MESSAGE_TYPE.call;
   out[2] = message.noAutoStart === true ? NO_AUTO_START : 0;
   out[3] = 1;
-  view.setUint32(4, body.length, true);
   view.setUint32(8, serial, true);
   let at = 16;
   // Buffer.alloc zero-fills: the padding and every NUL are already there.
@@ -91,7 +100,30 @@ export function encodeCall(message: MethodCall, serial: number): Buffer {
     }
   }
   view.setUint32(12, at - 16, true);
-  return Buffer.concat([out.subarray(0, (at + 7) & ~7), body]);
+  const bodyStart = (at + 7) & ~7;
+  if (body !== undefined) {
+    view.setUint32(4, body.length, true);
+    return Buffer.concat([out.subarray(0, bodyStart), body]);
+  }
+  at = bodyStart;
+  for (const text of texts ?? []) {
+    at = (at + 3) & ~3;
+    const length = out.write(text, at + 4, "utf8");
+    view.setUint32(at, length, true);
+    at += 4 + length + 1;
+  }
+  view.setUint32(4, at - bodyStart, true);
+  return out.subarray(0, at);
+}
+
+/** The body's values when the signature is strings and object paths only ("", "s", "ss", "o"…). */
+function stringsOnly(signature: string, values: readonly DbusValue[]): readonly string[] | undefined {
+  if (values.length !== signature.length) return undefined;
+  for (let at = 0; at < signature.length; at += 1) {
+    const code = signature[at];
+    if ((code !== "s" && code !== "o") || typeof values[at] !== "string") return undefined;
+  }
+  return values as readonly string[];
 }
 
 /**

@@ -52,15 +52,21 @@ export interface AtOnce {
 }
 
 /**
- * A keyring hit's D-Bus exchange in one synchronous pass over the Linux binaries' libc socket: the
- * probe's questions and the read of one account, the same calls in the same order as the
- * asynchronous client's probe with its read-ahead (src/io/secret-store/probe.ts), and the same
- * outcomes. Each round goes out in one send and is read by blocking in poll(2), all under one
- * deadline: no promise, timer or turn of the event loop in between. Why: that machinery, run once
- * per process, cost a keyring hit more than the daemons' answers (docs/startup.md, "A keyring hit
- * at once"). The connection is left open: the caller closes it, or carries on over it.
+ * A keyring hit's D-Bus exchange, synchronously, over the Linux binaries' libc socket: the probe's
+ * questions and the read of one account, the same calls in the same order as the asynchronous
+ * client's probe with its read-ahead (src/io/secret-store/probe.ts), and the same outcomes. Each
+ * round goes out in one send and is read by blocking in poll(2), all under one deadline: no promise,
+ * timer or turn of the event loop in between. Why: that machinery, run once per process, cost a
+ * keyring hit more than the daemons' answers (docs/startup.md, "A keyring hit at once").
+ *
+ * The first round goes out now; `finish` reads the answers and asks the rest, so that the caller can
+ * work while the daemons answer. The deadline counts from now. The connection is left open: the
+ * caller closes it, or carries on over it.
  */
-export function exchangeAtOnce(options: AtOnceOptions, connection: LibcConnection): AtOnce {
+export function startExchange(
+  options: AtOnceOptions,
+  connection: LibcConnection,
+): { readonly finish: () => AtOnce } {
   const { timeoutMs } = options;
   const untilMs = performance.now() + timeoutMs;
   const noAutoStart = !options.allowActivation;
@@ -141,47 +147,64 @@ export function exchangeAtOnce(options: AtOnceOptions, connection: LibcConnectio
 
   let authenticated = false;
   let received: Buffer | undefined;
-  try {
-    for (;;) {
-      settle();
-      if (outcome !== undefined && (outcome.state !== "ready" || read !== undefined))
-        return finish(outcome, read ?? { value: undefined });
-      if (unsent.length > 0) {
-        connection.send(Buffer.concat(unsent), timeoutMs);
-        unsent = [];
-      }
-      const chunk = connection.receive(untilMs);
-      if (chunk === undefined) break;
-      received = received === undefined ? chunk : Buffer.concat([received, chunk]);
-      if (!authenticated) {
-        const answer = takeAuthLine(received);
-        if (answer === undefined) continue;
-        if (!answer.line.startsWith("OK")) throw authenticationRefused(answer.line);
-        authenticated = true;
-        received = answer.rest;
-      }
-      for (let next = takeMessage(received); next !== undefined; next = takeMessage(received)) {
-        received = next.rest;
-        const reply = replyOf(next.message);
-        // Signals (NameAcquired after Hello) and anything not answering a question of ours are skipped.
-        const to = next.message.replySerial ?? 0;
-        if (reply !== undefined && to <= serial) replies.set(to, reply);
-      }
-    }
-  } catch (error) {
-    // As with the asynchronous client: before the bus has taken us there is no bus; after, an error.
+  const sendAsked = (): void => {
+    if (unsent.length === 0) return;
+    connection.send(Buffer.concat(unsent), timeoutMs);
+    unsent = [];
+  };
+  /** Why the exchange cannot go on, as the asynchronous client would say it (see `exchange`). */
+  const broken = (error: unknown): AtOnce => {
+    // Before the bus has taken us there is no bus; after, an error.
     const detail = errorSummary(error);
     const accepted = authenticated && replies.get(hello)?.ok === true;
     return finish(
       outcome ?? { state: accepted ? "error" : "no-bus", detail },
       read ?? { error: asError(error) },
     );
+  };
+  let failed: { readonly error: unknown } | undefined;
+  try {
+    sendAsked();
+  } catch (error) {
+    failed = { error };
   }
-  // The deadline passed: what was still awaited is a timeout, as the asynchronous deadlines say it.
-  return finish(
-    outcome ?? { state: "timeout", detail: `no answer within ${timeoutMs} ms` },
-    read ?? { error: new DbusTimeoutError(`no answer on the D-Bus session bus within ${timeoutMs} ms`) },
-  );
+
+  const exchange = (): AtOnce => {
+    if (failed !== undefined) return broken(failed.error);
+    try {
+      for (;;) {
+        settle();
+        if (outcome !== undefined && (outcome.state !== "ready" || read !== undefined))
+          return finish(outcome, read ?? { value: undefined });
+        sendAsked();
+        const chunk = connection.receive(untilMs);
+        if (chunk === undefined) break;
+        received = received === undefined ? chunk : Buffer.concat([received, chunk]);
+        if (!authenticated) {
+          const answer = takeAuthLine(received);
+          if (answer === undefined) continue;
+          if (!answer.line.startsWith("OK")) throw authenticationRefused(answer.line);
+          authenticated = true;
+          received = answer.rest;
+        }
+        for (let next = takeMessage(received); next !== undefined; next = takeMessage(received)) {
+          received = next.rest;
+          const reply = replyOf(next.message);
+          // Signals (NameAcquired after Hello) and anything not answering a question of ours are skipped.
+          const to = next.message.replySerial ?? 0;
+          if (reply !== undefined && to <= serial) replies.set(to, reply);
+        }
+      }
+    } catch (error) {
+      return broken(error);
+    }
+    // The deadline passed: what was still awaited is a timeout, as the asynchronous deadlines say it.
+    return finish(
+      outcome ?? { state: "timeout", detail: `no answer within ${timeoutMs} ms` },
+      read ?? { error: new DbusTimeoutError(`no answer on the D-Bus session bus within ${timeoutMs} ms`) },
+    );
+  };
+  return { finish: exchange };
 }
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new StoreError(String(error)));

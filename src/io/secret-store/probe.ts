@@ -3,7 +3,7 @@ import { errorSummary } from "../../core/errors.js";
 import { DbusTimeoutError, continueDbus, openDbus, type DbusConnection } from "./dbus-connection.js";
 import type { KeyringApi } from "./keyring-api.js";
 import { connectLibcSocket, libcSocketOver, type LibcConnection } from "./libc-socket.js";
-import { exchangeAtOnce, type AtOnce } from "./probe-at-once.js";
+import { startExchange, type AtOnce } from "./probe-at-once.js";
 import { collectionOf, lockedCall, lockedOutcome, readAliasCall } from "./default-collection.js";
 import {
   answeredReadAhead,
@@ -45,18 +45,52 @@ export interface SecretServiceStore {
  * block: on timeout the socket is closed and the answer is "timeout". A locked collection is
  * reported, never unlocked: unlocking shows a prompt, and kubectl must not wait on one.
  */
-export async function probeSecretService(options: ProbeOptions): Promise<ProbeResult> {
+export function probeSecretService(options: ProbeOptions): Promise<ProbeResult> {
+  return startSecretServiceProbe(options).result();
+}
+
+/** A probe under way: its result, or, where the caller no longer wants it, its connection closed. */
+export interface StartedProbe {
+  readonly result: () => Promise<ProbeResult>;
+  readonly abandon: () => void;
+}
+
+/**
+ * The probe, begun: on the Linux binaries, a probe with a read-ahead (a keyring hit) has sent its
+ * first questions when this returns, and the daemons answer while the caller does other work
+ * (src/flows/choose-store.ts checks the cache location meanwhile); its result is then read at once
+ * (src/io/secret-store/probe-at-once.ts). Elsewhere the probe starts when its result is asked for.
+ */
+export function startSecretServiceProbe(options: ProbeOptions): StartedProbe {
   const { readAhead } = options;
-  if (readAhead !== undefined) {
-    // A keyring hit on the Linux binaries: the whole exchange at once, over libc's socket.
-    let connection: LibcConnection | undefined;
-    try {
-      connection = connectLibcSocket(options.socket);
-    } catch (error) {
-      return { outcome: { state: "no-bus", detail: errorSummary(error) } };
-    }
-    if (connection !== undefined) return atOnce(options, readAhead, connection);
+  const later: StartedProbe = { result: () => probeAsynchronously(options), abandon: () => undefined };
+  if (readAhead === undefined) return later;
+  let connection: LibcConnection | undefined;
+  try {
+    connection = connectLibcSocket(options.socket);
+  } catch (error) {
+    const outcome: ProbeOutcome = { state: "no-bus", detail: errorSummary(error) };
+    return { result: () => Promise.resolve({ outcome }), abandon: () => undefined };
   }
+  if (connection === undefined) return later;
+  const opened = connection;
+  let exchange: { readonly finish: () => AtOnce };
+  try {
+    exchange = startExchange({ ...options, account: readAhead }, opened);
+  } catch (error) {
+    opened.close();
+    const outcome: ProbeOutcome = { state: "error", detail: errorSummary(error) };
+    return { result: () => Promise.resolve({ outcome }), abandon: () => undefined };
+  }
+  return {
+    result: () => Promise.resolve(carryOn(options, readAhead, opened, exchange.finish)),
+    abandon: () => {
+      opened.close();
+    },
+  };
+}
+
+async function probeAsynchronously(options: ProbeOptions): Promise<ProbeResult> {
   let connection: DbusConnection | undefined;
   let finished = false;
   let timer: NodeJS.Timeout | undefined;
@@ -110,14 +144,19 @@ export async function probeSecretService(options: ProbeOptions): Promise<ProbeRe
 }
 
 /**
- * The probe and the read-ahead in one synchronous exchange (src/io/secret-store/probe-at-once.ts);
- * where the store is ready, the asynchronous client carries on over the same connection: a write
- * after a miss, asking again before it, and any later read use it, as after the asynchronous probe.
+ * The exchange at once, finished; where the store is ready, the asynchronous client carries on over
+ * the same connection: a write after a miss, asking again before it, and any later read use it, as
+ * after the asynchronous probe.
  */
-function atOnce(options: ProbeOptions, account: string, connection: LibcConnection): ProbeResult {
+function carryOn(
+  options: ProbeOptions,
+  account: string,
+  connection: LibcConnection,
+  finish: () => AtOnce,
+): ProbeResult {
   let done: AtOnce;
   try {
-    done = exchangeAtOnce({ ...options, account }, connection);
+    done = finish();
   } catch (error) {
     connection.close();
     return { outcome: { state: "error", detail: errorSummary(error) } };
