@@ -108,14 +108,17 @@ function hit(kccCache: string, plugin: string, env: Record<string, string>, prof
 }
 
 /**
- * The functions a hit decoded and the modules it evaluated, in the order it did: what the check
- * compares. The strings it read are left out: among them is the build's commit (and so the profile of
- * any build differs from the last commit's in a line or two), and a string out of place costs nothing.
+ * The functions a hit decoded and the modules it evaluated: what the check compares, as a set. Not
+ * their order: a keyring hit reads the daemons' answers as they come (src/io/secret-store/probe-at-once.ts),
+ * in one read or in several, and the order in which a few functions are first called follows; a
+ * function a few places off costs nothing. The strings it read are left out: among them is the build's
+ * commit (and so the profile of any build differs from the last commit's in a line or two).
  */
 function hitCode(profile: string): string {
   return profile
     .split("\n")
     .filter((line) => line.startsWith("F ") || line.startsWith("M "))
+    .sort()
     .join("\n");
 }
 
