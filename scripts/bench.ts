@@ -8,7 +8,7 @@
 // KCC_BENCH_REFERENCE, KCC_BENCH_BINARY, BENCH_SESSION_SECONDS (the session row, per mode; 0 leaves it out).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { renderChart } from "./bench/chart.js";
 import { runHyperfine } from "./bench/hyperfine.js";
 import { describeMachine } from "./bench/machine.js";
@@ -18,7 +18,7 @@ import { buildRows, type Programs, type Row } from "./bench/rows.js";
 import { evaluateSessionTarget, runSessions, sessionSeconds } from "./bench/session.js";
 import { evaluateTargets } from "./bench/targets.js";
 import {
-  asCacheCommand,
+  freshCopy,
   findBinary,
   findBun,
   findDispatcher,
@@ -65,12 +65,13 @@ async function main(): Promise<void> {
     if (world.keyring === undefined) skipped.push("secret store rows: no gnome-keyring/D-Bus here");
     const scratch = join(world.sandbox.dir, "bench");
     mkdirSync(scratch);
-    const kccBinary = builtBinary === undefined ? undefined : asCacheCommand(builtBinary, scratch);
+    const kccBinary = builtBinary === undefined ? undefined : freshCopy(builtBinary, scratch, "kcc-cache");
     const programs: Programs = {
       node: process.execPath,
       kccNode,
       kccBinary,
-      reference,
+      reference:
+        reference === undefined ? undefined : freshCopy(reference, join(scratch, "go"), basename(reference)),
       kubectl,
       dispatcher,
       emptyBun: bun === undefined ? undefined : compileEmptyBun(bun, scratch),

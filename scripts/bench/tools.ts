@@ -1,6 +1,6 @@
 // Finding the programs the bench compares, by variable or on PATH: never by this machine's install paths.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, realpathSync, symlinkSync } from "node:fs";
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, realpathSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 
@@ -49,7 +49,7 @@ export function findKubectl(): string | undefined {
 export const findDispatcher = (): string | undefined => fromVariable("KCC_BENCH_DISPATCHER");
 export const findReference = (): string | undefined => fromVariable("KCC_BENCH_REFERENCE");
 
-/** Our standalone binary for this platform, when `npm run build:bin` has made it (see asCacheCommand). */
+/** Our standalone binary for this platform, when `npm run build:bin` has made it (timed as a fresh copy: see freshCopy). */
 export function findBinary(): string | undefined {
   const variable = fromVariable("KCC_BENCH_BINARY");
   if (variable !== undefined) return variable;
@@ -59,13 +59,18 @@ export function findBinary(): string | undefined {
 }
 
 /**
- * The binary as users run kcc-cache: through a link of that name in `dir` (the one binary is both
- * commands, chosen by the name it is started under).
+ * A copy of `binary`, written now into `dir` under `name`. Every binary the bench times is one, as the
+ * empty bun program it compiles is: where a 100 MB binary sits in the page cache (just written, or read
+ * back long after it was dropped) moves its hit time by several milliseconds, so the programs compared
+ * must be in the same state (docs/performance.md). `name`: the binary is both commands, chosen by the
+ * name it is started under, so ours is copied as kcc-cache.
  */
-export function asCacheCommand(binary: string, dir: string): string {
-  const link = join(dir, "kcc-cache");
-  symlinkSync(binary, link);
-  return link;
+export function freshCopy(binary: string, dir: string, name: string): string {
+  mkdirSync(dir, { recursive: true });
+  const copy = join(dir, name);
+  copyFileSync(binary, copy);
+  chmodSync(copy, 0o755);
+  return copy;
 }
 
 export function findBun(): string | undefined {
