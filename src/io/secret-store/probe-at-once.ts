@@ -127,8 +127,11 @@ export function startExchange(
       read = { error: asError(error) };
     }
   };
-  const finish = (ended: ProbeOutcome, readEnded: Read): AtOnce => {
+  /** The exchange's end: its outcome and read, and the connection's state for whoever carries on. */
+  const ending = (ended: ProbeOutcome, readEnded: Read): AtOnce => {
     const opened = replies.get(session);
+    // A session the store can reuse; without one (not asked yet, refused) it opens its own.
+    const sessionPath = opened?.ok === true ? opened.body[1] : undefined;
     return {
       outcome: ended,
       ...(ended.state === "ready" && collection !== undefined
@@ -136,7 +139,7 @@ export function startExchange(
             ready: {
               collection,
               read: readEnded,
-              session: opened?.ok === true ? sessionOf(opened.body) : undefined,
+              session: typeof sessionPath === "string" ? sessionPath : undefined,
             },
           }
         : {}),
@@ -157,7 +160,7 @@ export function startExchange(
     // Before the bus has taken us there is no bus; after, an error.
     const detail = errorSummary(error);
     const accepted = authenticated && replies.get(hello)?.ok === true;
-    return finish(
+    return ending(
       outcome ?? { state: accepted ? "error" : "no-bus", detail },
       read ?? { error: asError(error) },
     );
@@ -175,7 +178,7 @@ export function startExchange(
       for (;;) {
         settle();
         if (outcome !== undefined && (outcome.state !== "ready" || read !== undefined))
-          return finish(outcome, read ?? { value: undefined });
+          return ending(outcome, read ?? { value: undefined });
         sendAsked();
         const chunk = connection.receive(untilMs);
         if (chunk === undefined) break;
@@ -199,7 +202,7 @@ export function startExchange(
       return broken(error);
     }
     // The deadline passed: what was still awaited is a timeout, as the asynchronous deadlines say it.
-    return finish(
+    return ending(
       outcome ?? { state: "timeout", detail: `no answer within ${timeoutMs} ms` },
       read ?? { error: new DbusTimeoutError(`no answer on the D-Bus session bus within ${timeoutMs} ms`) },
     );
