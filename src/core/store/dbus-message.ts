@@ -17,7 +17,7 @@ export interface MethodCall {
   readonly noAutoStart?: boolean;
 }
 
-export const MESSAGE_TYPE = { call: 1, reply: 2, error: 3, signal: 4 } as const;
+const MESSAGE_TYPE = { call: 1, reply: 2, error: 3, signal: 4 } as const;
 
 /** What a call was answered: its reply's values, or the error the bus or the service sent instead. */
 export type DbusReply =

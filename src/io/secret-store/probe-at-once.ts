@@ -36,7 +36,7 @@ export interface AtOnceOptions {
 }
 
 /** The read's result: the account's value (undefined: no unlocked item holds it), or why it failed. */
-export type Read = { readonly value: string | undefined } | { readonly error: Error };
+type Read = { readonly value: string | undefined } | { readonly error: Error };
 
 export interface AtOnce {
   readonly outcome: ProbeOutcome;
