@@ -69,8 +69,7 @@ export function startSecretServiceProbe(options: ProbeOptions): StartedProbe {
   try {
     connection = connectLibcSocket(options.socket);
   } catch (error) {
-    const outcome: ProbeOutcome = { state: "no-bus", detail: errorSummary(error) };
-    return { result: () => Promise.resolve({ outcome }), abandon: () => undefined };
+    return answered({ state: "no-bus", detail: errorSummary(error) });
   }
   if (connection === undefined) return later;
   const opened = connection;
@@ -79,8 +78,7 @@ export function startSecretServiceProbe(options: ProbeOptions): StartedProbe {
     exchange = startExchange({ ...options, account: readAhead }, opened);
   } catch (error) {
     opened.close();
-    const outcome: ProbeOutcome = { state: "error", detail: errorSummary(error) };
-    return { result: () => Promise.resolve({ outcome }), abandon: () => undefined };
+    return answered({ state: "error", detail: errorSummary(error) });
   }
   return {
     result: () => Promise.resolve(carryOn(options, readAhead, opened, exchange.finish)),
@@ -89,6 +87,12 @@ export function startSecretServiceProbe(options: ProbeOptions): StartedProbe {
     },
   };
 }
+
+/** A probe whose answer is known before it asked anything (no socket to connect to). */
+const answered = (outcome: ProbeOutcome): StartedProbe => ({
+  result: () => Promise.resolve({ outcome }),
+  abandon: () => undefined,
+});
 
 async function probeAsynchronously(options: ProbeOptions): Promise<ProbeResult> {
   let connection: DbusConnection | undefined;
