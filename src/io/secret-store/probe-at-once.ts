@@ -21,6 +21,7 @@ import {
   answerOf,
   getSecretCall,
   openSessionCall,
+  openedSession,
   searchItemsCall,
   secretTextOf,
   sessionOf,
@@ -131,7 +132,6 @@ export function startExchange(
   const ending = (ended: ProbeOutcome, readEnded: Read): AtOnce => {
     const opened = replies.get(session);
     // A session the store can reuse; without one (not asked yet, refused) it opens its own.
-    const sessionPath = opened?.ok === true ? opened.body[1] : undefined;
     return {
       outcome: ended,
       ...(ended.state === "ready" && collection !== undefined
@@ -139,7 +139,7 @@ export function startExchange(
             ready: {
               collection,
               read: readEnded,
-              session: typeof sessionPath === "string" ? sessionPath : undefined,
+              session: opened?.ok === true ? openedSession(opened.body) : undefined,
             },
           }
         : {}),

@@ -37,9 +37,15 @@ export const openSessionCall = (noAutoStart: boolean): MethodCall => ({
   noAutoStart,
 });
 
-export function sessionOf(body: readonly DbusValue[]): string {
+/** The session OpenSession's answer names, if it names one. */
+export function openedSession(body: readonly DbusValue[]): string | undefined {
   const path = body[1];
-  if (typeof path !== "string") throw new StoreError("Secret Service OpenSession gave no session");
+  return typeof path === "string" ? path : undefined;
+}
+
+export function sessionOf(body: readonly DbusValue[]): string {
+  const path = openedSession(body);
+  if (path === undefined) throw new StoreError("Secret Service OpenSession gave no session");
   return path;
 }
 
