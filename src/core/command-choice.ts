@@ -20,11 +20,12 @@ export function chooseCommand(invokedAs: string, args: readonly string[]): Comma
     .slice(Math.max(invokedAs.lastIndexOf("/"), invokedAs.lastIndexOf("\\")) + 1)
     .toLowerCase();
   const name = base.endsWith(".exe") ? base.slice(0, -".exe".length) : base;
-  const byName = COMMANDS.find((command) => name === command || name.startsWith(`${command}-`));
-  if (byName !== undefined) return { kind: "command", command: byName, args };
+  // Loops, not Array.prototype.find: each of JavaScriptCore's array builtins is compiled from its
+  // source on first use, and a hit uses none (docs/startup.md, "Builtins a hit compiles").
+  for (const command of COMMANDS)
+    if (name === command || name.startsWith(`${command}-`)) return { kind: "command", command, args };
   const [first, ...rest] = args;
-  const byArgument = COMMANDS.find((command) => command === first);
-  if (byArgument !== undefined) return { kind: "command", command: byArgument, args: rest };
+  for (const command of COMMANDS) if (command === first) return { kind: "command", command, args: rest };
   return {
     kind: "usage",
     message: `run me as kcc-cache or kcc-injector (a link of that name), or name the command first: ${name || "kube-credential-cache"} kcc-cache <plugin> [args…] | ${name || "kube-credential-cache"} kcc-injector [options]`,

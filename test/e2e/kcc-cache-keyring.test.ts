@@ -263,9 +263,10 @@ test("keyring mode: a temp copy of the index left by a writer killed mid-write i
 });
 
 // A hit lives for one call: every function bun's JIT compiles costs it more than the compiled code
-// saves (docs/startup.md, "why the hit path counts its calls"). JavaScriptCore reports each compilation
-// when asked through its own variables; only the binary runs on it.
-test("binary: a file-store hit and a keyring hit make bun's JIT compile nothing, and no regular expression", async (t) => {
+// saves (docs/startup.md, "why the hit path counts its calls"), and every JavaScriptCore builtin it
+// calls is compiled from source first ("Builtins a hit compiles"). JavaScriptCore reports both when
+// asked through its own variables; only the binary runs on it.
+test("binary: a file-store hit and a keyring hit make bun's JIT compile nothing, and no regular expression or avoidable builtin", async (t) => {
   if (binariesUnderTest(t) === undefined) return;
   if (!requireSecretServiceTools(t)) return;
   const world = await useSecretService(t);
@@ -299,5 +300,30 @@ test("binary: a file-store hit and a keyring hit make bun's JIT compile nothing,
       [],
       `${backend} hit: regular expressions`,
     );
+    // Every code block the hit runs, each headed `name#hash:[…]`: a builtin compiled from its source
+    // appears under its own name (the binary's own functions are minified).
+    const dumped = await kccCache(world.sandbox, ["jit-plugin"], {
+      env: { ...env, BUN_JSC_dumpGeneratedBytecodes: "true" },
+    });
+    assertOk(dumped);
+    assert.equal(plugin.runs(), at + 1, `${backend}: the third call is a hit too`);
+    const blocks = [...dumped.stderr.matchAll(/^([^\s#]*)#\w+:\[/gm)].map((match) => match[1]);
+    assert.ok(blocks.length > 50, `${backend} hit: the dump lists the code blocks run (${blocks.length})`);
+    const builtins = blocks.filter((name) => AVOIDABLE_BUILTINS.has(name ?? ""));
+    assert.deepEqual(builtins, [], `${backend} hit: array callbacks and generators`);
   }
 });
+
+/** JavaScriptCore's array callbacks and generator machinery: plain loops and iterator objects do instead. */
+const AVOIDABLE_BUILTINS = new Set([
+  "every",
+  "filter",
+  "find",
+  "findIndex",
+  "flatMap",
+  "forEach",
+  "map",
+  "reduce",
+  "some",
+  "generatorResume",
+]);

@@ -122,9 +122,9 @@ export class DbusWriter {
       throw new DbusFormatError(
         `D-Bus signature ${signature} wants ${types.length} values, got ${values.length}`,
       );
-    types.forEach((type, at) => {
-      this.value(type, values[at] as DbusValue);
-    });
+    // Loops, not forEach or map, here and in the reader: no array builtin on a keyring hit
+    // (docs/startup.md, "Builtins a hit compiles").
+    for (let at = 0; at < types.length; at += 1) this.value(types[at] as string, values[at] as DbusValue);
   }
   value(type: string, value: DbusValue): void {
     const code = type[0] ?? "";
@@ -236,7 +236,9 @@ export class DbusReader {
     return text;
   }
   values(signature: string): DbusValue[] {
-    return splitSignature(signature).map((type) => this.value(type));
+    const values: DbusValue[] = [];
+    for (const type of splitSignature(signature)) values.push(this.value(type));
+    return values;
   }
   value(type: string): DbusValue {
     const code = type[0] ?? "";

@@ -67,7 +67,10 @@ export const searchItemsCall = (account: string, noAutoStart: boolean): MethodCa
 /** The unlocked items found; items only in locked collections cannot be read without a prompt. */
 export function unlockedItemsOf(body: readonly DbusValue[]): string[] {
   const [unlocked] = body;
-  return Array.isArray(unlocked) ? unlocked.filter((path) => typeof path === "string") : [];
+  const items: string[] = [];
+  // A loop, not filter: no array builtin on a keyring hit (docs/startup.md, "Builtins a hit compiles").
+  if (Array.isArray(unlocked)) for (const path of unlocked) if (typeof path === "string") items.push(path);
+  return items;
 }
 
 export const getSecretCall = (item: string, session: string): MethodCall => ({
