@@ -103,16 +103,44 @@ test("a method call encodes to a whole message that decodes back to its serial, 
   );
 });
 
-/** Calls whose body is strings and object paths only, which encodeCall writes in its header's pass. */
-const stringCalls: [string, string, string[]][] = [
+/**
+ * Calls whose body is plain (strings, object paths, a variant holding a string, a dict of strings),
+ * which encodeCall writes in its header's pass.
+ */
+const plainCalls: [string, string, DbusValue[]][] = [
   ["no body (Hello)", "", []],
   ["one string (ReadAlias)", "s", ["default"]],
   ["two strings (Properties.Get)", "ss", ["org.freedesktop.Secret.Collection", "Locked"]],
   ["an object path (GetSecret)", "o", ["/org/freedesktop/secrets/session/1"]],
   ["strings beyond ASCII, and empty", "sos", ["schlüssel ✓", "/a", ""]],
+  ["a string and a variant holding one (OpenSession)", "sv", ["plain", variant("s", "")]],
+  [
+    "a dict of strings (SearchItems)",
+    "a{ss}",
+    [
+      [
+        ["service", "kube-credential-cache"],
+        ["username", 'user="alice" exec=["aws"]'],
+      ],
+    ],
+  ],
+  ["an empty dict", "a{ss}", [[]]],
+  [
+    "every plain part after odd lengths",
+    "sa{ss}vo",
+    [
+      "x",
+      [
+        ["ä", "bb"],
+        ["ccc", ""],
+      ],
+      variant("s", "schlüssel ✓"),
+      "/o",
+    ],
+  ],
 ];
-for (const [name, signature, body] of stringCalls) {
-  test(`a call of strings only is the generic writer's bytes: ${name}`, () => {
+for (const [name, signature, body] of plainCalls) {
+  test(`a call with a plain body is the generic writer's bytes: ${name}`, () => {
     const call = encodeCall(
       { destination: "d.e", path: "/p", interface: "i.f", member: "M", signature, body },
       3,

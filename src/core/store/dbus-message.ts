@@ -43,10 +43,11 @@ const FIELD = {
  * field made bun's JIT compile them on every kubectl call, which cost the call more than the bytes
  * (docs/startup.md); alignment is inline bit arithmetic for the same reason (sizes stay below 2^31).
  * A header field holds a string, an object path, a signature or a serial; a field of
- * any other type is read through the generic reader. A body of strings and object paths only (most of
- * a keyring hit's calls: none, ReadAlias's, Get's, GetSecret's) is written in the same pass, into the
- * same buffer; only the others go through the generic writer, whose first use is the costly part of a
- * hit's first call (docs/startup.md, "A keyring hit at once").
+ * any other type is read through the generic reader. A body of plain parts (strings and object paths,
+ * a variant holding a string, a dict of strings: every call of a keyring hit, OpenSession's and
+ * SearchItems' among them) is written in the same pass, into the same buffer; only other bodies go
+ * through the generic writer, whose first use cost a keyring hit about 0.5 ms (docs/startup.md, "A
+ * keyring hit at once").
  */
 
 type HeaderField = readonly [code: number, type: "o" | "s" | "g", text: string];
@@ -54,9 +55,9 @@ type HeaderField = readonly [code: number, type: "o" | "s" | "g", text: string];
 export function encodeCall(message: MethodCall, serial: number): Buffer {
   const signature = message.signature ?? "";
   const values = message.body ?? [];
-  const texts = stringsOnly(signature, values);
+  const parts = plainParts(signature, values);
   let body: Buffer | undefined;
-  if (texts === undefined) {
+  if (parts === undefined) {
     const bodyWriter = new DbusWriter();
     bodyWriter.values(signature, values);
     body = bodyWriter.toBuffer();
@@ -72,8 +73,7 @@ export function encodeCall(message: MethodCall, serial: number): Buffer {
   // Room for each field's alignment, code, signature and length, and the text with its NUL.
   let capacity = 16;
   for (const [, , text] of fields) capacity += 16 + Buffer.byteLength(text) + 1;
-  // Each string of the body: its alignment, length and NUL.
-  for (const text of texts ?? []) capacity += 8 + Buffer.byteLength(text) + 1;
+  for (const part of parts ?? []) capacity += partCapacity(part);
   const out = Buffer.alloc(capacity + 8);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   // 'l': little endian; protocol version 1.
@@ -106,24 +106,112 @@ export function encodeCall(message: MethodCall, serial: number): Buffer {
     return Buffer.concat([out.subarray(0, bodyStart), body]);
   }
   at = bodyStart;
-  for (const text of texts ?? []) {
-    at = (at + 3) & ~3;
-    const length = out.write(text, at + 4, "utf8");
-    view.setUint32(at, length, true);
-    at += 4 + length + 1;
-  }
+  for (const part of parts ?? []) at = writePart(out, view, at, part);
   view.setUint32(4, at - bodyStart, true);
   return out.subarray(0, at);
 }
 
-/** The body's values when the signature is strings and object paths only ("", "s", "ss", "o"…). */
-function stringsOnly(signature: string, values: readonly DbusValue[]): readonly string[] | undefined {
-  if (values.length !== signature.length) return undefined;
-  for (let at = 0; at < signature.length; at += 1) {
+/**
+ * What the one pass writes: a string or object path ("s", "o"), a variant holding a string ("v" of
+ * "s"), a dict of strings ("a{ss}", its entries as [key, value] pairs).
+ */
+type PlainPart =
+  | { readonly kind: "text"; readonly text: string }
+  | { readonly kind: "variant-text"; readonly text: string }
+  | { readonly kind: "dict"; readonly entries: readonly (readonly [string, string])[] };
+
+/** The body as plain parts, or undefined when any of it is of another type (or does not fit its type). */
+function plainParts(signature: string, values: readonly DbusValue[]): PlainPart[] | undefined {
+  const parts: PlainPart[] = [];
+  let at = 0;
+  for (const value of values) {
     const code = signature[at];
-    if ((code !== "s" && code !== "o") || typeof values[at] !== "string") return undefined;
+    if ((code === "s" || code === "o") && typeof value === "string") {
+      parts.push({ kind: "text", text: value });
+      at += 1;
+    } else if (code === "v" && isStringVariant(value)) {
+      parts.push({ kind: "variant-text", text: value.value });
+      at += 1;
+    } else if (signature.startsWith("a{ss}", at) && isStringDict(value)) {
+      parts.push({ kind: "dict", entries: value });
+      at += 5;
+    } else {
+      return undefined;
+    }
   }
-  return values as readonly string[];
+  return at === signature.length ? parts : undefined;
+}
+
+function isStringVariant(value: DbusValue | undefined): value is DbusVariant & { readonly value: string } {
+  return (
+    typeof value === "object" &&
+    "signature" in value &&
+    value.signature === "s" &&
+    typeof value.value === "string"
+  );
+}
+
+function isStringDict(value: DbusValue | undefined): value is readonly (readonly [string, string])[] {
+  if (!Array.isArray(value)) return false;
+  for (const entry of value as readonly DbusValue[])
+    if (
+      !Array.isArray(entry) ||
+      entry.length !== 2 ||
+      typeof entry[0] !== "string" ||
+      typeof entry[1] !== "string"
+    )
+      return false;
+  return true;
+}
+
+/** The most bytes a part can take: each string's alignment (3), length (4) and NUL, each entry's alignment (7). */
+function partCapacity(part: PlainPart): number {
+  const text = (value: string): number => 8 + Buffer.byteLength(value) + 1;
+  switch (part.kind) {
+    case "text":
+      return text(part.text);
+    case "variant-text":
+      return 3 + text(part.text);
+    case "dict": {
+      let bytes = 12;
+      for (const [key, value] of part.entries) bytes += 7 + text(key) + text(value);
+      return bytes;
+    }
+  }
+}
+
+/** Writes a string at `at` (aligned to 4 first) and returns where the next value starts. */
+function writeText(out: Buffer, view: DataView, at: number, text: string): number {
+  const start = (at + 3) & ~3;
+  const length = out.write(text, start + 4, "utf8");
+  view.setUint32(start, length, true);
+  return start + 4 + length + 1;
+}
+
+/** Writes `part` at `at` into a zero-filled `out`, aligned as the generic writer aligns it. */
+function writePart(out: Buffer, view: DataView, at: number, part: PlainPart): number {
+  switch (part.kind) {
+    case "text":
+      return writeText(out, view, at, part.text);
+    case "variant-text":
+      // The variant's signature: its length (1), "s" and a NUL; then the string.
+      out[at] = 1;
+      out[at + 1] = 0x73;
+      return writeText(out, view, at + 3, part.text);
+    case "dict": {
+      // The array's byte length, then its entries, each aligned to 8 as a struct; the length leaves
+      // out the padding before the first entry.
+      const lengthAt = (at + 3) & ~3;
+      const start = (lengthAt + 4 + 7) & ~7;
+      let next = start;
+      for (const [key, value] of part.entries) {
+        next = writeText(out, view, (next + 7) & ~7, key);
+        next = writeText(out, view, next, value);
+      }
+      view.setUint32(lengthAt, next - start, true);
+      return next;
+    }
+  }
 }
 
 /**
