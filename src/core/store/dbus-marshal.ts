@@ -22,7 +22,7 @@ export const variant = (signature: string, value: DbusValue): DbusVariant => ({ 
 export class DbusFormatError extends StoreError {}
 
 /** The specification's limits: an array's bytes, and nesting of arrays plus structs. */
-const MAX_ARRAY_BYTES = 64 * 1024 * 1024;
+export const MAX_ARRAY_BYTES = 64 * 1024 * 1024;
 const MAX_DEPTH = 64;
 
 const ALIGN: Readonly<Record<string, number>> = {

@@ -1,4 +1,5 @@
 import { DbusFormatError, DbusReader, DbusWriter, type DbusValue, type DbusVariant } from "./dbus-marshal.js";
+import { readPlainBody } from "./dbus-plain-body.js";
 
 /**
  * D-Bus messages, as far as kcc-cache's Secret Service client needs them (src/io/secret-store/dbus-connection.ts):
@@ -47,7 +48,8 @@ const FIELD = {
  * a variant holding a string, a dict of strings: every call of a keyring hit, OpenSession's and
  * SearchItems' among them) is written in the same pass, into the same buffer; only other bodies go
  * through the generic writer, whose first use cost a keyring hit about 0.5 ms (docs/startup.md, "A
- * keyring hit at once").
+ * keyring hit at once"). Likewise a body of the shapes a hit's replies have is read in one pass
+ * (core/store/dbus-plain-body.ts); only other bodies go through the generic reader.
  */
 
 type HeaderField = readonly [code: number, type: "o" | "s" | "g", text: string];
@@ -292,7 +294,10 @@ export function decodeMessage(data: Buffer): Decoded {
   }
   const bodyStart = (end + 7) & ~7;
   if (bodyStart + bodyLength > data.length) throw truncated();
-  const body = new DbusReader(data, little, bodyStart, bodyStart + bodyLength).values(signature);
+  const bodyEnd = bodyStart + bodyLength;
+  const body =
+    readPlainBody(data, little, bodyStart, bodyEnd, signature) ??
+    new DbusReader(data, little, bodyStart, bodyEnd).values(signature);
   return { type, serial, replySerial, errorName, signature, body };
 }
 
