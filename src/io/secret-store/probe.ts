@@ -169,11 +169,26 @@ function carryOn(
     connection.close();
     return { outcome: done.outcome };
   }
-  const dbus = continueDbus((events) => libcSocketOver(connection, events, options.timeoutMs), {
-    timeoutMs: options.timeoutMs,
-    serial: done.serial,
-    received: done.received,
-  });
+  // Made on first use: a hit is served from the exchange and never calls it, and making it took a
+  // keyring hit 0.3 ms (docs/startup.md, "Replies read in one pass").
+  let client: DbusConnection | undefined;
+  const { serial, received } = done;
+  const connected = (): DbusConnection =>
+    (client ??= continueDbus((events) => libcSocketOver(connection, events, options.timeoutMs), {
+      timeoutMs: options.timeoutMs,
+      serial,
+      received,
+    }));
+  const dbus: DbusConnection = {
+    call: (message) => connected().call(message),
+    get ready() {
+      return connected().ready;
+    },
+    close: () => {
+      if (client === undefined) connection.close();
+      else client.close();
+    },
+  };
   const { collection, session, read } = done.ready;
   const early = answeredReadAhead(account, session, read);
   return {
