@@ -14,7 +14,9 @@ export const NO_FOLLOW_APPEND =
 export function inspectEntry(path: string): PathFacts {
   if (process.platform === "win32" && isWindowsNullDevice(path)) return { kind: "null-device" };
   try {
-    return factsOf(lstatSync(path));
+    // Missing is the common answer (a keyring user's cache file): undefined, not a thrown error.
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    return stats === undefined ? { kind: "missing" } : factsOf(stats);
   } catch (error) {
     return factsOfError(error);
   }
@@ -23,7 +25,8 @@ export function inspectEntry(path: string): PathFacts {
 /** A directory, following links (a symlinked ~/.cache is common and harmless: its target is judged). */
 export function inspectDirectory(path: string): PathFacts {
   try {
-    return factsOf(statSync(path));
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats === undefined ? { kind: "missing" } : factsOf(stats);
   } catch (error) {
     return factsOfError(error);
   }

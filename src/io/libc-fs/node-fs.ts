@@ -98,14 +98,34 @@ function statx(c: Libc, dirfd: number, path: Uint8Array, flags: number): FileSta
   return c.statx(dirfd, path, flags, STATX_FIELDS, buffer) === 0 ? new FileStats(buffer) : c.errno();
 }
 
+/** ENOENT: what `{ throwIfNoEntry: false }` answers with undefined. */
+const NO_ENTRY = 2;
+
 function pathStat(syscall: "lstat" | "stat", flags: number): Attempt {
   return (c, [path, options]) => {
     const cpath = cPath(path);
-    if (cpath === undefined || options !== undefined) return PASS;
+    const quiet = quietWhenMissing(options);
+    if (cpath === undefined || quiet === undefined) return PASS;
     const stats = statx(c, AT_FDCWD, cpath, flags);
-    if (typeof stats === "number") throw systemCallError(stats, syscall, path as string);
-    return stats;
+    if (typeof stats !== "number") return stats;
+    if (stats === NO_ENTRY && quiet) return undefined;
+    throw systemCallError(stats, syscall, path as string);
   };
+}
+
+/**
+ * Whether a missing path is undefined rather than an error: no options, false; node:fs's
+ * `{ throwIfNoEntry: false }`, true (a cache location check asks so: an error object, built only to be
+ * caught, cost a keyring hit its stack trace); any other shape, undefined, and bun's node:fs takes it.
+ */
+function quietWhenMissing(options: unknown): boolean | undefined {
+  if (options === undefined) return false;
+  if (typeof options !== "object" || options === null) return undefined;
+  const { throwIfNoEntry, bigint } = options as {
+    readonly throwIfNoEntry?: unknown;
+    readonly bigint?: unknown;
+  };
+  return bigint === undefined && throwIfNoEntry === false ? true : undefined;
 }
 
 export const lstatSync = viaLibc("lstatSync", pathStat("lstat", AT_SYMLINK_NOFOLLOW));
