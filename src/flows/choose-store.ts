@@ -174,7 +174,7 @@ function settle(plan: StorePlan): StoreDecision {
  */
 export function usedSecretStoreBefore(config: CacheConfig, runtime: Runtime): boolean {
   try {
-    return statSync(keyringIndexPath(config, runtime)).isFile();
+    return statSync(keyringIndexPath(config, runtime), { throwIfNoEntry: false })?.isFile() === true;
   } catch {
     return false;
   }
@@ -313,7 +313,8 @@ async function lockFile(
 
 function isSocket(path: string): boolean {
   try {
-    return statSync(path).isSocket();
+    // No bus is the common answer off the desktop: undefined, not an error built to be caught.
+    return statSync(path, { throwIfNoEntry: false })?.isSocket() === true;
   } catch {
     return false;
   }
