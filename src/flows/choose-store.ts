@@ -91,6 +91,7 @@ async function settleStore(
   runtime: Runtime,
   known: StoreFacts,
   started?: StartedProbe,
+  whileWaiting?: () => void,
 ): Promise<SettledStore> {
   let facts = known;
   let service: SecretServiceStore | undefined;
@@ -100,7 +101,7 @@ async function settleStore(
     switch (plan.kind) {
       case "probe": {
         const probe = started ?? (await startProbe(plan.socket, plan.allowActivation, runtime.uid ?? 0));
-        const probed = await probe.result();
+        const probed = await probe.result(whileWaiting);
         service = probed.store;
         facts = { ...facts, probe: probed.outcome };
         continue;
@@ -187,12 +188,15 @@ export function keyringIndexPath(config: CacheConfig, runtime: Runtime): string 
 /**
  * The store the configuration and the machine call for. `readAhead`: the key the caller reads first,
  * which a Secret Service probe asks for along with its own questions (docs/secret-store.md).
+ * `whileWaiting`: work of the caller's that does not depend on the store, run while a Secret Service
+ * answers where the probe waits for it (not at all otherwise: the caller makes sure it is done).
  */
 export async function openStore(
   config: CacheConfig,
   runtime: Runtime,
   debug: DebugLog,
   readAhead?: string,
+  whileWaiting?: () => void,
 ): Promise<CredentialStore> {
   const location = cacheLocation(config, runtime);
   const facts = storeFacts(config, runtime);
@@ -210,7 +214,11 @@ export async function openStore(
     if (state.kind === "distrust") warn(runtime, `${state.why}; credentials are not cached`);
     return uncachedStore(undefined, debug, state.why);
   }
-  const { decision: plan, probeAgain, keyring } = await settleStore(config, runtime, facts, started);
+  const {
+    decision: plan,
+    probeAgain,
+    keyring,
+  } = await settleStore(config, runtime, facts, started, whileWaiting);
   const where = plan.kind === "file" ? ` ${location.file}` : "";
   debug(`store: ${plan.kind}${where} (${plan.why})`);
   switch (plan.kind) {

@@ -1,6 +1,6 @@
 import { keyFiles } from "../core/cache/key-files.js";
 import type { CacheEntry } from "../core/cache/cache-entry.js";
-import { servedLine } from "../core/cache/caller-identity.js";
+import { servedLine, type CallerIdentity } from "../core/cache/caller-identity.js";
 import { buildCacheKey } from "../core/cache/cache-key.js";
 import { readCacheConfig } from "../core/config.js";
 import { isClientGoExecInfo, parseExecInfo } from "../core/credential/exec-info.js";
@@ -31,10 +31,18 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
     execInfo,
   });
   debug(`key: ${key}`);
-  const store = await openStore(config, runtime, debug, key);
-  const caller = tracksCaller(config, isClientGoExecInfo(runtime.env["KUBERNETES_EXEC_INFO"]))
-    ? runtime.identifyProcess(runtime.parentPid)
-    : undefined;
+  // Who is asking does not depend on the store: on a keyring hit it is found out while the Secret
+  // Service answers (docs/startup.md, "Replies read in one pass"), else right after.
+  const tracked = tracksCaller(config, isClientGoExecInfo(runtime.env["KUBERNETES_EXEC_INFO"]));
+  let caller: CallerIdentity | undefined;
+  let identified = false;
+  const identify = (): void => {
+    if (identified) return;
+    caller = tracked ? runtime.identifyProcess(runtime.parentPid) : undefined;
+    identified = true;
+  };
+  const store = await openStore(config, runtime, debug, key, identify);
+  identify();
   const record: CallerRecord | undefined =
     caller === undefined || store.lockDirectory === undefined
       ? undefined

@@ -57,6 +57,27 @@ test("over libc's socket, at once: a read, then a write, a read and a question o
   assert.match(world.search(), /libc-socket-at-once/);
 });
 
+test("over libc's socket, at once: the caller's work runs once while the daemons answer, and its failure is its own", async (t) => {
+  const bun = bunForLibcTests(t);
+  if (bun === undefined || !requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  const socket = /unix:path=([^,;]+)/.exec(world.busAddress)?.[1] ?? "";
+  const written = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "write", "waiting", "v"]);
+  assert.equal(written.value, "v");
+  const waiting = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "read-waiting", "waiting"]);
+  assert.deepEqual([waiting.state, waiting.value, waiting.waited], ["ready", "v", 1]);
+  const throwing = await runOverLibc([bun], world.sandbox.env, [
+    socket,
+    "5000",
+    "read-waiting-throws",
+    "waiting",
+  ]);
+  assert.deepEqual([throwing.state, throwing.value, throwing.waited], ["ready", "v", 1], throwing.detail);
+  // Nothing found: the second round still asks whether the collection is locked, and the work runs then.
+  const none = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "read-waiting", "no-such-entry"]);
+  assert.deepEqual([none.state, none.value, none.waited], ["ready", null, 1]);
+});
+
 test("over libc's socket, at once: a locked collection is locked, and nothing is read", async (t) => {
   const bun = bunForLibcTests(t);
   if (bun === undefined || !requireSecretServiceTools(t)) return;
@@ -99,6 +120,9 @@ test("over libc's socket: a bus on an abstract socket is reached (it has no Secr
       action,
     );
   }
+  // No second round is sent, so the caller's work is not run by the exchange: the caller does it after.
+  const waiting = await runOverLibc([bun], world.sandbox.env, [`@${name}`, "5000", "read-waiting", "any"]);
+  assert.deepEqual([waiting.state, waiting.waited], ["no-service", 0]);
 });
 
 test("over libc's socket: a peer that hangs up at once, and a socket that is not there, are no bus", async (t) => {

@@ -61,13 +61,16 @@ export interface AtOnce {
  * keyring hit more than the daemons' answers (docs/startup.md, "A keyring hit at once").
  *
  * The first round goes out now; `finish` reads the answers and asks the rest, so that the caller can
- * work while the daemons answer. The deadline counts from now. The connection is left open: the
- * caller closes it, or carries on over it.
+ * work while the daemons answer. `finish(whileWaiting)` also runs `whileWaiting` once, right after the
+ * second round is sent and before it blocks for that round's answers: work of the caller's that does
+ * not depend on them (docs/startup.md, "Replies read in one pass"). If it throws, the exchange goes on;
+ * the caller, doing the work again, sees the error. The deadline counts from now. The connection is
+ * left open: the caller closes it, or carries on over it.
  */
 export function startExchange(
   options: AtOnceOptions,
   connection: LibcConnection,
-): { readonly finish: () => AtOnce } {
+): { readonly finish: (whileWaiting?: () => void) => AtOnce } {
   const { timeoutMs } = options;
   const untilMs = performance.now() + timeoutMs;
   const noAutoStart = !options.allowActivation;
@@ -172,14 +175,20 @@ export function startExchange(
     failed = { error };
   }
 
-  const exchange = (): AtOnce => {
+  const exchange = (whileWaiting?: () => void): AtOnce => {
     if (failed !== undefined) return broken(failed.error);
+    let idle = whileWaiting;
     try {
       for (;;) {
         settle();
         if (outcome !== undefined && (outcome.state !== "ready" || read !== undefined))
           return ending(outcome, read ?? { value: undefined });
-        sendAsked();
+        if (unsent.length > 0) {
+          sendAsked();
+          // The second round is out: the caller's own work runs while the daemons answer it.
+          runQuietly(idle);
+          idle = undefined;
+        }
         const chunk = connection.receive(untilMs);
         if (chunk === undefined) break;
         received = received === undefined ? chunk : Buffer.concat([received, chunk]);
@@ -208,6 +217,15 @@ export function startExchange(
     );
   };
   return { finish: exchange };
+}
+
+/** The caller's work, whose failure is its own to see when it does the work itself: not the exchange's. */
+function runQuietly(work: (() => void) | undefined): void {
+  try {
+    work?.();
+  } catch {
+    // Left for the caller (see `finish`).
+  }
 }
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new StoreError(String(error)));

@@ -51,7 +51,8 @@ export function probeSecretService(options: ProbeOptions): Promise<ProbeResult> 
 
 /** A probe under way: its result, or, where the caller no longer wants it, its connection closed. */
 export interface StartedProbe {
-  readonly result: () => Promise<ProbeResult>;
+  /** `whileWaiting`: the caller's own work, run while the daemons answer where the probe waits for them. */
+  readonly result: (whileWaiting?: () => void) => Promise<ProbeResult>;
   readonly abandon: () => void;
 }
 
@@ -73,7 +74,7 @@ export function startSecretServiceProbe(options: ProbeOptions): StartedProbe {
   }
   if (connection === undefined) return later;
   const opened = connection;
-  let exchange: { readonly finish: () => AtOnce };
+  let exchange: { readonly finish: (whileWaiting?: () => void) => AtOnce };
   try {
     exchange = startExchange({ ...options, account: readAhead }, opened);
   } catch (error) {
@@ -81,7 +82,8 @@ export function startSecretServiceProbe(options: ProbeOptions): StartedProbe {
     return answered({ state: "error", detail: errorSummary(error) });
   }
   return {
-    result: () => Promise.resolve(carryOn(options, readAhead, opened, exchange.finish)),
+    result: (whileWaiting) =>
+      Promise.resolve(carryOn(options, readAhead, opened, () => exchange.finish(whileWaiting))),
     abandon: () => {
       opened.close();
     },
