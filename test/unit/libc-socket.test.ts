@@ -5,10 +5,26 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import { runOverLibc } from "../fixtures/secret-service-over-libc-run.js";
-import { requireSecretServiceTools, useSecretService } from "../e2e/support/secret-service.js";
+import {
+  requireSecretServiceTools,
+  useSecretService,
+  type SecretServiceWorld,
+} from "../e2e/support/secret-service.js";
 import { bunForLibcTests } from "./support/bun.js";
+
+/** bun, a private gnome-keyring and its bus socket's path; undefined (the test skipped) without them. */
+async function keyringScene(
+  t: TestContext,
+): Promise<
+  { readonly bun: string; readonly world: SecretServiceWorld; readonly socket: string } | undefined
+> {
+  const bun = bunForLibcTests(t);
+  if (bun === undefined || !requireSecretServiceTools(t)) return undefined;
+  const world = await useSecretService(t);
+  return { bun, world, socket: /unix:path=([^,;]+)/.exec(world.busAddress)?.[1] ?? "" };
+}
 
 /** How many SearchItems calls the bus has carried. */
 const searches = (calls: readonly string[]): number =>
@@ -16,10 +32,9 @@ const searches = (calls: readonly string[]): number =>
 import { useTempDir } from "./support/temp-dir.js";
 
 test("over libc's socket: the probe, a write, the probe's read-ahead and a delete against gnome-keyring", async (t) => {
-  const bun = bunForLibcTests(t);
-  if (bun === undefined || !requireSecretServiceTools(t)) return;
-  const world = await useSecretService(t);
-  const socket = /unix:path=([^,;]+)/.exec(world.busAddress)?.[1] ?? "";
+  const scene = await keyringScene(t);
+  if (scene === undefined) return;
+  const { bun, world, socket } = scene;
   const env = world.sandbox.env;
   const account = "libc-socket-test";
   const written = await runOverLibc([bun], env, [socket, "5000", "write", account, "value-1"]);
@@ -40,10 +55,9 @@ test("over libc's socket: the probe, a write, the probe's read-ahead and a delet
 });
 
 test("over libc's socket, at once: a read, then a write, a read and a question over the same connection", async (t) => {
-  const bun = bunForLibcTests(t);
-  if (bun === undefined || !requireSecretServiceTools(t)) return;
-  const world = await useSecretService(t);
-  const socket = /unix:path=([^,;]+)/.exec(world.busAddress)?.[1] ?? "";
+  const scene = await keyringScene(t);
+  if (scene === undefined) return;
+  const { bun, world, socket } = scene;
   const account = "libc-socket-at-once";
   const first = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "read-write", account, "v1"]);
   assert.deepEqual([first.state, first.value, first.written, first.again], ["ready", null, "v1", "ready"]);
@@ -58,10 +72,9 @@ test("over libc's socket, at once: a read, then a write, a read and a question o
 });
 
 test("over libc's socket, at once: the caller's work runs once while the daemons answer, and its failure is its own", async (t) => {
-  const bun = bunForLibcTests(t);
-  if (bun === undefined || !requireSecretServiceTools(t)) return;
-  const world = await useSecretService(t);
-  const socket = /unix:path=([^,;]+)/.exec(world.busAddress)?.[1] ?? "";
+  const scene = await keyringScene(t);
+  if (scene === undefined) return;
+  const { bun, world, socket } = scene;
   const written = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "write", "waiting", "v"]);
   assert.equal(written.value, "v");
   const waiting = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "read-waiting", "waiting"]);
@@ -79,10 +92,9 @@ test("over libc's socket, at once: the caller's work runs once while the daemons
 });
 
 test("over libc's socket, at once: a locked collection is locked, and nothing is read", async (t) => {
-  const bun = bunForLibcTests(t);
-  if (bun === undefined || !requireSecretServiceTools(t)) return;
-  const world = await useSecretService(t);
-  const socket = /unix:path=([^,;]+)/.exec(world.busAddress)?.[1] ?? "";
+  const scene = await keyringScene(t);
+  if (scene === undefined) return;
+  const { bun, world, socket } = scene;
   const written = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "write", "locked-one", "v"]);
   assert.equal(written.value, "v");
   world.lock();
@@ -92,10 +104,9 @@ test("over libc's socket, at once: a locked collection is locked, and nothing is
 });
 
 test("over libc's socket: a keyring daemon that stops answering ends the probe at its deadline", async (t) => {
-  const bun = bunForLibcTests(t);
-  if (bun === undefined || !requireSecretServiceTools(t)) return;
-  const world = await useSecretService(t);
-  const socket = /unix:path=([^,;]+)/.exec(world.busAddress)?.[1] ?? "";
+  const scene = await keyringScene(t);
+  if (scene === undefined) return;
+  const { bun, world, socket } = scene;
   // The world's cleanup thaws it before stopping it.
   world.freeze();
   const report = await runOverLibc([bun], world.sandbox.env, [socket, "300", "probe"]);
