@@ -6,67 +6,76 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { runOverLibc } from "../fixtures/secret-service-over-libc-run.js";
+import { runOverLibc, type OverLibcReport } from "../fixtures/secret-service-over-libc-run.js";
 import {
   requireSecretServiceTools,
   useSecretService,
   type SecretServiceWorld,
 } from "../e2e/support/secret-service.js";
 import { bunForLibcTests } from "./support/bun.js";
+import { useTempDir } from "./support/temp-dir.js";
+
+interface KeyringScene {
+  readonly bun: string;
+  readonly world: SecretServiceWorld;
+  readonly socket: string;
+  /** The fixture on this bus with a 5 s deadline: an action and its arguments. */
+  readonly over: (...action: string[]) => Promise<OverLibcReport>;
+}
 
 /** bun, a private gnome-keyring and its bus socket's path; undefined (the test skipped) without them. */
-async function keyringScene(
-  t: TestContext,
-): Promise<
-  { readonly bun: string; readonly world: SecretServiceWorld; readonly socket: string } | undefined
-> {
+async function keyringScene(t: TestContext): Promise<KeyringScene | undefined> {
   const bun = bunForLibcTests(t);
   if (bun === undefined || !requireSecretServiceTools(t)) return undefined;
   const world = await useSecretService(t);
-  return { bun, world, socket: /unix:path=([^,;]+)/.exec(world.busAddress)?.[1] ?? "" };
+  const socket = /unix:path=([^,;]+)/.exec(world.busAddress)?.[1] ?? "";
+  return {
+    bun,
+    world,
+    socket,
+    over: (...action) => runOverLibc([bun], world.sandbox.env, [socket, "5000", ...action]),
+  };
 }
 
 /** How many SearchItems calls the bus has carried. */
 const searches = (calls: readonly string[]): number =>
   calls.filter((call) => call.endsWith("org.freedesktop.Secret.Service.SearchItems")).length;
-import { useTempDir } from "./support/temp-dir.js";
 
 test("over libc's socket: the probe, a write, the probe's read-ahead and a delete against gnome-keyring", async (t) => {
   const scene = await keyringScene(t);
   if (scene === undefined) return;
-  const { bun, world, socket } = scene;
-  const env = world.sandbox.env;
+  const { world, over } = scene;
   const account = "libc-socket-test";
-  const written = await runOverLibc([bun], env, [socket, "5000", "write", account, "value-1"]);
+  const written = await over("write", account, "value-1");
   assert.equal(written.state, "ready", written.detail);
   assert.equal(written.value, "value-1");
   assert.match(world.search(), /libc-socket-test/, "the entry is in gnome-keyring, as any client sees it");
   const monitor = await world.monitor();
   const searchesBefore = searches(await monitor.calls());
-  const read = await runOverLibc([bun], env, [socket, "5000", "read", account]);
+  const read = await over("read", account);
   assert.deepEqual([read.state, read.value], ["ready", "value-1"]);
   // Answered by the exchange at once (src/io/secret-store/probe-at-once.ts): one search, nothing asked again.
   assert.equal(searches(await monitor.calls()) - searchesBefore, 1, "the read is the exchange's own");
   assert.equal(read.sockets, 1, "one connection, left open for the store");
-  const removed = await runOverLibc([bun], env, [socket, "5000", "delete", account]);
+  const removed = await over("delete", account);
   assert.equal(removed.deleted, true);
-  const gone = await runOverLibc([bun], env, [socket, "5000", "read", account]);
+  const gone = await over("read", account);
   assert.deepEqual([gone.state, gone.value], ["ready", null]);
 });
 
 test("over libc's socket, at once: a read, then a write, a read and a question over the same connection", async (t) => {
   const scene = await keyringScene(t);
   if (scene === undefined) return;
-  const { bun, world, socket } = scene;
+  const { world, over } = scene;
   const account = "libc-socket-at-once";
-  const first = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "read-write", account, "v1"]);
+  const first = await over("read-write", account, "v1");
   assert.deepEqual([first.state, first.value, first.written, first.again], ["ready", null, "v1", "ready"]);
   assert.deepEqual(
     [first.sockets, first.socketsAfter],
     [1, 1],
     "the write goes over the exchange's connection",
   );
-  const second = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "read-write", account, "v2"]);
+  const second = await over("read-write", account, "v2");
   assert.deepEqual([second.value, second.written], ["v1", "v2"]);
   assert.match(world.search(), /libc-socket-at-once/);
 });
@@ -74,31 +83,26 @@ test("over libc's socket, at once: a read, then a write, a read and a question o
 test("over libc's socket, at once: the caller's work runs once while the daemons answer, and its failure is its own", async (t) => {
   const scene = await keyringScene(t);
   if (scene === undefined) return;
-  const { bun, world, socket } = scene;
-  const written = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "write", "waiting", "v"]);
+  const { over } = scene;
+  const written = await over("write", "waiting", "v");
   assert.equal(written.value, "v");
-  const waiting = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "read-waiting", "waiting"]);
+  const waiting = await over("read-waiting", "waiting");
   assert.deepEqual([waiting.state, waiting.value, waiting.waited], ["ready", "v", 1]);
-  const throwing = await runOverLibc([bun], world.sandbox.env, [
-    socket,
-    "5000",
-    "read-waiting-throws",
-    "waiting",
-  ]);
+  const throwing = await over("read-waiting-throws", "waiting");
   assert.deepEqual([throwing.state, throwing.value, throwing.waited], ["ready", "v", 1], throwing.detail);
   // Nothing found: the second round still asks whether the collection is locked, and the work runs then.
-  const none = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "read-waiting", "no-such-entry"]);
+  const none = await over("read-waiting", "no-such-entry");
   assert.deepEqual([none.state, none.value, none.waited], ["ready", null, 1]);
 });
 
 test("over libc's socket, at once: a locked collection is locked, and nothing is read", async (t) => {
   const scene = await keyringScene(t);
   if (scene === undefined) return;
-  const { bun, world, socket } = scene;
-  const written = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "write", "locked-one", "v"]);
+  const { world, over } = scene;
+  const written = await over("write", "locked-one", "v");
   assert.equal(written.value, "v");
   world.lock();
-  const report = await runOverLibc([bun], world.sandbox.env, [socket, "5000", "read", "locked-one"]);
+  const report = await over("read", "locked-one");
   assert.equal(report.state, "locked", report.detail);
   assert.equal(report.value, undefined, "a store that is not ready is not read from");
 });
