@@ -17,132 +17,16 @@
  * SSH_AUTH_SOCK, WINDOWID, PWD, …): keying on those would make every new terminal a miss.
  */
 
-/**
- * Plugin families by prefix: the cloud CLIs and their dedicated plugins, identity proxies and secret
- * managers found running as exec plugins. Each documents these prefixes for its own settings.
- */
-export const IDENTITY_FAMILIES: readonly { readonly family: string; readonly prefixes: readonly string[] }[] =
-  [
-    // aws eks get-token, aws-iam-authenticator, the AWS SDKs; aws-vault (AWS_VAULT*), aws-sso-util.
-    { family: "AWS", prefixes: ["AWS_"] },
-    { family: "Granted (assume)", prefixes: ["GRANTED_"] },
-    { family: "saml2aws", prefixes: ["SAML2AWS_"] },
-    // gke-gcloud-auth-plugin, gcloud; Application Default Credentials and the metadata server they may use.
-    { family: "Google Cloud", prefixes: ["CLOUDSDK_", "GOOGLE_", "GCE_METADATA_"] },
-    // Azure kubelogin and az: the Azure SDK, kubelogin's own and Terraform's names, managed identity.
-    { family: "Azure", prefixes: ["AZURE_", "AAD_", "ARM_", "MSI_", "IDENTITY_", "IMDS_"] },
-    { family: "Teleport (tsh)", prefixes: ["TELEPORT_"] },
-    { family: "Oracle Cloud (oci)", prefixes: ["OCI_"] },
-    { family: "DigitalOcean (doctl)", prefixes: ["DIGITALOCEAN_"] },
-    { family: "HashiCorp Vault", prefixes: ["VAULT_"] },
-    { family: "HashiCorp Boundary", prefixes: ["BOUNDARY_"] },
-    { family: "Exoscale (exo)", prefixes: ["EXOSCALE_"] },
-    { family: "IBM Cloud", prefixes: ["IBMCLOUD_"] },
-    { family: "Alibaba Cloud (ack-ram-tool)", prefixes: ["ALIBABA_CLOUD_", "ALICLOUD_"] },
-    { family: "Tencent Cloud", prefixes: ["TENCENTCLOUD_"] },
-    { family: "Scaleway (scw)", prefixes: ["SCW_"] },
-    { family: "OpenStack (client-keystone-auth)", prefixes: ["OS_"] },
-    { family: "Pinniped", prefixes: ["PINNIPED_"] },
-    { family: "Rancher", prefixes: ["RANCHER_"] },
-    { family: "StrongDM (sdm)", prefixes: ["SDM_"] },
-    { family: "Okteto", prefixes: ["OKTETO_"] },
-    { family: "1Password (op)", prefixes: ["OP_"] },
-    { family: "Bitwarden (bw)", prefixes: ["BW_"] },
-    { family: "Doppler", prefixes: ["DOPPLER_"] },
-    { family: "Infisical", prefixes: ["INFISICAL_"] },
-    { family: "Akeyless", prefixes: ["AKEYLESS_"] },
-    { family: "pass, gopass", prefixes: ["PASSWORD_STORE_", "GOPASS_"] },
-  ];
-
-/** Where tools keep their configuration and signed-in state when no variable of their own says. */
-export const CONFIG_LOCATIONS: readonly string[] = [
-  "HOME",
-  "USERPROFILE",
-  "APPDATA",
-  "LOCALAPPDATA",
-  "XDG_CONFIG_HOME",
-  "XDG_DATA_HOME",
-  "XDG_STATE_HOME",
-  "XDG_CACHE_HOME",
-  // gpg's keys (pass, gopass, sops), Kerberos' ticket cache and configuration, Azure kubelogin's token cache.
-  "GNUPGHOME",
-  "KRB5CCNAME",
-  "KRB5_CONFIG",
-  "KUBECACHEDIR",
-];
-
-/** Last words of a configuration location's name: DOCKER_CONFIG, SCW_CONFIG_PATH, RANCHER_CONFIG_DIR. */
-const CONFIG_ENDINGS: readonly (readonly string[])[] = [
-  ["CONFIG"],
-  ["CONFIG", "FILE"],
-  ["CONFIG", "DIR"],
-  ["CONFIG", "PATH"],
-  ["CONFIG", "HOME"],
-];
-
-/** Words that make a name a secret's, for any plugin: GITHUB_TOKEN, HCLOUD_TOKEN, IC_API_KEY. */
-const SECRET_WORDS = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "APIKEY", "CREDENTIALS"];
-const SECRET_PAIRS: readonly (readonly [string, string])[] = [
-  ["API", "KEY"],
-  ["ACCESS", "KEY"],
-  ["PRIVATE", "KEY"],
-];
-
-/**
- * Last words of a family variable that cannot change who is signed in, only what is printed about
- * it, how loudly, or how often a request is retried: AWS_PAGER, AWS_DEFAULT_OUTPUT, VAULT_FORMAT,
- * CLOUDSDK_CORE_VERBOSITY, VAULT_LOG_LEVEL, AWS_MAX_ATTEMPTS, CLOUDSDK_CORE_DISABLE_PROMPTS.
- */
-const PRESENTATION_ENDINGS = [
-  "PAGER",
-  "OUTPUT",
-  "FORMAT",
-  "COLOR",
-  "COLOUR",
-  "DEBUG",
-  "VERBOSE",
-  "VERBOSITY",
-  "LEVEL",
-  "TELEMETRY",
-  "REPORTING",
-  "PROMPT",
-  "PROMPTS",
-  "TIMEOUT",
-  "ATTEMPTS",
-  "RETRIES",
-  "ERRORS",
-];
-
-/** Family variables with other last words that cannot change the identity either. */
-const PRESENTATION_NAMES = new Set([
-  "AWS_CA_BUNDLE",
-  "AWS_RETRY_MODE",
-  "AWS_CLI_FILE_ENCODING",
-  "CLOUDSDK_PYTHON",
-  "CLOUDSDK_PYTHON_SITEPACKAGES",
-  "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK",
-  // macOS logging knob (Xcode sets it), not OpenStack's.
-  "OS_ACTIVITY_MODE",
-]);
-
 /*
- * The rule as set lookups on a name's words, in one loop over the names: this runs for every variable
- * on every kubectl call, at start-up, in bun's interpreter. A call per name made the JIT compile the
- * function, and regular expressions cost more to compile than the matching itself (docs/startup.md).
- * A name's words are what lies between underscores, empty ones skipped ("A__TOKEN" has the words A and
- * TOKEN); a prefix is matched on the name as written ("AWS_" starts "AWS__X").
+ * The rule, in one loop over the names: it runs for every variable on every kubectl call, at start-up,
+ * in bun's interpreter, so its lists are switches inside the loop. A table made as the module loads (a
+ * Set of these words cost 5 heap blocks) counts towards the 64 blocks past which JavaScriptCore starts
+ * a helper thread that costs a short program a few milliseconds (docs/startup.md, "The heap's warm-up
+ * thread"); a helper function called per word is compiled by the JIT, and a regular expression costs
+ * more to compile than the matching itself (docs/startup.md). A name's words are what lies between
+ * underscores, empty ones skipped ("A__TOKEN" has the words A and TOKEN); a prefix is matched on the
+ * name as written ("AWS_" starts "AWS__X").
  */
-const CONFIG_LOCATION_NAMES = new Set(CONFIG_LOCATIONS);
-const FAMILY_PREFIXES = new Set<string>();
-for (const { prefixes } of IDENTITY_FAMILIES) for (const prefix of prefixes) FAMILY_PREFIXES.add(prefix);
-const SECRET_WORD_SET = new Set(SECRET_WORDS);
-/** Second word of a secret pair, by its first. */
-const SECRET_PAIR_AFTER = new Map(SECRET_PAIRS);
-const PRESENTATION_ENDING_SET = new Set(PRESENTATION_ENDINGS);
-/** What may follow CONFIG as the last word of a configuration ending (CONFIG alone is one too). */
-const AFTER_CONFIG = new Set<string>();
-for (const ending of CONFIG_ENDINGS)
-  if (ending.length === 2 && ending[1] !== undefined) AFTER_CONFIG.add(ending[1]);
 
 /**
  * The names among `names` that are in the cache key by the rule above (the configured list is added to
@@ -151,40 +35,157 @@ for (const ending of CONFIG_ENDINGS)
 export function identityVariables(names: readonly string[]): string[] {
   const picked: string[] = [];
   for (const name of names) {
-    if (CONFIG_LOCATION_NAMES.has(name)) {
-      picked.push(name);
-      continue;
+    // Where tools keep their configuration and signed-in state when no variable of their own says.
+    switch (name) {
+      case "HOME":
+      case "USERPROFILE":
+      case "APPDATA":
+      case "LOCALAPPDATA":
+      case "XDG_CONFIG_HOME":
+      case "XDG_DATA_HOME":
+      case "XDG_STATE_HOME":
+      case "XDG_CACHE_HOME":
+      // gpg's keys (pass, gopass, sops), Kerberos' ticket cache and configuration, Azure kubelogin's token cache.
+      case "GNUPGHOME":
+      case "KRB5CCNAME":
+      case "KRB5_CONFIG":
+      case "KUBECACHEDIR":
+        picked.push(name);
+        continue;
     }
-    // One word (PATH, SHELL, LANG): a secret word or nothing; most names are, and need no split.
-    if (!name.includes("_")) {
-      if (SECRET_WORD_SET.has(name)) picked.push(name);
-      continue;
-    }
-    const parts = name.split("_");
+    // Most names are one word (PATH, SHELL, LANG) and need no split.
+    const parts = name.includes("_") ? name.split("_") : [name];
     const words: string[] = [];
     let secret = false;
     for (const part of parts) {
       if (part === "") continue;
-      const before = words[words.length - 1];
-      if (SECRET_WORD_SET.has(part) || (before !== undefined && SECRET_PAIR_AFTER.get(before) === part))
-        secret = true;
+      // Words that make a name a secret's, for any plugin: GITHUB_TOKEN, HCLOUD_TOKEN; and pairs that
+      // do the same: IC_API_KEY, AWS_SECRET_ACCESS_KEY, a PRIVATE_KEY.
+      switch (part) {
+        case "TOKEN":
+        case "SECRET":
+        case "PASSWORD":
+        case "PASSWD":
+        case "PASSPHRASE":
+        case "APIKEY":
+        case "CREDENTIALS":
+          secret = true;
+          break;
+        case "KEY": {
+          const before = words[words.length - 1];
+          if (before === "API" || before === "ACCESS" || before === "PRIVATE") secret = true;
+          break;
+        }
+      }
       words.push(part);
     }
     const count = words.length;
     const last = words[count - 1] ?? "";
+    // A configuration location by its last words: DOCKER_CONFIG, SCW_CONFIG_PATH, RANCHER_CONFIG_DIR.
+    const before = count > 2 ? words[count - 2] : undefined;
     const configEnding =
       (count > 1 && last === "CONFIG") ||
-      (count > 2 && words[count - 2] === "CONFIG" && AFTER_CONFIG.has(last));
-    // A prefix is one or two words and their underscores, as written.
-    const family =
-      (parts.length > 1 && FAMILY_PREFIXES.has(`${parts[0]}_`)) ||
-      (parts.length > 2 && FAMILY_PREFIXES.has(`${parts[0]}_${parts[1]}_`));
-    if (
-      secret ||
-      configEnding ||
-      (family && !PRESENTATION_NAMES.has(name) && !PRESENTATION_ENDING_SET.has(last))
-    )
+      (before === "CONFIG" && (last === "FILE" || last === "DIR" || last === "PATH" || last === "HOME"));
+    if (secret || configEnding) {
       picked.push(name);
+      continue;
+    }
+    // Plugin families by prefix: the cloud CLIs and their dedicated plugins, identity proxies and
+    // secret managers found running as exec plugins, each by the prefixes it documents for its own
+    // settings. A prefix is one or two words and their underscores.
+    let family = false;
+    if (parts.length > 1)
+      switch (parts[0]) {
+        // aws eks get-token, aws-iam-authenticator, the AWS SDKs; aws-vault (AWS_VAULT*), aws-sso-util.
+        case "AWS":
+        // Granted (assume), saml2aws.
+        case "GRANTED":
+        case "SAML2AWS":
+        // gke-gcloud-auth-plugin, gcloud; Application Default Credentials (GCE_METADATA_ below).
+        case "CLOUDSDK":
+        case "GOOGLE":
+        // Azure kubelogin and az: the Azure SDK, kubelogin's own and Terraform's names, managed identity.
+        case "AZURE":
+        case "AAD":
+        case "ARM":
+        case "MSI":
+        case "IDENTITY":
+        case "IMDS":
+        // Teleport (tsh), Oracle Cloud (oci), DigitalOcean (doctl), HashiCorp Vault and Boundary.
+        case "TELEPORT":
+        case "OCI":
+        case "DIGITALOCEAN":
+        case "VAULT":
+        case "BOUNDARY":
+        // Exoscale (exo), IBM Cloud, Alibaba Cloud (ack-ram-tool; ALIBABA_CLOUD_ below), Tencent Cloud, Scaleway (scw).
+        case "EXOSCALE":
+        case "IBMCLOUD":
+        case "ALICLOUD":
+        case "TENCENTCLOUD":
+        case "SCW":
+        // OpenStack (client-keystone-auth), Pinniped, Rancher, StrongDM (sdm), Okteto.
+        case "OS":
+        case "PINNIPED":
+        case "RANCHER":
+        case "SDM":
+        case "OKTETO":
+        // Secret managers: 1Password (op), Bitwarden (bw), Doppler, Infisical, Akeyless, gopass (pass below).
+        case "OP":
+        case "BW":
+        case "DOPPLER":
+        case "INFISICAL":
+        case "AKEYLESS":
+        case "GOPASS":
+          family = true;
+          break;
+        // The prefixes of two words.
+        case "GCE":
+          family = parts.length > 2 && parts[1] === "METADATA";
+          break;
+        case "ALIBABA":
+          family = parts.length > 2 && parts[1] === "CLOUD";
+          break;
+        case "PASSWORD":
+          family = parts.length > 2 && parts[1] === "STORE";
+          break;
+      }
+    if (!family) continue;
+    // Family variables that cannot change who is signed in, only what is printed about it, how loudly,
+    // or how often a request is retried: by their last word (AWS_PAGER, AWS_DEFAULT_OUTPUT,
+    // VAULT_FORMAT, CLOUDSDK_CORE_VERBOSITY, VAULT_LOG_LEVEL, AWS_MAX_ATTEMPTS,
+    // CLOUDSDK_CORE_DISABLE_PROMPTS), or whole.
+    switch (last) {
+      case "PAGER":
+      case "OUTPUT":
+      case "FORMAT":
+      case "COLOR":
+      case "COLOUR":
+      case "DEBUG":
+      case "VERBOSE":
+      case "VERBOSITY":
+      case "LEVEL":
+      case "TELEMETRY":
+      case "REPORTING":
+      case "PROMPT":
+      case "PROMPTS":
+      case "TIMEOUT":
+      case "ATTEMPTS":
+      case "RETRIES":
+      case "ERRORS":
+        continue;
+    }
+    switch (name) {
+      case "AWS_CA_BUNDLE":
+      case "AWS_RETRY_MODE":
+      case "AWS_CLI_FILE_ENCODING":
+      case "CLOUDSDK_PYTHON":
+      case "CLOUDSDK_PYTHON_SITEPACKAGES":
+      case "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK":
+      // macOS logging knob (Xcode sets it), not OpenStack's.
+      case "OS_ACTIVITY_MODE":
+        continue;
+    }
+    picked.push(name);
   }
   return picked;
 }
