@@ -4,17 +4,23 @@
  * Returns milliseconds, or undefined when the text is not a Go duration, including one beyond Go's
  * range (a signed 64-bit count of nanoseconds, about 292 years), which Go refuses as invalid.
  * Counted in exact nanoseconds, so the limit falls where Go's does.
+ *
+ * The units' table is built on first use: a hit parses no duration unless one is configured, and a
+ * table made as the module loads costs every hit heap blocks (docs/startup.md, "The heap's warm-up
+ * thread").
  */
-const UNIT_NS: Readonly<Record<string, bigint>> = {
-  ns: 1n,
-  us: 1_000n,
-  "\u00b5s": 1_000n, // micro sign
-  "\u03bcs": 1_000n, // Greek mu
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-};
+let unitNs: Readonly<Record<string, bigint>> | undefined;
+const nanosecondsPer = (): Readonly<Record<string, bigint>> =>
+  (unitNs ??= {
+    ns: 1n,
+    us: 1_000n,
+    "\u00b5s": 1_000n, // micro sign
+    "\u03bcs": 1_000n, // Greek mu
+    ms: 1_000_000n,
+    s: 1_000_000_000n,
+    m: 60_000_000_000n,
+    h: 3_600_000_000_000n,
+  });
 
 /**
  * 2^63 - 1: 2562047h47m16.854775807s; a negative duration may reach one nanosecond further, as in Go.
@@ -41,7 +47,7 @@ export function parseDuration(text: string): number | undefined {
     if (!match) return undefined;
     const [whole, integer = "", fraction = "", unit = ""] = match;
     if (integer === "" && fraction === "") return undefined;
-    const unitNs = UNIT_NS[unit] ?? 0n;
+    const unitNs = nanosecondsPer()[unit] ?? 0n;
     // Go truncates a fraction to whole nanoseconds.
     const fractionNs = fraction === "" ? 0n : (BigInt(fraction) * unitNs) / 10n ** BigInt(fraction.length);
     total += BigInt(integer === "" ? "0" : integer) * unitNs + fractionNs;

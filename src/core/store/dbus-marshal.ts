@@ -66,10 +66,13 @@ function typeEnd(signature: string, at: number, depth = 0): number {
  * Signatures already split: a call meets the same few again and again, and each split is several
  * recursive calls (why calls are counted here: docs/startup.md).
  */
-const splitCache = new Map<string, readonly string[]>();
+let splitCache: Map<string, readonly string[]> | undefined;
 
 /** The complete types of a signature, in order ("sa{sv}" -> ["s", "a{sv}"]). */
 export function splitSignature(signature: string): readonly string[] {
+  // Made on first use: a keyring hit splits no signature, and a Map made as the module loads costs it
+  // a heap block (docs/startup.md, "The heap's warm-up thread").
+  splitCache ??= new Map();
   const known = splitCache.get(signature);
   if (known !== undefined) return known;
   const types: string[] = [];

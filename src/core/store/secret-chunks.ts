@@ -37,7 +37,11 @@ export type ParsedHead =
 /** Room for the head's fields within the smallest limit (Windows), with a margin. */
 export const WINDOWS_MAX_PART_CHARS = 1_200;
 const MAX_PARTS = 64;
-const HEAD = /^kcc-chunks\/1 deflate-base64 ([1-9][0-9]?) ([0-9a-f]{16})$/;
+/**
+ * The head's pattern, built on first use: a hit reads an entry of one part, and a regular expression
+ * made as the module loads costs it a heap block (docs/startup.md, "The heap's warm-up thread").
+ */
+let head: RegExp | undefined;
 
 export function partAccount(key: string, index: number): string {
   return `${key}#${index}`;
@@ -55,7 +59,7 @@ export function encodeSecret(json: string, maxPartChars: number, compression: Co
 
 export function parseHead(value: string): ParsedHead {
   if (value.startsWith("{")) return { kind: "plain", json: value };
-  const match = HEAD.exec(value);
+  const match = (head ??= /^kcc-chunks\/1 deflate-base64 ([1-9][0-9]?) ([0-9a-f]{16})$/).exec(value);
   if (match === null) return { kind: "foreign" };
   const count = Number(match[1]);
   if (count > MAX_PARTS) return { kind: "foreign" };
