@@ -80,7 +80,10 @@ export function maskSecretArgs(args: readonly string[]): string[] {
  * names (the user one apart: it has its own field), by name, secrets digested.
  */
 function keyEnvironment(env: Env, configured: readonly string[]): Record<string, string> {
-  const names = [...new Set([...identityVariables(Object.keys(env)), ...configured])].sort();
+  // The configured names join the rule's once each; no Set: see core/cache/identity-variables.ts.
+  const names = identityVariables(Object.keys(env));
+  for (const name of configured) if (names.indexOf(name) === -1) names.push(name);
+  names.sort();
   // No prototype: a configured name such as __proto__ is then just a name.
   const picked = Object.create(null) as Record<string, string>;
   for (const name of names) {

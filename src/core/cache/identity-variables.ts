@@ -55,7 +55,10 @@ export function identityVariables(names: readonly string[]): string[] {
     }
     // Most names are one word (PATH, SHELL, LANG) and need no split.
     const parts = name.includes("_") ? name.split("_") : [name];
-    const words: string[] = [];
+    // The words are counted, and the last two kept, as they go by: no array of them per name.
+    let count = 0;
+    let last = "";
+    let secondLast = "";
     let secret = false;
     for (const part of parts) {
       if (part === "") continue;
@@ -71,21 +74,21 @@ export function identityVariables(names: readonly string[]): string[] {
         case "CREDENTIALS":
           secret = true;
           break;
-        case "KEY": {
-          const before = words[words.length - 1];
-          if (before === "API" || before === "ACCESS" || before === "PRIVATE") secret = true;
+        case "KEY":
+          // `last` is still the word before this one.
+          if (last === "API" || last === "ACCESS" || last === "PRIVATE") secret = true;
           break;
-        }
       }
-      words.push(part);
+      secondLast = last;
+      last = part;
+      count += 1;
     }
-    const count = words.length;
-    const last = words[count - 1] ?? "";
     // A configuration location by its last words: DOCKER_CONFIG, SCW_CONFIG_PATH, RANCHER_CONFIG_DIR.
-    const before = count > 2 ? words[count - 2] : undefined;
     const configEnding =
       (count > 1 && last === "CONFIG") ||
-      (before === "CONFIG" && (last === "FILE" || last === "DIR" || last === "PATH" || last === "HOME"));
+      (count > 2 &&
+        secondLast === "CONFIG" &&
+        (last === "FILE" || last === "DIR" || last === "PATH" || last === "HOME"));
     if (secret || configEnding) {
       picked.push(name);
       continue;

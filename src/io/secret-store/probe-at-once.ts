@@ -74,7 +74,9 @@ export function startExchange(
   const { timeoutMs } = options;
   const untilMs = performance.now() + timeoutMs;
   const noAutoStart = !options.allowActivation;
-  const replies = new Map<number, DbusReply>();
+  // By serial (ours run from 1 to a handful): an array, not a Map, whose first use costs a hit heap
+  // blocks (docs/startup.md, "The heap's warm-up thread").
+  const replies: (DbusReply | undefined)[] = [];
   let unsent: Uint8Array[] = [Buffer.from(authenticationLines(options.uid), "latin1")];
   let serial = 0;
   const ask = (message: MethodCall): number => {
@@ -95,13 +97,13 @@ export function startExchange(
 
   /** Decides what the replies so far allow, and asks the second round's questions once it can. */
   const settle = (): void => {
-    const greeted = replies.get(hello);
+    const greeted = replies[hello];
     if (greeted === undefined) return;
     if (!greeted.ok) {
       outcome = { state: "no-bus", detail: errorSummary(helloFailed(greeted)) };
       return;
     }
-    const aliasReply = replies.get(alias);
+    const aliasReply = replies[alias];
     if (collection === undefined && aliasReply !== undefined) {
       const found = collectionOf(aliasReply);
       if ("outcome" in found) {
@@ -111,21 +113,21 @@ export function startExchange(
       collection = found.collection;
       locked = ask(lockedCall(collection));
     }
-    const lockedReply = locked === undefined ? undefined : replies.get(locked);
+    const lockedReply = locked === undefined ? undefined : replies[locked];
     if (outcome === undefined && collection !== undefined && lockedReply !== undefined)
       outcome = lockedOutcome(collection, lockedReply);
     // The read asks for the secret once the collection is known, as the asynchronous probe does.
     if (read !== undefined || collection === undefined) return;
     try {
-      const found = replies.get(search);
-      const opened = replies.get(session);
+      const found = replies[search];
+      const opened = replies[session];
       if (secret === undefined && found !== undefined) {
         const [item] = unlockedItemsOf(answerOf("SearchItems", found));
         if (item === undefined) read = { value: undefined };
         else if (opened !== undefined)
           secret = ask(getSecretCall(item, sessionOf(answerOf("OpenSession", opened))));
       }
-      const value = secret === undefined ? undefined : replies.get(secret);
+      const value = secret === undefined ? undefined : replies[secret];
       if (value !== undefined) read = { value: secretTextOf(answerOf("GetSecret", value)) };
     } catch (error) {
       read = { error: asError(error) };
@@ -133,7 +135,7 @@ export function startExchange(
   };
   /** The exchange's end: its outcome and read, and the connection's state for whoever carries on. */
   const ending = (ended: ProbeOutcome, readEnded: Read): AtOnce => {
-    const opened = replies.get(session);
+    const opened = replies[session];
     // A session the store can reuse; without one (not asked yet, refused) it opens its own.
     return {
       outcome: ended,
@@ -162,7 +164,7 @@ export function startExchange(
   const broken = (error: unknown): AtOnce => {
     // Before the bus has taken us there is no bus; after, an error.
     const detail = errorSummary(error);
-    const accepted = authenticated && replies.get(hello)?.ok === true;
+    const accepted = authenticated && replies[hello]?.ok === true;
     return ending(
       outcome ?? { state: accepted ? "error" : "no-bus", detail },
       read ?? { error: asError(error) },
@@ -204,7 +206,7 @@ export function startExchange(
           const reply = replyOf(next.message);
           // Signals (NameAcquired after Hello) and anything not answering a question of ours are skipped.
           const to = next.message.replySerial ?? 0;
-          if (reply !== undefined && to <= serial) replies.set(to, reply);
+          if (reply !== undefined && to <= serial) replies[to] = reply;
         }
       }
     } catch (error) {
