@@ -9,9 +9,9 @@
  * table made as the module loads costs every hit heap blocks (docs/startup.md, "The heap's warm-up
  * thread").
  */
-let unitNs: Readonly<Record<string, bigint>> | undefined;
+let unitTable: Readonly<Record<string, bigint>> | undefined;
 const nanosecondsPer = (): Readonly<Record<string, bigint>> =>
-  (unitNs ??= {
+  (unitTable ??= {
     ns: 1n,
     us: 1_000n,
     "\u00b5s": 1_000n, // micro sign
