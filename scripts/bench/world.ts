@@ -169,12 +169,18 @@ export function writeCrowdedCache(dir: string, count: number): string {
   return file;
 }
 
-/** An empty program compiled by bun: the floor of any bun binary. */
+/**
+ * An empty program compiled by bun: the floor of any bun binary. Built with the start-up file lookups
+ * off, as build:bin builds ours: left on, an empty binary looks for `.env` files (listing every
+ * directory from the working one up to `/`) and `bunfig.toml` at each start, about 1 ms that our
+ * binary never spends, which made it look closer to the floor than it is (docs/performance.md).
+ */
 export function compileEmptyBun(bun: string, dir: string): string | undefined {
   const source = join(dir, "empty.ts");
   const out = join(dir, "empty-bun");
   writeFileSync(source, "");
-  const result = spawnSync(bun, ["build", "--compile", "--minify", source, "--outfile", out], {
+  const noLookups = ["--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"];
+  const result = spawnSync(bun, ["build", "--compile", "--minify", ...noLookups, source, "--outfile", out], {
     encoding: "utf8",
     timeout: 120_000,
   });
