@@ -173,7 +173,7 @@ export function writeCrowdedCache(dir: string, count: number): string {
  * An empty program compiled by bun: the floor of any bun binary. Built with the start-up file lookups
  * off, as build:bin builds ours: left on, an empty binary looks for `.env` files (listing every
  * directory from the working one up to `/`) and `bunfig.toml` at each start, about 1 ms that our
- * binary never spends, which made it look closer to the floor than it is (docs/performance.md).
+ * binary never spends, which made ours look closer to the floor than it is (docs/performance.md).
  */
 export function compileEmptyBun(bun: string, dir: string): string | undefined {
   const source = join(dir, "empty.ts");
