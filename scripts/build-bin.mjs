@@ -2,8 +2,9 @@
 // dist/bin/kube-credential-cache-<os>-<arch>[.exe] for every target, and dist/bin/SHA256SUMS. Each is
 // both commands, chosen by the name it is started under (src/core/command-choice.ts): one bun runtime
 // per platform instead of two. It is the same TypeScript as the npm package, compiled by
-// `bun build --compile` with its bytecode precompiled, and embeds the secret-store addon of its own
-// platform only. The bun runtime each binary is built on
+// `bun build --compile` with its bytecode precompiled. The macOS and Windows binaries embed the
+// secret-store addon of their own platform only; the Linux ones none, as on Linux kcc-cache speaks the
+// Secret Service over D-Bus itself and never loads it. The bun runtime each binary is built on
 // takes none of bun's runtime variables from the environment (docs/bun-environment.md).
 // `bun scripts/build-bin.mjs linux-x64` builds only the targets named.
 // The bytecode of every binary is laid out by the profiles in scripts/bytecode-order/ (what a hit
@@ -58,17 +59,17 @@ const cache = process.env["KCC_BUILD_CACHE"] ?? join(root, "node_modules", ".cac
 
 // `bun` is bun's name for the platform; `runtime` the npm package of that platform's bun, which
 // `bun build --compile` would download itself; `addon` is the napi-rs platform suffix of
-// @napi-rs/keyring. linux-x64 names bun's baseline build: it runs on any x86-64 CPU, as the Go original
-// does, where bun's "modern" builds need AVX2, which older CPUs and some virtual machines lack (SIGILL
-// at start).
+// @napi-rs/keyring, where the platform's secret store needs it (docs/secret-store.md). linux-x64 names
+// bun's baseline build: it runs on any x86-64 CPU, as the Go original does, where bun's "modern"
+// builds need AVX2, which older CPUs and some virtual machines lack (SIGILL at start).
 const TARGETS = [
   {
     name: "linux-x64",
     bun: "bun-linux-x64-baseline",
     runtime: "bun-linux-x64-baseline",
-    addon: "linux-x64-gnu",
+    addon: undefined,
   },
-  { name: "linux-arm64", bun: "bun-linux-arm64", runtime: "bun-linux-aarch64", addon: "linux-arm64-gnu" },
+  { name: "linux-arm64", bun: "bun-linux-arm64", runtime: "bun-linux-aarch64", addon: undefined },
   { name: "darwin-x64", bun: "bun-darwin-x64", runtime: "bun-darwin-x64", addon: "darwin-x64" },
   { name: "darwin-arm64", bun: "bun-darwin-arm64", runtime: "bun-darwin-aarch64", addon: "darwin-arm64" },
   {
@@ -251,9 +252,20 @@ function lookups(bytes, name) {
   return found;
 }
 
-/** A one-line module that requires the platform's keyring addon by a static path, which bun embeds. */
-/** @param {string} addon */
+/**
+ * A one-line module that requires the platform's keyring addon by a static path, which bun embeds; where
+ * the platform has none, one that says so when required, which embeds nothing.
+ * @param {string | undefined} addon
+ */
 function addonShim(addon) {
+  if (addon === undefined) {
+    const shim = join(cache, "no-keyring-addon.cjs");
+    mkdirSync(cache, { recursive: true });
+    const why =
+      "this binary has no native secret-store binding: on Linux it speaks the Secret Service itself";
+    writeFileSync(shim, `throw new Error(${JSON.stringify(why)});\n`);
+    return shim;
+  }
   const dir = join(cache, `keyring-${addon}-${keyringVersion}`);
   const node = join(dir, `keyring.${addon}.node`);
   if (!existsSync(node)) {

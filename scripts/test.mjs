@@ -59,7 +59,7 @@ const BINARY_E2E = {
     "bun's runtime variables (BUN_OPTIONS, BUN_BE_BUN, BUN_INSPECT) that the binary's runtime would obey",
   "kcc-cache-keyring.test.ts": "libc's socket calls for the D-Bus Secret Service client",
   "kcc-cache-keyring-unavailable.test.ts":
-    "the binary cannot extract its addon and still uses the Secret Service",
+    "the binary, which embeds no addon on Linux, uses the Secret Service whatever the binding's variables say",
   "kcc-cache-real-plugins.test.ts": "real kubectl and aws through the binary",
   "kcc-injector-files.test.ts":
     "kubeconfig paths followed link by link, and procfs recognised, through bun's fs",

@@ -172,9 +172,9 @@ test("a forced keyring on an unusable bus address: served uncached with exactly 
 });
 
 /**
- * The native binding made to fail as it fails in the field, each runtime by its own means: the Node
- * build's loader is pointed at a library that is not there; the standalone binary cannot extract its
- * embedded addon (bun writes it to TMPDIR first, as under wine or a locked-down %TEMP%). On Linux
+ * The native binding made to fail as it fails in the field: the Node build's loader is pointed at a
+ * library that is not there; a standalone binary could not extract an embedded addon (bun writes it to
+ * TMPDIR first, as under wine or a locked-down %TEMP%), though the Linux binaries embed none. On Linux
  * kcc-cache speaks the Secret Service itself, so the binding is never loaded there and its failing
  * changes nothing; where it is loaded (macOS, Windows), a binding that does not load is a store that
  * is not there (test/unit/backend-choice.test.ts).

@@ -4,10 +4,13 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { TestContext } from "node:test";
 
-/** The five release targets, with the executable format each one's binaries must have. */
+/**
+ * The five release targets, with the executable format each one's binaries must have and the
+ * secret-store addon each embeds (none on Linux, where kcc-cache speaks the Secret Service itself).
+ */
 export const BINARY_TARGETS = [
-  { name: "linux-x64", addon: "linux-x64-gnu", exe: "", format: "ELF 64-bit LE x86-64" },
-  { name: "linux-arm64", addon: "linux-arm64-gnu", exe: "", format: "ELF 64-bit LE aarch64" },
+  { name: "linux-x64", addon: undefined, exe: "", format: "ELF 64-bit LE x86-64" },
+  { name: "linux-arm64", addon: undefined, exe: "", format: "ELF 64-bit LE aarch64" },
   { name: "darwin-x64", addon: "darwin-x64", exe: "", format: "Mach-O 64-bit x86-64" },
   { name: "darwin-arm64", addon: "darwin-arm64", exe: "", format: "Mach-O 64-bit arm64" },
   { name: "windows-x64", addon: "win32-x64-msvc", exe: ".exe", format: "PE32+ x86-64" },
