@@ -61,6 +61,7 @@ const BINARY_E2E = {
   "kcc-cache-keyring-unavailable.test.ts":
     "the binary, which embeds no addon on Linux, uses the Secret Service whatever the binding's variables say",
   "kcc-cache-real-plugins.test.ts": "real kubectl and aws through the binary",
+  "output-closed.test.ts": "a reader gone: EPIPE from libc's write through the libc stand-in",
   "kcc-injector-files.test.ts":
     "kubeconfig paths followed link by link, and procfs recognised, through bun's fs",
   "kcc-injector-kubectl.test.ts": "kcc-injector's binary, then kubectl through the injected file",

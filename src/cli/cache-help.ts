@@ -133,6 +133,7 @@ export const CACHE_DOC: CommandDoc = {
           "--status: credentials would not be cached now (no usable store, caching off, an untrusted or newer cache file)",
         ],
         ["126, 127", "the plugin is not executable, or was not found"],
+        ["141", "stdout's reader went away (| head): the rest was not printed, the work was done"],
         ["other", "the plugin failed: its exit code, stdout and stderr are passed on"],
       ],
     },

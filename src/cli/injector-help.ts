@@ -45,6 +45,7 @@ export const INJECTOR_DOC: CommandDoc = {
         ["0", "done (or, with --diff, the diff was printed)"],
         ["1", "a kubeconfig could not be read, understood or written; nothing was written"],
         ["2", "usage error"],
+        ["141", "stdout's reader went away (| head): the rest was not printed, the files were written"],
       ],
     },
   ],

@@ -3,7 +3,7 @@
 // loaded as a library by the other bundles (scripts/build.mts); the standalone binary's kcc-main.ts runs it.
 import { homeDirectory } from "../io/home-directory.js";
 import { identifyProcess } from "../io/processes/served-log.js";
-import { writeStderr, writeStdout } from "../io/stdio.js";
+import { exitStatus, writeStderr, writeStdout } from "../io/stdio.js";
 import { runCache } from "./kcc-cache.js";
 
 /** `args`: the command's arguments (the standalone binary passes them after choosing the command). */
@@ -20,5 +20,5 @@ export function runCacheProcess(args: readonly string[] = process.argv.slice(2))
       (await import("../io/processes/self-process.js")).startDetachedCopy(args, env),
     stdout: writeStdout,
     stderr: writeStderr,
-  }).then((code) => process.exit(code));
+  }).then((code) => process.exit(exitStatus(code)));
 }

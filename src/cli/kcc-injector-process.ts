@@ -1,7 +1,7 @@
 // The kcc-injector command bound to the real process: the one place that reads it. A function, not a
 // self-running module, for the same reason as kcc-cache-process.ts; kcc-main.ts runs it.
 import { homedir } from "node:os";
-import { writeStderr, writeStdout } from "../io/stdio.js";
+import { exitStatus, writeStderr, writeStdout } from "../io/stdio.js";
 import { runInjector } from "./kcc-injector.js";
 
 /** `args`: the command's arguments (the standalone binary passes them after choosing the command). */
@@ -12,5 +12,5 @@ export function runInjectorProcess(args: readonly string[] = process.argv.slice(
     home: homedir(),
     stdout: writeStdout,
     stderr: writeStderr,
-  }).then((code) => process.exit(code));
+  }).then((code) => process.exit(exitStatus(code)));
 }
