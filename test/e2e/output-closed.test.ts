@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { writeFakePlugin } from "./support/fake-plugin.js";
 import { assertOk, kccCache, useSandbox } from "./support/kcc-cache.js";
+import { run } from "./support/run.js";
 import { kccBin, type Sandbox } from "./support/sandbox.js";
 
 let fifos = 0;
@@ -28,40 +29,12 @@ function pipeWithoutReader(t: TestContext, sandbox: Sandbox): number {
   return writeEnd;
 }
 
-/** `command args…` from a shell of its own (a fresh parent, as kubectl gives), with the given stdio. */
-function runWith(
-  sandbox: Sandbox,
-  command: "kcc-cache" | "kcc-injector",
-  args: readonly string[],
-  stdio: { stdout: number | "pipe"; stderr: number | "pipe" },
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn("/bin/sh", ["-c", '"$0" "$@"; exit $?', kccBin(command), ...args], {
-    env: { ...sandbox.env, ...env },
-    cwd: sandbox.dir,
-    stdio: ["ignore", stdio.stdout, stdio.stderr],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 test("a hit whose reader has gone exits 141 without a word, and the entry is still served next time", async (t) => {
   const sandbox = useSandbox(t);
   const plugin = writeFakePlugin(sandbox, "gone-reader");
   assertOk(await kccCache(sandbox, ["gone-reader"]), "miss");
 
-  const cut = await runWith(sandbox, "kcc-cache", ["gone-reader"], {
-    stdout: pipeWithoutReader(t, sandbox),
-    stderr: "pipe",
-  });
+  const cut = await kccCache(sandbox, ["gone-reader"], { stdout: pipeWithoutReader(t, sandbox) });
   assert.equal(cut.code, 141, "as a shell reports a program killed by SIGPIPE");
   assert.equal(cut.stderr, "", "no 'unexpected error': nothing went wrong but the reader");
 
@@ -77,16 +50,10 @@ test("--list and --clear into a reader that has gone: --clear still clears every
     writeFakePlugin(sandbox, name);
     assertOk(await kccCache(sandbox, [name]), name);
   }
-  const list = await runWith(sandbox, "kcc-cache", ["--list"], {
-    stdout: pipeWithoutReader(t, sandbox),
-    stderr: "pipe",
-  });
+  const list = await kccCache(sandbox, ["--list"], { stdout: pipeWithoutReader(t, sandbox) });
   assert.deepEqual([list.code, list.stderr], [141, ""], "--list");
 
-  const clear = await runWith(sandbox, "kcc-cache", ["--clear"], {
-    stdout: pipeWithoutReader(t, sandbox),
-    stderr: "pipe",
-  });
+  const clear = await kccCache(sandbox, ["--clear"], { stdout: pipeWithoutReader(t, sandbox) });
   assert.deepEqual([clear.code, clear.stderr], [141, ""], "--clear");
   const after = await kccCache(sandbox, ["--list", "--json"]);
   assertOk(after, "--list after");
@@ -109,9 +76,9 @@ test("kcc-injector -i --diff into a reader that has gone still writes the kubeco
     "",
   ].join("\n");
   writeFileSync(kubeconfig, before, { mode: 0o600 });
-  const result = await runWith(sandbox, "kcc-injector", ["-i", "--diff", kubeconfig], {
+  const result = await run(kccBin("kcc-injector"), ["-i", "--diff", kubeconfig], {
+    env: sandbox.env,
     stdout: pipeWithoutReader(t, sandbox),
-    stderr: "pipe",
   });
   assert.equal(result.code, 141, result.stderr);
   const after = readFileSync(kubeconfig, "utf8");
@@ -127,13 +94,7 @@ test("a warning to a stderr whose reader has gone: the credential is still print
   const warned = await kccCache(sandbox, ["gone-stderr"], { env });
   assert.match(warned.stderr, /warning/, "the case does warn");
 
-  const result = await runWith(
-    sandbox,
-    "kcc-cache",
-    ["gone-stderr"],
-    { stdout: "pipe", stderr: pipeWithoutReader(t, sandbox) },
-    env,
-  );
+  const result = await kccCache(sandbox, ["gone-stderr"], { env, stderr: pipeWithoutReader(t, sandbox) });
   assert.equal(result.code, 0);
   assert.equal(result.stdout, plugin.output(2));
 });

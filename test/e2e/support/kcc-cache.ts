@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { TestContext } from "node:test";
 import { API_V1BETA1 } from "./fake-plugin.js";
-import { run, start, type RunResult, type StartedRun } from "./run.js";
+import { run, start, type RunOptions, type RunResult, type StartedRun } from "./run.js";
 import { createSandbox, kccBin, type Sandbox } from "./sandbox.js";
 
 /** A sandbox removed when the test ends, pass or fail. */
@@ -18,6 +18,9 @@ export interface CacheCall {
   env?: Record<string, string | undefined>;
   input?: string;
   timeoutMs?: number;
+  /** A descriptor for the command's stdout or stderr instead of a pipe (a pipe nobody reads, say). */
+  stdout?: number;
+  stderr?: number;
 }
 
 /**
@@ -39,10 +42,7 @@ export function startKccCache(sandbox: Sandbox, argv: string[], call: CacheCall 
   return start(kccBin("kcc-cache"), argv, options(sandbox, call));
 }
 
-function options(
-  sandbox: Sandbox,
-  call: CacheCall,
-): { env: Record<string, string>; input?: string; timeoutMs?: number } {
+function options(sandbox: Sandbox, call: CacheCall): RunOptions {
   const overrides = call.env ?? {};
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries({ ...sandbox.env, ...overrides })) {
@@ -52,6 +52,8 @@ function options(
     env,
     ...(call.input === undefined ? {} : { input: call.input }),
     ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+    ...(call.stdout === undefined ? {} : { stdout: call.stdout }),
+    ...(call.stderr === undefined ? {} : { stderr: call.stderr }),
   };
 }
 

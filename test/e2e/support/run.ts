@@ -16,6 +16,9 @@ export interface RunOptions {
   cwd?: string;
   /** The child is killed (SIGKILL) past this; a hung test then fails instead of stalling the suite. */
   timeoutMs?: number;
+  /** A descriptor to give the child as its stdout or stderr instead of a pipe read here (then ""). */
+  stdout?: number;
+  stderr?: number;
 }
 
 export interface StartedRun {
@@ -41,7 +44,11 @@ export function start(command: string, args: string[], options: RunOptions): Sta
   const child = spawn(command, args, {
     env: options.env,
     cwd: options.cwd,
-    stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    stdio: [
+      options.input === undefined ? "ignore" : "pipe",
+      options.stdout ?? "pipe",
+      options.stderr ?? "pipe",
+    ],
   });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
