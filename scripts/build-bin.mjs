@@ -40,13 +40,12 @@ const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
 /** @type {(text: string) => unknown} */
 const parseJson = JSON.parse;
 /** @typedef {{ version: string, integrity?: string }} LockedPackage */
-const pkg = /** @type {{ version: string }} */ (parseJson(readFileSync(join(root, "package.json"), "utf8")));
+const pkg = /** @type {{ version: string, optionalDependencies?: Record<string, string> }} */ (
+  parseJson(readFileSync(join(root, "package.json"), "utf8"))
+);
 const lock = /** @type {{ packages: Record<string, LockedPackage> }} */ (
   parseJson(readFileSync(join(root, "package-lock.json"), "utf8"))
 );
-const lockedKeyring = lock.packages["node_modules/@napi-rs/keyring"];
-if (lockedKeyring === undefined) throw new Error("build-bin: @napi-rs/keyring is not in package-lock.json");
-const keyringVersion = lockedKeyring.version;
 const profiling = process.env["KCC_BUILD_PROFILING"] === "1";
 const out = process.env["KCC_BUILD_OUT"] ?? join(root, "dist", "bin");
 /** The hit profiles, most common first: the desktop default (a secret store), then the file store. */
@@ -166,9 +165,12 @@ async function compile(entry, bunTarget, runtime, outfile, shim, libcFs) {
       {
         name: "one-keyring-addon",
         setup(build) {
-          // @napi-rs/keyring's own loader picks a platform package at run time (and honours an
-          // environment variable naming any library to load); the binary requires its own addon directly.
-          build.onResolve({ filter: /^@napi-rs\/keyring$/ }, () => ({ path: shim }));
+          // src/io/secret-store/keyring-addon.ts requires the platform's npm package at run time;
+          // the binary requires the addon it embeds instead, or has none (Linux).
+          const door = join(root, "src", "io", "secret-store", "keyring-addon.js");
+          build.onResolve({ filter: /(^|\/)keyring-addon\.js$/ }, (args) =>
+            resolve(dirname(args.importer), args.path) === door ? { path: shim } : undefined,
+          );
         },
       },
       {
@@ -253,8 +255,9 @@ function lookups(bytes, name) {
 }
 
 /**
- * A one-line module that requires the platform's keyring addon by a static path, which bun embeds; where
- * the platform has none, one that says so when required, which embeds nothing.
+ * The binary's src/io/secret-store/keyring-addon.ts: a module whose loadKeyringAddon requires the
+ * platform's keyring addon by a static path, which bun embeds; where the platform has none, one whose
+ * loadKeyringAddon says so, which embeds nothing.
  * @param {string | undefined} addon
  */
 function addonShim(addon) {
@@ -263,19 +266,27 @@ function addonShim(addon) {
     mkdirSync(cache, { recursive: true });
     const why =
       "this binary has no native secret-store binding: on Linux it speaks the Secret Service itself";
-    writeFileSync(shim, `throw new Error(${JSON.stringify(why)});\n`);
+    writeFileSync(
+      shim,
+      `exports.loadKeyringAddon = () => {\n  throw new Error(${JSON.stringify(why)});\n};\n`,
+    );
     return shim;
   }
-  const dir = join(cache, `keyring-${addon}-${keyringVersion}`);
+  // The package the Node build installs for this platform, at the version package.json pins.
+  const name = `@napi-rs/keyring-${addon}`;
+  const version = pkg.optionalDependencies?.[name];
+  if (version === undefined)
+    throw new Error(`build-bin: ${name} is not an optional dependency in package.json`);
+  if (lock.packages[`node_modules/${name}`]?.version !== version)
+    throw new Error(`build-bin: ${name}@${version} is not in package-lock.json`);
+  const dir = join(cache, `keyring-${addon}-${version}`);
   const node = join(dir, `keyring.${addon}.node`);
-  if (!existsSync(node)) {
-    const name = `@napi-rs/keyring-${addon}`;
-    if (lock.packages[`node_modules/${name}`]?.version !== keyringVersion)
-      throw new Error(`build-bin: ${name}@${keyringVersion} is not in package-lock.json`);
-    fetchPackageFile(name, keyringVersion, basename(node), node);
-  }
-  const shim = join(dir, "index.cjs");
-  writeFileSync(shim, `module.exports = require(${JSON.stringify(`./keyring.${addon}.node`)});\n`);
+  if (!existsSync(node)) fetchPackageFile(name, version, basename(node), node);
+  const shim = join(dir, "keyring-addon.cjs");
+  writeFileSync(
+    shim,
+    `exports.loadKeyringAddon = () => require(${JSON.stringify(`./keyring.${addon}.node`)});\n`,
+  );
   return shim;
 }
 

@@ -35,7 +35,7 @@ const ENTRY_PREFIX = "\0kcc-entry:";
 const common = {
   platform: "node",
   // Native addons cannot be bundled; they are loaded from node_modules on the paths that need them.
-  external: ["@napi-rs/keyring"],
+  external: [/^@napi-rs\/keyring-/],
   transform: {
     target: "node20",
     define: { KCC_VERSION: JSON.stringify(pkg.version), KCC_COMMIT: JSON.stringify(buildCommit(root)) },

@@ -140,8 +140,7 @@ async function loadBinding(
     const { loadKeyring } = await import("../io/secret-store/native-binding.js");
     return { outcome: { loads: true }, keyring: loadKeyring(runtime.platform) };
   } catch (error) {
-    const standalone = (globalThis as { Bun?: unknown }).Bun !== undefined;
-    const why = describeBindingFailure(errorFirstLine(error), standalone);
+    const why = describeBindingFailure(errorFirstLine(error));
     return { outcome: { loads: false, why }, keyring: undefined };
   }
 }

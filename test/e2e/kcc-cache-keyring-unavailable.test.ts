@@ -172,15 +172,14 @@ test("a forced keyring on an unusable bus address: served uncached with exactly 
 });
 
 /**
- * The native binding made to fail as it fails in the field: the Node build's loader is pointed at a
- * library that is not there; a standalone binary could not extract an embedded addon (bun writes it to
- * TMPDIR first, as under wine or a locked-down %TEMP%), though the Linux binaries embed none. On Linux
- * kcc-cache speaks the Secret Service itself, so the binding is never loaded there and its failing
- * changes nothing; where it is loaded (macOS, Windows), a binding that does not load is a store that
- * is not there (test/unit/backend-choice.test.ts).
+ * What makes the native binding fail in the field, where it is loaded (macOS, Windows): a standalone
+ * binary could not extract its embedded addon (bun writes it to TMPDIR first, as under wine or a
+ * locked-down %TEMP%). On Linux kcc-cache speaks the Secret Service itself: the Linux binaries embed no
+ * addon and the npm package installs none there (test/unit/keyring-addon-package.test.ts), so such a
+ * failure changes nothing; where a binding that does not load matters, it is a store that is not there
+ * (test/unit/backend-choice.test.ts).
  */
 const BINDING_FAILS = {
-  NAPI_RS_NATIVE_LIBRARY_PATH: "/nonexistent/keyring.node",
   TMPDIR: "/nonexistent-tmp",
 };
 

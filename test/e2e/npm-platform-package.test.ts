@@ -1,12 +1,12 @@
 // `npm install -g kube-credential-cache` on Linux, where the install script cannot put the platform
 // package's standalone binary in place of its Node launchers, or must not: scripts off, a binary other
 // than the one the release recorded, a binary of another release, one that answers wrongly under one of
-// its two names, one that does not start. Packed and installed for real with npm, from its cache where
-// it can: the platform package comes from a local tarball named in the main package's optional
+// its two names, one that does not start. Packed and installed for real with npm, against a registry on
+// 127.0.0.1: the platform package comes from a local tarball named in the main package's optional
 // dependencies, so npm nests it under the main package as it would from the registry. Where the binary
 // does go in place, under each package manager: package-managers.test.ts.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import {
   existsSync,
   mkdtempSync,
@@ -18,9 +18,10 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { test, type TestContext } from "node:test";
+import { after, before, test, type TestContext } from "node:test";
 import { binariesUnderTest, COMMANDS } from "./support/binaries.js";
 import { useSandbox } from "./support/kcc-cache.js";
+import { startLocalRegistry, type LocalRegistry } from "./support/npm-registry.js";
 import {
   assertHit,
   LINUX_X64_BINARY,
@@ -30,12 +31,32 @@ import {
   VERSION,
   versionLine,
 } from "./support/npm-release-packages.js";
+import { run } from "./support/run.js";
 import { skipOrFailUnderCi } from "./support/skip.js";
 
 interface Installed {
   readonly bin: string;
   readonly npmOutput: string;
 }
+
+let registryDir: string | undefined;
+let registry: LocalRegistry | undefined;
+
+// The main package's other optional dependencies, the secret-store bindings, are for macOS and
+// Windows: a registry on 127.0.0.1 tells npm so, and nothing is fetched from anywhere else.
+before(async () => {
+  registryDir = mkdtempSync(join(tmpdir(), "kcc-npm-platform-registry-"));
+  const { optionalDependencies } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    optionalDependencies?: Record<string, string>;
+  };
+  const bindings = Object.keys(optionalDependencies ?? {}).filter((name) => name.startsWith("@napi-rs/"));
+  registry = await startLocalRegistry(registryDir, [], [], bindings);
+});
+
+after(async () => {
+  await registry?.close();
+  if (registryDir !== undefined) rmSync(registryDir, { recursive: true, force: true });
+});
 
 /** A scratch dir removed after the test, or undefined (skipped) without the binaries or the Node build. */
 function scratch(t: TestContext): { dir: string; binaries: string } | undefined {
@@ -56,17 +77,21 @@ function scratch(t: TestContext): { dir: string; binaries: string } | undefined 
  * Packs this repository and a linux-x64 platform package of `binary`, and installs both globally. The
  * main package records the digest of `recorded` (by default the binary packed), as a release would.
  */
-function install(dir: string, binary: string, npmFlags: string[] = [], recorded: string = binary): Installed {
+async function install(
+  dir: string,
+  binary: string,
+  npmFlags: string[] = [],
+  recorded: string = binary,
+): Promise<Installed> {
+  if (registry === undefined) throw new Error("the local registry did not start");
   const { main } = packRelease(dir, binary, { recorded });
   const prefix = join(dir, "prefix");
-  // --prefer-offline: the platform package is local, and @napi-rs/keyring comes from npm's cache when
-  // it holds the registry's metadata (a fresh machine's cache does not: that one lookup goes out).
-  const npm = spawnSync(
+  // Asynchronously: the registry answers from this process meanwhile.
+  const npm = await run(
     "npm",
     [
       "install",
       "--global",
-      "--prefer-offline",
       "--no-audit",
       "--no-fund",
       "--foreground-scripts",
@@ -75,14 +100,26 @@ function install(dir: string, binary: string, npmFlags: string[] = [], recorded:
       ...npmFlags,
       main,
     ],
-    { encoding: "utf8" },
+    {
+      env: {
+        ...(process.env as Record<string, string>),
+        npm_config_registry: `${registry.url}/`,
+        npm_config_cache: join(dir, "npm-cache"),
+        npm_config_update_notifier: "false",
+      },
+      timeoutMs: 180_000,
+    },
   );
-  assert.equal(npm.status, 0, `npm install: ${npm.stderr}`);
+  assert.equal(npm.code, 0, `npm install: ${npm.stderr}`);
   assert.ok(
     existsSync(
       join(prefix, "lib", "node_modules", "kube-credential-cache", "node_modules", PLATFORM_PACKAGE),
     ),
     "npm installed the platform package under the main package",
+  );
+  assert.ok(
+    !existsSync(join(prefix, "lib", "node_modules", "kube-credential-cache", "node_modules", "@napi-rs")),
+    "no secret-store binding on Linux",
   );
   return { bin: join(prefix, "bin"), npmOutput: `${npm.stdout}${npm.stderr}` };
 }
@@ -115,7 +152,7 @@ test("with install scripts off, the commands stay the Node launchers and still w
   if (where === undefined) return;
   // A stand-in of this very release: it would replace the launchers if the script ran.
   const binary = standIn(where.dir, "stand-in", `echo "kcc-cache ${VERSION}"`);
-  const { bin } = install(where.dir, binary, ["--ignore-scripts"]);
+  const { bin } = await install(where.dir, binary, ["--ignore-scripts"]);
   for (const command of COMMANDS) assert.ok(isNodeLauncher(join(bin, command)), `${command} is the launcher`);
   await assertHit(useSandbox(t), join(bin, "kcc-cache"));
 });
@@ -140,7 +177,7 @@ for (const [what, script, line] of refused) {
   test(`a platform binary ${what} leaves both launchers (one line)`, async (t) => {
     const where = scratch(t);
     if (where === undefined) return;
-    const { bin, npmOutput } = install(where.dir, standIn(where.dir, "stand-in", script));
+    const { bin, npmOutput } = await install(where.dir, standIn(where.dir, "stand-in", script));
     for (const command of COMMANDS)
       assert.ok(isNodeLauncher(join(bin, command)), `${command} is the launcher`);
     const lines = scriptLines(npmOutput);
@@ -167,7 +204,7 @@ test("a platform binary other than the one the release recorded is never run, an
   // would pass the version check, and leaves a mark if anything runs it.
   const ran = join(where.dir, "impostor-ran");
   const impostor = standIn(where.dir, "impostor", `touch '${ran}'\necho "kcc-cache ${VERSION}"`);
-  const { bin, npmOutput } = install(where.dir, impostor, [], realBinary(where.binaries));
+  const { bin, npmOutput } = await install(where.dir, impostor, [], realBinary(where.binaries));
   for (const command of COMMANDS) assert.ok(isNodeLauncher(join(bin, command)), `${command} is the launcher`);
   assert.ok(!existsSync(ran), "the install script did not run a binary it could not match");
   const platformDir = join(dirname(bin), "lib", "node_modules", "kube-credential-cache", "node_modules");

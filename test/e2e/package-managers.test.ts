@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { after, before, test, type TestContext } from "node:test";
 import { binariesUnderTest, COMMANDS } from "./support/binaries.js";
 import { useSandbox } from "./support/kcc-cache.js";
@@ -47,6 +47,9 @@ interface World {
   /** The directory the manager puts the commands in (users have it on PATH). */
   readonly bin: string;
   readonly env: Record<string, string>;
+  /** How many requests the registry had answered before this world was made. */
+  readonly requestsBefore: number;
+  readonly manager: string;
 }
 
 let scratch: string | undefined;
@@ -65,11 +68,13 @@ before(async () => {
   const binary = join(packed, basename(built));
   copyFileSync(built, binary);
   const { main, platform } = packRelease(packed, binary, { platformSpec: VERSION });
-  // The secret-store binding and whichever of its platform packages npm installed on this machine.
-  const keyring = ["@napi-rs/keyring", "@napi-rs/keyring-linux-x64-gnu"].filter((name) =>
-    existsSync(join(ROOT, "node_modules", name, "package.json")),
-  );
-  registry = await startLocalRegistry(join(scratch, "registry"), keyring, [main, platform]);
+  // The secret-store bindings are for macOS and Windows: each manager sees their documents and must
+  // install none of them here.
+  const { optionalDependencies } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    optionalDependencies?: Record<string, string>;
+  };
+  const bindings = Object.keys(optionalDependencies ?? {}).filter((name) => name.startsWith("@napi-rs/"));
+  registry = await startLocalRegistry(join(scratch, "registry"), [], [main, platform], bindings);
 });
 
 after(async () => {
@@ -115,7 +120,7 @@ function world(t: TestContext, manager: string, bin: string): (World & { tool: s
     BUN_INSTALL: join(dir, "bun"),
     BUN_INSTALL_CACHE_DIR: join(dir, "bun-cache"),
   };
-  return { dir, bin: join(dir, bin), env, tool };
+  return { dir, bin: join(dir, bin), env, tool, requestsBefore: registry.requests.length, manager };
 }
 
 async function manager(w: World & { tool: string }, args: string[]): Promise<RunResult> {
@@ -154,6 +159,17 @@ async function assertWorks(t: TestContext, w: World, expected: Runtime): Promise
   }
   await assertHit(useSandbox(t), join(w.bin, "kcc-cache"));
   const files = COMMANDS.map((command) => commandFile(w.bin, command));
+  // The secret-store bindings are for macOS and Windows: none is installed beside the package or in
+  // it (npm nests, yarn and bun hoist, pnpm links its dependencies beside it).
+  const root = dirname(dirname(files[0] ?? ""));
+  for (const modules of [join(root, "node_modules"), dirname(root)])
+    assert.ok(!existsSync(join(modules, "@napi-rs")), `a secret-store binding is installed in ${modules}`);
+  // yarn 1 fetches the tarball of every optional dependency before it checks the platform (it then
+  // installs none); the others fetch only the documents that say what each is for.
+  const fetched = registry?.requests
+    .slice(w.requestsBefore)
+    .filter((path) => path.startsWith("/tarballs/elsewhere/"));
+  if (w.manager !== "yarn") assert.deepEqual(fetched, [], "a binding for another platform was downloaded");
   const runtimes = files.map((file): Runtime =>
     readFileSync(file).subarray(0, 4).equals(Buffer.from("\x7fELF", "latin1")) ? "binary" : "node",
   );

@@ -22,7 +22,15 @@ import { run } from "./support/run.js";
 import { skipOrFailUnderCi } from "./support/skip.js";
 
 const ROOT = resolve(__dirname, "..", "..");
-const KEYRING = "@napi-rs/keyring";
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  optionalDependencies?: Record<string, string>;
+};
+/** The secret-store bindings the package lists, one per platform that loads one (macOS, Windows). */
+const BINDINGS = Object.keys(PACKAGE.optionalDependencies ?? {}).filter((name) =>
+  name.startsWith("@napi-rs/"),
+);
+/** Those npm installed on this machine (none on Linux); the others are for other platforms. */
+const BINDINGS_HERE = BINDINGS.filter((name) => existsSync(join(ROOT, "node_modules", name, "package.json")));
 
 test("the test install works from an empty npm cache and HOME, then from the cache alone", async (t) => {
   if (!existsSync(join(ROOT, "dist", "kcc-cache.cjs"))) {
@@ -33,11 +41,12 @@ test("the test install works from an empty npm cache and HOME, then from the cac
   t.after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
-  // The secret-store binding and whichever of its platform packages npm installed on this machine.
-  const platformPackages = readdirSync(join(ROOT, "node_modules", "@napi-rs"))
-    .filter((name) => name.startsWith("keyring-"))
-    .map((name) => `@napi-rs/${name}`);
-  const registry = await startLocalRegistry(join(dir, "registry"), [KEYRING, ...platformPackages]);
+  const registry = await startLocalRegistry(
+    join(dir, "registry"),
+    BINDINGS_HERE,
+    [],
+    BINDINGS.filter((name) => !BINDINGS_HERE.includes(name)),
+  );
   let open = true;
   t.after(async () => {
     if (open) await registry.close();
@@ -58,7 +67,14 @@ test("the test install works from an empty npm cache and HOME, then from the cac
   };
 
   const cold = await installPackage(join(dir, "cold"), env);
-  assert.ok(registry.requests.includes(`/${KEYRING}`), "the empty cache could not serve the dependency");
+  assert.ok(BINDINGS.length > 0, "package.json lists the secret-store bindings");
+  for (const name of BINDINGS)
+    assert.ok(registry.requests.includes(`/${name}`), `the empty cache could not say what ${name} is for`);
+  assert.deepEqual(
+    registry.requests.filter((path) => path.startsWith("/tarballs/elsewhere/")),
+    [],
+    "a binding for another platform was downloaded",
+  );
   await assertInstalled(cold, env);
 
   await registry.close();
@@ -85,12 +101,20 @@ async function assertInstalled(bin: string, env: NodeJS.ProcessEnv): Promise<voi
   const version = await run(join(bin, "kcc-cache"), ["--version"], { env: env as Record<string, string> });
   assert.equal(version.code, 0, version.stderr);
   assert.match(version.stdout, versionLine("kcc-cache"));
-  // The secret-store binding came with it and loads: the dependency the cold cache lacked.
-  const binding = join(bin, "..", "lib", "node_modules", "kube-credential-cache", "node_modules", KEYRING);
-  const load = await run(process.execPath, ["-e", `require(${JSON.stringify(binding)})`], {
-    env: env as Record<string, string>,
-  });
-  assert.equal(load.code, 0, load.stderr);
+  // This platform's secret-store binding came with it and loads; no other platform's did.
+  const modules = join(bin, "..", "lib", "node_modules", "kube-credential-cache", "node_modules");
+  for (const name of BINDINGS_HERE) {
+    const load = await run(process.execPath, ["-e", `require(${JSON.stringify(join(modules, name))})`], {
+      env: env as Record<string, string>,
+    });
+    assert.equal(load.code, 0, load.stderr);
+  }
+  const installed = existsSync(join(modules, "@napi-rs")) ? readdirSync(join(modules, "@napi-rs")) : [];
+  assert.deepEqual(
+    installed.map((name) => `@napi-rs/${name}`),
+    BINDINGS_HERE,
+    "only this platform's binding is installed",
+  );
   // npm links the man pages (package.json "man") where `man` finds them under the prefix.
   for (const page of ["kcc-cache.1", "kcc-injector.1"])
     assert.match(readFileSync(join(bin, "..", "share", "man", "man1", page), "utf8"), /^\.TH /m, page);

@@ -1,25 +1,22 @@
 import type { Platform } from "../../core/cache/cache-path.js";
 import { WINDOWS_MAX_PART_CHARS } from "../../core/store/secret-chunks.js";
 import { KEYRING_SERVICE, describeStore, type KeyringApi } from "./keyring-api.js";
+import { loadKeyringAddon, type KeyringAddonEntry } from "./keyring-addon.js";
 
 /**
- * Loads @napi-rs/keyring (a native addon, kept out of the bundle and off the file-store hit path) for
+ * Loads @napi-rs/keyring's native binding (kept out of the bundle and off the file-store hit path) for
  * the stores that need native code: macOS Keychain and Windows Credential Manager. Linux speaks the
- * Secret Service over D-Bus itself (src/io/secret-store/secret-service.ts); should this run there anyway, Linux is
- * pinned to the Secret Service, as the addon's default falls back silently to the kernel keyutils
- * store, which forgets everything at reboot (docs/secret-store.md).
+ * Secret Service over D-Bus itself (src/io/secret-store/secret-service.ts), and no binding is
+ * installed or embedded there.
  */
 export function loadKeyring(platform: Pick<Platform, "os">): KeyringApi {
-  // require, not import(): import() of a CommonJS package goes through the slower ESM loader. This
-  // module is itself loaded lazily, so the addon stays off the file-store hit path.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Entry } = require("@napi-rs/keyring") as typeof import("@napi-rs/keyring");
-  const options = { linux: { store: "secret-service" as const } };
-  const entries = new Map<string, InstanceType<typeof Entry>>();
-  const entry = (account: string): InstanceType<typeof Entry> => {
+  // This module is itself loaded lazily, so the addon stays off the file-store hit path.
+  const { Entry } = loadKeyringAddon();
+  const entries = new Map<string, KeyringAddonEntry>();
+  const entry = (account: string): KeyringAddonEntry => {
     let found = entries.get(account);
     if (found === undefined) {
-      found = new Entry(KEYRING_SERVICE, account, options);
+      found = new Entry(KEYRING_SERVICE, account);
       entries.set(account, found);
     }
     return found;

@@ -2,7 +2,9 @@
 // tarballs a test packed itself (this package, its platform package), so that an install can be tested
 // against an empty cache without reaching the real registry. It answers what npm, pnpm, yarn and bun ask
 // for an install: a document per package name (its versions and where their tarballs are) and the
-// tarballs; anything else is a 404, as for a package the registry does not have. (A proxying registry
+// tarballs; anything else is a 404, as for a package the registry does not have. Packages for other
+// platforms can be served as documents alone, as package-lock.json records them: enough for a package
+// manager to see that they are not for this machine, and a request for their tarball is a 404. (A proxying registry
 // such as verdaccio would need the real registry behind it, which the tests cannot reach.)
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -31,17 +33,19 @@ interface Served {
   readonly manifest: Manifest;
   readonly filename: string;
   readonly integrity: string;
-  readonly shasum: string;
+  readonly shasum?: string;
 }
 
 /**
- * Serves `names` (installed under node_modules), each packed from its installed files into `dir`, and
- * the packed `tarballs` as they are.
+ * Serves `names` (installed under node_modules), each packed from its installed files into `dir`, the
+ * packed `tarballs` as they are, and the documents of `elsewhere` (packages for other platforms, as
+ * package-lock.json has them) without their tarballs.
  */
 export async function startLocalRegistry(
   dir: string,
   names: readonly string[],
   tarballs: readonly string[] = [],
+  elsewhere: readonly string[] = [],
 ): Promise<LocalRegistry> {
   const store = join(dir, "tarballs");
   mkdirSync(store, { recursive: true });
@@ -69,6 +73,7 @@ export async function startLocalRegistry(
       copyFileSync(tarball, join(store, basename(tarball)));
       return served(join(store, basename(tarball)));
     }),
+    ...elsewhere.map(lockedElsewhere),
   ];
   const servedNames = packed.map(({ manifest }) => manifest.name);
 
@@ -77,7 +82,7 @@ export async function startLocalRegistry(
     const path = decodeURIComponent((request.url ?? "/").split("?")[0] ?? "/");
     requests.push(path);
     const tarball = packed.find(({ filename }) => path === `/tarballs/${filename}`);
-    if (tarball !== undefined) {
+    if (tarball !== undefined && !tarball.filename.startsWith("elsewhere/")) {
       response.writeHead(200, { "content-type": "application/octet-stream" });
       response.end(readFileSync(join(store, tarball.filename)));
       return;
@@ -104,7 +109,7 @@ export async function startLocalRegistry(
           dist: {
             tarball: `${url}/tarballs/${entry.filename}`,
             integrity: entry.integrity,
-            shasum: entry.shasum,
+            ...(entry.shasum !== undefined && { shasum: entry.shasum }),
           },
         },
       },
@@ -124,6 +129,21 @@ export async function startLocalRegistry(
           done();
         });
       }),
+  };
+}
+
+/** A package for another platform, as package-lock.json records it (version, os, cpu, digest). */
+function lockedElsewhere(name: string): Served {
+  const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { version: string; integrity: string; os?: string[]; cpu?: string[] }>;
+  };
+  const locked = lock.packages[`node_modules/${name}`];
+  if (locked === undefined) throw new Error(`${name} is not in package-lock.json`);
+  const { version, integrity, os, cpu } = locked;
+  return {
+    manifest: { name, version, ...(os && { os }), ...(cpu && { cpu }) },
+    filename: `elsewhere/${name.replace("/", "-")}-${version}.tgz`,
+    integrity,
   };
 }
 
