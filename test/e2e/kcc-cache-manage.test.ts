@@ -267,3 +267,58 @@ test("keyring store: a damaged entry is a miss and is overwritten", async (t) =>
   assert.equal(hit.stdout, plugin.output(2), "the overwritten entry is served");
   assert.equal(plugin.runs(), 2);
 });
+
+test("keyring store: --list reads many entries at once and gives each its own", async (t) => {
+  if (!requireSecretServiceTools(t)) return;
+  const world = await useSecretService(t);
+  // More entries than --list reads at once, each expiring a different number of hours from now, and
+  // named in the keys index as kcc-cache names them.
+  const dir = join(world.sandbox.dir, "many");
+  mkdirSync(dir, { mode: 0o700 });
+  const now = Date.now();
+  const keys = Array.from({ length: 40 }, (_, n) => `exec=["many","${String(n).padStart(2, "0")}"]`);
+  const index: Record<string, { parts: number; expiresAtMs: number }> = {};
+  for (const [n, key] of keys.entries()) {
+    const expiresAtMs = now + (n + 1) * 3_600_000;
+    index[key] = { parts: 0, expiresAtMs };
+    const entry = {
+      credential: `{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"many-${n}"}}\n`,
+      expiresAtMs,
+      expirySource: "plugin",
+      kind: "token",
+      storedAtMs: now,
+    };
+    const stored = spawnSync(
+      "secret-tool",
+      [
+        "store",
+        `--label=keyring:${key}@kube-credential-cache`,
+        "service",
+        "kube-credential-cache",
+        "username",
+        key,
+      ],
+      {
+        env: { ...world.sandbox.env, DBUS_SESSION_BUS_ADDRESS: world.busAddress },
+        input: JSON.stringify(entry),
+      },
+    );
+    assert.equal(stored.status, 0, stored.stderr.toString());
+  }
+  writeFileSync(join(dir, "keyring-index.json"), `${JSON.stringify({ kcc: 1, keyring: index })}\n`, {
+    mode: 0o600,
+  });
+  const rows = await listJson(world.sandbox, {
+    ...world.env,
+    KUBE_CREDENTIAL_CACHE_FILE: join(dir, "cache.json"),
+  });
+  assert.deepEqual(
+    rows.map((row) => [row.store, row.key, row.type]),
+    keys.map((key) => ["keyring", key, "token"]),
+  );
+  // Each row's expiry is its own entry's: entry n expires in n + 1 hours.
+  assert.deepEqual(
+    rows.map((row) => Math.round((row.expiresInSeconds ?? 0) / 3600)),
+    keys.map((_, n) => n + 1),
+  );
+});
