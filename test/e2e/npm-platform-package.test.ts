@@ -21,7 +21,7 @@ import { dirname, join } from "node:path";
 import { after, before, test, type TestContext } from "node:test";
 import { binariesUnderTest, COMMANDS } from "./support/binaries.js";
 import { useSandbox } from "./support/kcc-cache.js";
-import { startLocalRegistry, type LocalRegistry } from "./support/npm-registry.js";
+import { secretStoreBindings, startLocalRegistry, type LocalRegistry } from "./support/npm-registry.js";
 import {
   assertHit,
   LINUX_X64_BINARY,
@@ -46,11 +46,7 @@ let registry: LocalRegistry | undefined;
 // Windows: a registry on 127.0.0.1 tells npm so, and nothing is fetched from anywhere else.
 before(async () => {
   registryDir = mkdtempSync(join(tmpdir(), "kcc-npm-platform-registry-"));
-  const { optionalDependencies } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
-    optionalDependencies?: Record<string, string>;
-  };
-  const bindings = Object.keys(optionalDependencies ?? {}).filter((name) => name.startsWith("@napi-rs/"));
-  registry = await startLocalRegistry(registryDir, [], [], bindings);
+  registry = await startLocalRegistry(registryDir, [], [], secretStoreBindings());
 });
 
 after(async () => {

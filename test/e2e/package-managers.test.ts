@@ -23,7 +23,7 @@ import { basename, dirname, join } from "node:path";
 import { after, before, test, type TestContext } from "node:test";
 import { binariesUnderTest, COMMANDS } from "./support/binaries.js";
 import { useSandbox } from "./support/kcc-cache.js";
-import { startLocalRegistry, type LocalRegistry } from "./support/npm-registry.js";
+import { secretStoreBindings, startLocalRegistry, type LocalRegistry } from "./support/npm-registry.js";
 import {
   assertHit,
   LINUX_X64_BINARY,
@@ -70,11 +70,7 @@ before(async () => {
   const { main, platform } = packRelease(packed, binary, { platformSpec: VERSION });
   // The secret-store bindings are for macOS and Windows: each manager sees their documents and must
   // install none of them here.
-  const { optionalDependencies } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
-    optionalDependencies?: Record<string, string>;
-  };
-  const bindings = Object.keys(optionalDependencies ?? {}).filter((name) => name.startsWith("@napi-rs/"));
-  registry = await startLocalRegistry(join(scratch, "registry"), [], [main, platform], bindings);
+  registry = await startLocalRegistry(join(scratch, "registry"), [], [main, platform], secretStoreBindings());
 });
 
 after(async () => {

@@ -16,19 +16,14 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { startLocalRegistry } from "./support/npm-registry.js";
+import { secretStoreBindings, startLocalRegistry } from "./support/npm-registry.js";
 import { versionLine } from "./support/npm-release-packages.js";
 import { run } from "./support/run.js";
 import { skipOrFailUnderCi } from "./support/skip.js";
 
 const ROOT = resolve(__dirname, "..", "..");
-const PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
-  optionalDependencies?: Record<string, string>;
-};
 /** The secret-store bindings the package lists, one per platform that loads one (macOS, Windows). */
-const BINDINGS = Object.keys(PACKAGE.optionalDependencies ?? {}).filter((name) =>
-  name.startsWith("@napi-rs/"),
-);
+const BINDINGS = secretStoreBindings();
 /** Those npm installed on this machine (none on Linux); the others are for other platforms. */
 const BINDINGS_HERE = BINDINGS.filter((name) => existsSync(join(ROOT, "node_modules", name, "package.json")));
 

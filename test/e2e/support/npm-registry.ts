@@ -132,6 +132,17 @@ export async function startLocalRegistry(
   };
 }
 
+/**
+ * The secret-store bindings package.json lists as optional dependencies: one package per platform
+ * that loads one (macOS, Windows).
+ */
+export function secretStoreBindings(): string[] {
+  const { optionalDependencies } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    optionalDependencies?: Record<string, string>;
+  };
+  return Object.keys(optionalDependencies ?? {}).filter((name) => name.startsWith("@napi-rs/"));
+}
+
 /** A package for another platform, as package-lock.json records it (version, os, cpu, digest). */
 function lockedElsewhere(name: string): Served {
   const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as {
