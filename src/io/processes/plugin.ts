@@ -3,6 +3,7 @@ import { closeSync, lstatSync, openSync, readSync, statSync } from "../fs.js";
 import { constants } from "node:os";
 import { delimiter, join } from "node:path";
 import { PluginError, errorSummary } from "../../core/errors.js";
+import { errnoOf } from "../../core/system-error.js";
 import type { Env } from "../../core/config.js";
 import type { WindowsFiles } from "../../core/windows/command-lookup.js";
 import { planWindowsSpawn } from "../../core/windows/spawn-plan.js";
@@ -68,12 +69,20 @@ export function runPlugin(
     } else {
       target = { file: command, args, verbatim: false };
     }
-    const child = spawn(target.file, target.args, {
-      stdio: ["inherit", "pipe", "inherit"],
-      env: { ...env },
-      ...(ownGroup ? { detached: true } : {}),
-      ...(target.verbatim ? { windowsVerbatimArguments: true } : {}),
-    });
+    let child: ChildProcess & { readonly stdout: NonNullable<ChildProcess["stdout"]> };
+    try {
+      child = spawn(target.file, target.args, {
+        stdio: ["inherit", "pipe", "inherit"],
+        env: { ...env },
+        ...(ownGroup ? { detached: true } : {}),
+        ...(target.verbatim ? { windowsVerbatimArguments: true } : {}),
+      });
+    } catch (error) {
+      // spawn reports only some failures as an 'error' event (ENOENT, EACCES, EAGAIN…) and throws the
+      // others (EUNKNOWN from Windows, E2BIG, an argument it refuses): the same one line for both.
+      reject(startFailure(command, error as NodeJS.ErrnoException, env));
+      return;
+    }
     options.onSpawn?.(child);
     const stopper = pluginStopper(child, planPluginStop(platform, ownGroup));
     const chunks: Buffer[] = [];
@@ -285,10 +294,19 @@ function startFailure(command: string, error: NodeJS.ErrnoException, env: Env): 
     default:
       return new PluginError(
         "PLUGIN_FAILED",
-        `credential plugin ${JSON.stringify(command)} could not be started: ${errorSummary(error)}`,
+        `credential plugin ${JSON.stringify(command)} could not be started: ${startFailureWords(error)}`,
         {
           cause: error,
         },
       );
   }
+}
+
+/**
+ * What went wrong, from the error's code alone: an errno in words (`errorSummary`), else the code
+ * (ERR_INVALID_ARG_VALUE…). Never the message, which can quote an argument, and so a secret.
+ */
+function startFailureWords(error: NodeJS.ErrnoException): string {
+  if (errnoOf(error) !== undefined) return errorSummary(error);
+  return typeof error.code === "string" ? error.code : "unknown error";
 }
