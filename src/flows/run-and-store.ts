@@ -1,3 +1,4 @@
+import { keyDigest } from "../core/cache/cache-key.js";
 import type { PluginRefresh } from "../core/cache/refresh-rules.js";
 import type { CacheConfig, Env } from "../core/config.js";
 import { judgePluginOutput } from "../core/credential/plugin-judgement.js";
@@ -34,7 +35,8 @@ export async function runAndStore(job: RunAndStore): Promise<PluginRefresh> {
   try {
     // First, so that every line written after the new entry is in place is about the new entry.
     if (job.store.lockDirectory !== undefined) forgetServed(job.store.lockDirectory, job.key);
-    await job.store.put(job.key, entry, entry.storedAtMs);
+    // With its key's digest, which a hit then need not compute (CacheEntry.keyDigest).
+    await job.store.put(job.key, { ...entry, keyDigest: keyDigest(job.key) }, entry.storedAtMs);
   } catch (error) {
     return {
       kind: "credential",

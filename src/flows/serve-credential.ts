@@ -43,11 +43,13 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
   };
   const store = await openStore(config, runtime, debug, key, identify);
   identify();
-  const record: CallerRecord | undefined =
-    caller === undefined || store.lockDirectory === undefined
-      ? undefined
-      : { caller, logPath: keyFiles(store.lockDirectory, key, runtime.platform.os).servedLog };
   const entry = await store.get(key);
+  const files =
+    store.lockDirectory === undefined
+      ? undefined
+      : keyFiles(store.lockDirectory, key, runtime.platform.os, entry);
+  const record: CallerRecord | undefined =
+    caller === undefined || files === undefined ? undefined : { caller, logPath: files.servedLog };
   const nowMs = runtime.now();
   // The log matters only to a fresh entry; a miss does not read it.
   const callerFacts =
@@ -57,13 +59,10 @@ export async function serveCredential(request: ServeRequest, runtime: Runtime): 
   let decision = decideServe(entry, nowMs, config, callerFacts);
   if (decision.kind === "check-background") {
     // Inside the window only: when the last background refresh failed, from the marker beside the lock.
-    const lockDirectory = store.lockDirectory;
     const failedAtMs =
-      lockDirectory === undefined
+      files === undefined
         ? undefined
-        : (await import("../io/background/failure-marker.js")).backgroundFailedAt(
-            keyFiles(lockDirectory, key, runtime.platform.os).backgroundFailed,
-          );
+        : (await import("../io/background/failure-marker.js")).backgroundFailedAt(files.backgroundFailed);
     decision = decideServe(entry, nowMs, config, callerFacts, { failedAtMs });
   }
   // Formatted only when asked for: this runs on every hit.

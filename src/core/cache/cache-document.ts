@@ -92,7 +92,7 @@ export function parseCacheDocument(text: string): DocumentRead {
   return { state: "ok", document: { entries, kept: { records, fields } }, skipped };
 }
 
-const ENTRY_FIELDS = ["credential", "expiresAtMs", "expirySource", "kind", "storedAtMs"];
+const ENTRY_FIELDS = ["credential", "expiresAtMs", "expirySource", "kind", "storedAtMs", "keyDigest"];
 
 /** Every key the file holds, read or kept: what --list shows and --clear may remove. */
 export function documentKeys(document: CacheDocument): string[] {

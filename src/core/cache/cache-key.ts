@@ -116,9 +116,21 @@ function clusterParts(cluster: ClusterInfo): string[] {
   return parts;
 }
 
-/** A short fixed-length name for files that belong to a key (its refresh lock, its last-served marker). */
+/** A short fixed-length name for files that belong to a key (its refresh lock, its served log). */
 export function keyDigest(key: string): string {
-  return sha256Hex(key).slice(0, 32);
+  return sha256Hex(key).slice(0, KEY_DIGEST_LENGTH);
+}
+
+const KEY_DIGEST_LENGTH = 32;
+
+/** Whether `value` has keyDigest's shape: 32 lowercase hex digits. A loop, not a pattern: no RegExp on a hit. */
+export function isKeyDigest(value: unknown): value is string {
+  if (typeof value !== "string" || value.length !== KEY_DIGEST_LENGTH) return false;
+  for (let at = 0; at < value.length; at += 1) {
+    const code = value.charCodeAt(at);
+    if (!((code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66))) return false;
+  }
+  return true;
 }
 
 function quote(value: string): string {
