@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { type CacheKeyInput, buildCacheKey } from "../../src/core/cache/cache-key.js";
+import { type CacheKeyInput, buildCacheKey, sortNames } from "../../src/core/cache/cache-key.js";
 import { ENV } from "../../src/core/config.js";
 import type { ClusterInfo } from "../../src/core/credential/exec-info.js";
 import { isIdentityVariable } from "../../src/core/cache/identity-variables.js";
@@ -152,6 +152,20 @@ test("the same identity always gives the same key (variables in any order)", () 
     fc.property(input, (a) => {
       const reversed = { ...a, env: Object.fromEntries(Object.entries(a.env).reverse()) };
       assert.equal(buildCacheKey(reversed), buildCacheKey(a));
+    }),
+  );
+});
+
+test("the key's own sort orders names as Array.prototype.sort does, whatever their characters", () => {
+  // Whole strings of any code units (lone surrogates, astral characters, NUL), repeats included.
+  const names = fc.array(fc.oneof(fc.string({ unit: "binary" }), fc.constantFrom("A", "B", "a", "A_B", "")), {
+    maxLength: 40,
+  });
+  fc.assert(
+    fc.property(names, (list) => {
+      const sorted = [...list];
+      sortNames(sorted);
+      assert.deepEqual(sorted, [...list].sort());
     }),
   );
 });
