@@ -45,6 +45,8 @@ const BINARY_E2E = {
   "kcc-cache-signals.test.ts": "signals to the command and its plugin",
   "kcc-cache-background-refresh.test.ts": "the detached copy started with Bun.spawn",
   "kcc-cache-key.test.ts": "the key's digest through Bun.SHA256",
+  "kcc-cache-key-digest.test.ts":
+    "the digest a miss stores with its entry (Bun.SHA256), and the served log a hit names from it",
   "kcc-cache-locks.test.ts": "lock files and process identity through the libc stand-in for node:fs",
   "kcc-cache-clock-skew.test.ts": "locks judged on the file system's clock while libfaketime moves bun's",
   "kcc-cache-rejection.test.ts":
