@@ -98,7 +98,7 @@ function keyEnvironment(env: Env, configured: readonly string[]): Record<string,
 /**
  * Sorts in place, in Array.prototype.sort's default order (by UTF-16 code units, which `<` compares),
  * by insertion: a hit sorts a handful of names, and the builtin's first use cost a file-store hit
- * about 0.15 MiB of peak memory (docs/startup.md, "The key's digest, stored with its entry").
+ * about 0.1 MiB of peak memory (docs/startup.md, "The key's digest, stored with its entry").
  */
 export function sortNames(names: string[]): void {
   for (let at = 1; at < names.length; at += 1) {
