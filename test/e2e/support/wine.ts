@@ -12,7 +12,7 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { binariesUnderTest } from "./binaries.js";
-import { run, start, type RunResult, type StartedRun } from "./run.js";
+import { start, type RunResult, type StartedRun } from "./run.js";
 import { missingCommands, skipOrFailUnderCi } from "./skip.js";
 import { waitUntil } from "./wait.js";
 
@@ -44,6 +44,37 @@ type Command = "kcc-cache" | "kcc-injector";
  */
 function wineFailedToStartProcess(result: RunResult): boolean {
   return result.code !== 0 && /could not be started: (EUNKNOWN|unknown error)/.test(result.stderr);
+}
+
+/**
+ * A call, made once more if wine failed to start a process in it. Seen once in many CI runs, never
+ * reproduced alone: wine's CreateProcess refusing to start cmd.exe for a .cmd plugin. Nothing ran and
+ * nothing was cached, so the second attempt is the call; the test's own assertions judge its answer.
+ * `child` is the attempt under way; `exited` and `result` are the last attempt's; `stderrSoFar` and
+ * `stdoutSoFar` are both attempts' output.
+ */
+function startOnceMore(startAttempt: () => StartedRun): StartedRun {
+  const first = startAttempt();
+  let second: StartedRun | undefined;
+  const result = first.result.then((answer) => {
+    if (!wineFailedToStartProcess(answer)) return answer;
+    process.stderr.write(`# wine could not start a process (${answer.stderr.trim()}); calling once more\n`);
+    second = startAttempt();
+    return second.result;
+  });
+  const exited = result.then(() => (second ?? first).exited);
+  // Callers may only await one of the two; neither must become an unhandled rejection.
+  result.catch(() => undefined);
+  exited.catch(() => undefined);
+  return {
+    get child() {
+      return (second ?? first).child;
+    },
+    exited,
+    result,
+    stderrSoFar: () => first.stderrSoFar() + (second?.stderrSoFar() ?? ""),
+    stdoutSoFar: () => first.stdoutSoFar() + (second?.stdoutSoFar() ?? ""),
+  };
 }
 
 interface WineCallOptions {
@@ -165,16 +196,10 @@ export function createWineScene(binary: string): { scene: WineScene; dispose: ()
     dir,
     driveC,
     localAppData: join(driveC, "users", userInfo().username, "AppData", "Local"),
-    call: async (command, args, call = {}) => {
-      const first = await run("wine", argv(command, args), options(call));
-      if (!wineFailedToStartProcess(first)) return first;
-      // Seen once in many CI runs, never reproduced alone: wine's CreateProcess refusing to start
-      // cmd.exe for a .cmd plugin, an error Windows has no name for. Nothing ran and nothing was
-      // cached, so the call is made again, once; the test's own assertions judge the second answer.
-      process.stderr.write(`# wine could not start a process (${first.stderr.trim()}); calling once more\n`);
-      return run("wine", argv(command, args), options(call));
-    },
-    startCall: (command, args, call = {}) => start("wine", argv(command, args), options(call)),
+    call: (command, args, call = {}) =>
+      startOnceMore(() => start("wine", argv(command, args), options(call))).result,
+    startCall: (command, args, call = {}) =>
+      startOnceMore(() => start("wine", argv(command, args), options(call))),
     writePlugin(name, files) {
       // A space in every plugin's path: the .cmd's own path is quoted on cmd.exe's line too.
       const pluginDir = join(dir, "plugins", `${String((plugins += 1))} ${name}`);
