@@ -196,8 +196,7 @@ export function createWineScene(binary: string): { scene: WineScene; dispose: ()
     dir,
     driveC,
     localAppData: join(driveC, "users", userInfo().username, "AppData", "Local"),
-    call: (command, args, call = {}) =>
-      startOnceMore(() => start("wine", argv(command, args), options(call))).result,
+    call: (command, args, call = {}) => scene.startCall(command, args, call).result,
     startCall: (command, args, call = {}) =>
       startOnceMore(() => start("wine", argv(command, args), options(call))),
     writePlugin(name, files) {
