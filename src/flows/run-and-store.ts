@@ -33,10 +33,11 @@ export async function runAndStore(job: RunAndStore): Promise<PluginRefresh> {
   if (!judged.keep)
     return { kind: "credential", entry, stored: { kind: "not-kept", why: judged.why }, lifetime: judged.why };
   try {
-    // First, so that every line written after the new entry is in place is about the new entry.
-    if (job.store.lockDirectory !== undefined) forgetServed(job.store.lockDirectory, job.key);
     // With its key's digest, which a hit then need not compute (CacheEntry.keyDigest).
-    await job.store.put(job.key, { ...entry, keyDigest: keyDigest(job.key) }, entry.storedAtMs);
+    const stored = { ...entry, keyDigest: keyDigest(job.key) };
+    // First, so that every line written after the new entry is in place is about the new entry.
+    if (job.store.lockDirectory !== undefined) forgetServed(job.store.lockDirectory, job.key, stored);
+    await job.store.put(job.key, stored, entry.storedAtMs);
   } catch (error) {
     return {
       kind: "credential",

@@ -1,3 +1,4 @@
+import type { CacheEntry } from "../../core/cache/cache-entry.js";
 import { keyFiles } from "../../core/cache/key-files.js";
 import {
   closeSync,
@@ -87,10 +88,11 @@ export function recordServed(path: string, line: string): void {
 
 /**
  * Before a new entry is stored: lines about the entries it replaces can never match again. Also
- * removes the single-caller marker earlier versions kept.
+ * removes the single-caller marker earlier versions kept. `entry`, the one about to be stored, brings
+ * its key's digest, so the key is not hashed twice.
  */
-export function forgetServed(lockDirectory: string, key: string): void {
-  const files = keyFiles(lockDirectory, key, process.platform);
+export function forgetServed(lockDirectory: string, key: string, entry: CacheEntry): void {
+  const files = keyFiles(lockDirectory, key, process.platform, entry);
   for (const path of [files.servedLog, files.legacyServedMarker]) {
     try {
       unlinkSync(path);
