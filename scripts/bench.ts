@@ -20,6 +20,7 @@ import { evaluateTargets } from "./bench/targets.js";
 import {
   freshCopy,
   findBinary,
+  embeddedRuntime,
   findBun,
   findDispatcher,
   findKubectl,
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
         reference === undefined ? undefined : freshCopy(reference, join(scratch, "go"), basename(reference)),
       kubectl,
       dispatcher,
-      emptyBun: bun === undefined ? undefined : compileEmptyBun(bun, scratch),
+      emptyBun: bun === undefined ? undefined : compileEmptyBun(bun, scratch, embeddedRuntime(bun)),
       extraCa: (process.env["NODE_EXTRA_CA_CERTS"] ?? "") !== "",
       hashProbes: writeHashProbes(scratch),
       crowdedCache: writeCrowdedCache(scratch, 10_000),

@@ -78,6 +78,21 @@ export function findBun(): string | undefined {
   return isExecutable(local) ? local : onPath("bun");
 }
 
+/**
+ * The bun runtime that build:bin embeds in this platform's binary, where it is not the bun that runs
+ * the build: the linux-x64 binary embeds bun's baseline build, and npm installs bun's AVX2 build on a
+ * CPU that has it. The empty bun program is compiled on it, so that "over an empty bun binary"
+ * compares one runtime with itself. Taken from build:bin's cache (scripts/build-bin.mjs fetches it
+ * there); undefined on other platforms, or where the cache does not hold it.
+ */
+export function embeddedRuntime(bun: string): { readonly target: string; readonly path: string } | undefined {
+  if (platform() !== "linux" || arch() !== "x64") return undefined;
+  const target = "bun-linux-x64-baseline";
+  const cache = process.env["KCC_BUILD_CACHE"] ?? resolve("node_modules/.cache/kcc-build-bin");
+  const path = join(cache, `${target}-${versionOf(bun)}`, "bun");
+  return isExecutable(path) ? { target, path } : undefined;
+}
+
 /** How to read a command's peak memory: GNU time where installed, else Python's getrusage. */
 export type MemoryProbe = { kind: "gnu-time"; path: string } | { kind: "python"; path: string };
 

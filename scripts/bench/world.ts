@@ -176,14 +176,22 @@ export function writeCrowdedCache(dir: string, count: number): string {
  * binary never spends, which made ours look closer to the floor than it is (docs/performance.md).
  * An ES module with no exports, as our entry is: bun bundles an empty file as a CommonJS module whose
  * `{}` becomes a default export, and checks a default export at start for a server to run, which
- * raised the floor by 0.55 MiB of peak memory (docs/performance.md).
+ * raised the floor by 0.55 MiB of peak memory (docs/performance.md). `runtime`: the bun runtime our
+ * binary embeds, where it is not the bun running this (tools.ts, embeddedRuntime).
  */
-export function compileEmptyBun(bun: string, dir: string): string | undefined {
+export function compileEmptyBun(
+  bun: string,
+  dir: string,
+  runtime: { readonly target: string; readonly path: string } | undefined,
+): string | undefined {
   const source = join(dir, "empty.ts");
   const out = join(dir, "empty-bun");
   writeFileSync(source, "export {};\n");
   const noLookups = ["--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig"];
-  const result = spawnSync(bun, ["build", "--compile", "--minify", ...noLookups, source, "--outfile", out], {
+  const onRuntime =
+    runtime === undefined ? [] : [`--target=${runtime.target}`, `--compile-executable-path=${runtime.path}`];
+  const args = ["build", "--compile", "--minify", ...noLookups, ...onRuntime, source, "--outfile", out];
+  const result = spawnSync(bun, args, {
     encoding: "utf8",
     timeout: 120_000,
   });
