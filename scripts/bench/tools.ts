@@ -78,6 +78,12 @@ export function findBun(): string | undefined {
   return isExecutable(local) ? local : onPath("bun");
 }
 
+/** A bun runtime to compile on: bun's name for its platform, and the runtime's file. */
+export interface EmbeddedRuntime {
+  readonly target: string;
+  readonly path: string;
+}
+
 /**
  * The bun runtime that build:bin embeds in this platform's binary, where it is not the bun that runs
  * the build: the linux-x64 binary embeds bun's baseline build, and npm installs bun's AVX2 build on a
@@ -85,7 +91,7 @@ export function findBun(): string | undefined {
  * compares one runtime with itself. Taken from build:bin's cache (scripts/build-bin.mjs fetches it
  * there); undefined on other platforms, or where the cache does not hold it.
  */
-export function embeddedRuntime(bun: string): { readonly target: string; readonly path: string } | undefined {
+export function embeddedRuntime(bun: string): EmbeddedRuntime | undefined {
   if (platform() !== "linux" || arch() !== "x64") return undefined;
   const target = "bun-linux-x64-baseline";
   const cache = process.env["KCC_BUILD_CACHE"] ?? resolve("node_modules/.cache/kcc-build-bin");

@@ -10,7 +10,7 @@ import { isoIn, shq } from "../../test/e2e/support/fake-plugin.js";
 import { writeKubeconfig, type ExecUser } from "../../test/e2e/support/kubeconfig.js";
 import { createSandbox, type Sandbox } from "../../test/e2e/support/sandbox.js";
 import { startSecretService, type RunningSecretService } from "../../test/e2e/support/secret-service.js";
-import { onPath } from "./tools.js";
+import { onPath, type EmbeddedRuntime } from "./tools.js";
 
 export const AWS_PLUGIN = ["aws", "eks", "get-token", "--cluster-name", "bench", "--region", "us-east-1"];
 export const SLOW_PLUGIN_NAME = "slow-plugin";
@@ -182,7 +182,7 @@ export function writeCrowdedCache(dir: string, count: number): string {
 export function compileEmptyBun(
   bun: string,
   dir: string,
-  runtime: { readonly target: string; readonly path: string } | undefined,
+  runtime: EmbeddedRuntime | undefined,
 ): string | undefined {
   const source = join(dir, "empty.ts");
   const out = join(dir, "empty-bun");
