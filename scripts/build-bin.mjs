@@ -25,6 +25,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { buildCacheDir, cachedRuntimeFile } from "./build-cache.mjs";
 import { buildCommit } from "./build-commit.mjs";
 
 const runningBun = /** @type {{ Bun?: import("./bun.js").BunGlobal }} */ (/** @type {unknown} */ (globalThis))
@@ -54,7 +55,7 @@ const BYTECODE_ORDER = ["hit-keyring.order", "hit-file.order"]
   .filter((path) => existsSync(path));
 const commit = buildCommit(root);
 // Addons and bun runtimes fetched for other platforms live here, so later builds need no network.
-const cache = process.env["KCC_BUILD_CACHE"] ?? join(root, "node_modules", ".cache", "kcc-build-bin");
+const cache = buildCacheDir(root);
 
 // `bun` is bun's name for the platform; `runtime` the npm package of that platform's bun, which
 // `bun build --compile` would download itself; `addon` is the napi-rs platform suffix of
@@ -210,7 +211,7 @@ async function compile(entry, bunTarget, runtime, outfile, shim, libcFs) {
  */
 function plainRuntime(target) {
   const exe = target.exe ?? "";
-  const original = join(cache, `${target.runtime}-${bun.version}`, `bun${exe}`);
+  const original = cachedRuntimeFile(cache, target.runtime, bun.version, exe);
   if (!existsSync(original))
     fetchPackageFile(`@oven/${target.runtime}`, bun.version, `bin/bun${exe}`, original);
   return original;
@@ -224,8 +225,8 @@ function plainRuntime(target) {
  */
 function quietRuntime(target) {
   const exe = target.exe ?? "";
-  const dir = join(cache, `${target.runtime}-${bun.version}`);
-  const bytes = readFileSync(plainRuntime(target));
+  const plain = plainRuntime(target);
+  const bytes = readFileSync(plain);
   for (const name of IGNORED_VARIABLES) {
     const found = lookups(bytes, name);
     const [at] = found;
@@ -235,7 +236,7 @@ function quietRuntime(target) {
       );
     bytes[at] = 0;
   }
-  const quiet = join(dir, `bun-quiet${exe}`);
+  const quiet = join(dirname(plain), `bun-quiet${exe}`);
   writeFileSync(quiet, bytes, { mode: 0o755 });
   return quiet;
 }

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, realpathSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
+import { buildCacheDir, cachedRuntimeFile } from "../build-cache.mjs";
 
 export function onPath(name: string): string | undefined {
   for (const dir of (process.env["PATH"] ?? "").split(delimiter)) {
@@ -94,8 +95,7 @@ export interface EmbeddedRuntime {
 export function embeddedRuntime(bun: string): EmbeddedRuntime | undefined {
   if (platform() !== "linux" || arch() !== "x64") return undefined;
   const target = "bun-linux-x64-baseline";
-  const cache = process.env["KCC_BUILD_CACHE"] ?? resolve("node_modules/.cache/kcc-build-bin");
-  const path = join(cache, `${target}-${versionOf(bun)}`, "bun");
+  const path = cachedRuntimeFile(buildCacheDir(resolve(".")), target, versionOf(bun));
   return isExecutable(path) ? { target, path } : undefined;
 }
 

@@ -1,3 +1,4 @@
+import { buildCacheDir } from "../../../scripts/build-cache.mjs";
 import { skipOrFailUnderCi } from "./skip.js";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -33,12 +34,9 @@ export function binariesUnderTest(t: TestContext): string | undefined {
   return process.env["KCC_TEST_BINARIES"] ?? resolve(__dirname, "..", "..", "..", "dist", "bin");
 }
 
-/** Where build:bin keeps the keyring addons it embeds (KCC_BUILD_CACHE, as scripts/build-bin.mjs reads it). */
+/** Where build:bin keeps the keyring addons it embeds. */
 export function addonCache(): string {
-  return (
-    process.env["KCC_BUILD_CACHE"] ??
-    resolve(__dirname, "..", "..", "..", "node_modules", ".cache", "kcc-build-bin")
-  );
+  return buildCacheDir(resolve(__dirname, "..", "..", ".."));
 }
 
 /** Names an executable's format from its headers: the OS loader's view of which machine runs it. */
