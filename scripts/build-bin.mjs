@@ -25,6 +25,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { BIN_TARGETS as TARGETS } from "./bin-targets.mjs";
 import { buildCacheDir, cachedRuntimeFile } from "./build-cache.mjs";
 import { buildCommit } from "./build-commit.mjs";
 
@@ -56,31 +57,8 @@ const BYTECODE_ORDER = ["hit-keyring.order", "hit-file.order"]
 const commit = buildCommit(root);
 // Addons and bun runtimes fetched for other platforms live here, so later builds need no network.
 const cache = buildCacheDir(root);
+/** @typedef {import("./bin-targets.mjs").BinTarget} Target */
 
-// `bun` is bun's name for the platform; `runtime` the npm package of that platform's bun, which
-// `bun build --compile` would download itself; `addon` is the napi-rs platform suffix of
-// @napi-rs/keyring, where the platform's secret store needs it (docs/secret-store.md). linux-x64 names
-// bun's baseline build: it runs on any x86-64 CPU, as the Go original does, where bun's "modern"
-// builds need AVX2, which older CPUs and some virtual machines lack (SIGILL at start).
-const TARGETS = [
-  {
-    name: "linux-x64",
-    bun: "bun-linux-x64-baseline",
-    runtime: "bun-linux-x64-baseline",
-    addon: undefined,
-  },
-  { name: "linux-arm64", bun: "bun-linux-arm64", runtime: "bun-linux-aarch64", addon: undefined },
-  { name: "darwin-x64", bun: "bun-darwin-x64", runtime: "bun-darwin-x64", addon: "darwin-x64" },
-  { name: "darwin-arm64", bun: "bun-darwin-arm64", runtime: "bun-darwin-aarch64", addon: "darwin-arm64" },
-  {
-    name: "windows-x64",
-    bun: "bun-windows-x64",
-    runtime: "bun-windows-x64",
-    addon: "win32-x64-msvc",
-    exe: ".exe",
-  },
-];
-/** @typedef {(typeof TARGETS)[number]} Target */
 // What bun's runtime reads from the environment before our code runs, or instead of it: any runtime
 // flag (a preload from the working directory among them), bun's own CLI in place of kcc-cache, a
 // debugger that listens on a port and can hold the call until one attaches, and the bytecode profilers

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, realpathSync } from "node:fs";
 import { arch, platform } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
+import { BIN_TARGETS } from "../bin-targets.mjs";
 import { buildCacheDir, cachedRuntimeFile } from "../build-cache.mjs";
 
 export function onPath(name: string): string | undefined {
@@ -94,9 +95,10 @@ export interface EmbeddedRuntime {
  */
 export function embeddedRuntime(bun: string): EmbeddedRuntime | undefined {
   if (platform() !== "linux" || arch() !== "x64") return undefined;
-  const target = "bun-linux-x64-baseline";
-  const path = cachedRuntimeFile(buildCacheDir(resolve(".")), target, versionOf(bun));
-  return isExecutable(path) ? { target, path } : undefined;
+  const target = BIN_TARGETS.find(({ name }) => name === "linux-x64");
+  if (target === undefined) return undefined;
+  const path = cachedRuntimeFile(buildCacheDir(resolve(".")), target.runtime, versionOf(bun));
+  return isExecutable(path) ? { target: target.bun, path } : undefined;
 }
 
 /** How to read a command's peak memory: GNU time where installed, else Python's getrusage. */
