@@ -6,7 +6,7 @@
 // The test suite's sandbox and private keyring are reused: the bench never touches your own cache,
 // AWS keys, keyring or kubeconfig. Knobs: BENCH_RUNS, KCC_BENCH_KUBECTL, KCC_BENCH_DISPATCHER,
 // KCC_BENCH_REFERENCE, KCC_BENCH_BINARY, BENCH_SESSION_SECONDS (the session row, per mode; 0 leaves it out).
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { renderChart } from "./bench/chart.js";
@@ -14,7 +14,8 @@ import { runHyperfine } from "./bench/hyperfine.js";
 import { describeMachine } from "./bench/machine.js";
 import { describeProbe, peakMemory, readFromDisk } from "./bench/memory.js";
 import { renderMarkdown, renderTargets } from "./bench/report.js";
-import { buildRows, type Programs, type Row } from "./bench/rows.js";
+import { prepare } from "./bench/prepare.js";
+import { buildRows, type Programs } from "./bench/rows.js";
 import { evaluateSessionTarget, runSessions, sessionSeconds } from "./bench/session.js";
 import { evaluateTargets } from "./bench/targets.js";
 import {
@@ -34,7 +35,6 @@ import {
   writeCrowdedCache,
   writeCrowdedKeyring,
   writeHashProbes,
-  type World,
 } from "./bench/world.js";
 
 const runs = Number(process.env["BENCH_RUNS"] ?? "20");
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
         ? {}
         : { crowdedKeyring: await writeCrowdedKeyring(scratch, world.env, 1_000) }),
     };
-    const rows = await prepare(buildRows(world, programs), world, skipped);
+    const rows = await prepare(buildRows(world, programs), world.env, skipped);
 
     const timings = await runHyperfine(rows, { runs, json: join(scratch, "hyperfine.json"), env: world.env });
 
@@ -139,49 +139,6 @@ async function main(): Promise<void> {
   } finally {
     await world.stop();
   }
-}
-
-/**
- * Runs every caching row once, so that the timed runs are hits, then checks with debug output that
- * the hit rows really are hits. A row that cannot run here is left out with the reason.
- */
-async function prepare(rows: Row[], world: World, skipped: string[]): Promise<Row[]> {
-  const kept: Row[] = [];
-  for (const row of rows) {
-    if (row.cached === true) {
-      const fill = await runShell(row.command, world.env);
-      if (fill.code !== 0) {
-        skipped.push(`${row.name}: failed (${fill.stderr.trim().split("\n")[0] ?? ""})`);
-        continue;
-      }
-      // Both kcc-caches and the Go original say "hit" in their debug output; kubectl passes it on.
-      const check = await runShell(row.command, { ...world.env, KUBE_CREDENTIAL_CACHE_DEBUG: "1" });
-      if (!/\bhit\b/.test(check.stderr)) {
-        skipped.push(`${row.name}: not a cache hit after filling the cache`);
-        continue;
-      }
-    }
-    kept.push(row);
-  }
-  return kept;
-}
-
-/** Asynchronous: kubectl rows talk to the API server living in this process. */
-function runShell(
-  line: string,
-  env: Record<string, string>,
-): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn("sh", ["-c", line], { env, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.once("error", reject);
-    child.once("close", (code) => {
-      resolvePromise({ code, stderr });
-    });
-  });
 }
 
 void main().catch((error: unknown) => {

@@ -52,8 +52,8 @@ export interface Programs {
  * parent (`; :` keeps sh from exec'ing the command in its own place). Every row pays the same shell,
  * and the "sh" row shows what that is.
  */
-const inShell = (line: string): string => `sh -c ${shq(`${line}; :`)}`;
-const words = (argv: readonly string[]): string => argv.map(shq).join(" ");
+export const inShell = (line: string): string => `sh -c ${shq(`${line}; :`)}`;
+export const words = (argv: readonly string[]): string => argv.map(shq).join(" ");
 
 export function buildRows(world: World, programs: Programs): Row[] {
   const rows: Row[] = [];
