@@ -132,6 +132,8 @@ function interleavedPeaks(
   return new Map([...runsOf].map(([id, values]) => [id, median(values)]));
 }
 
+const signed = (value: number): string => `${value < 0 ? "−" : "+"}${Math.abs(value).toFixed(2)}`;
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
@@ -159,8 +161,7 @@ function renderTable(
       isFloor || time === undefined || floorTime === undefined
         ? ""
         : `${(time.mean / floorTime).toFixed(2)}×`;
-    const over =
-      isFloor || peak === undefined || floorPeak === undefined ? "" : `+${(peak - floorPeak).toFixed(2)}`;
+    const over = isFloor || peak === undefined || floorPeak === undefined ? "" : signed(peak - floorPeak);
     const timeCells =
       time === undefined
         ? "– | –"
