@@ -17,13 +17,11 @@ import {
   findBun,
   findMemoryProbe,
   freshCopy,
-  onPath,
+  requireTimingTools,
+  wholeNumberKnob,
   type MemoryProbe,
 } from "./bench/tools.js";
 import { AWS_PLUGIN, compileEmptyBun, startWorld } from "./bench/world.js";
-
-const runs = Number(process.env["BENCH_RUNS"] ?? "100");
-const samples = Number(process.env["BENCH_SAMPLES"] ?? "15");
 
 interface Program {
   readonly row: Row;
@@ -47,12 +45,10 @@ function parseBinaries(args: readonly string[]): { label: string; path: string }
 }
 
 async function main(): Promise<void> {
-  if (!Number.isInteger(runs) || runs < 2) throw new Error("BENCH_RUNS must be a whole number ≥ 2");
-  if (!Number.isInteger(samples) || samples < 1) throw new Error("BENCH_SAMPLES must be a whole number ≥ 1");
+  const runs = wholeNumberKnob("BENCH_RUNS", 100, 2);
+  const samples = wholeNumberKnob("BENCH_SAMPLES", 15, 1);
   const binaries = parseBinaries(process.argv.slice(2));
-  if (onPath("hyperfine") === undefined)
-    throw new Error("hyperfine is not installed (Debian: apt-get install hyperfine)");
-  if (onPath("aws") === undefined) throw new Error("the AWS CLI (`aws`) is not on PATH");
+  requireTimingTools();
   const bun = findBun();
   if (bun === undefined) throw new Error("bun is not installed: run npm ci");
   const probe = findMemoryProbe();
@@ -103,7 +99,9 @@ async function main(): Promise<void> {
       for (const reason of skipped) console.log(`left out (${store}): ${reason}`);
       const measured = programs.filter(({ row }) => kept.includes(row));
       const timings = await runHyperfine(kept, { runs, json: join(scratch, "hyperfine.json"), env });
-      tables.push(renderTable(store, measured, timings, interleavedPeaks(probe, measured, env, scratch)));
+      tables.push(
+        renderTable(store, measured, timings, interleavedPeaks(probe, measured, env, scratch, samples)),
+      );
     }
     console.log(
       `\n${tables.join("\n\n")}\n\nPeak memory: ${describeProbe(probe)}, the median of ${samples} runs per program, interleaved.`,
@@ -119,6 +117,7 @@ function interleavedPeaks(
   programs: readonly Program[],
   env: Record<string, string>,
   scratch: string,
+  samples: number,
 ): Map<string, number> {
   let dropped = true;
   for (const { argv } of programs) dropped &&= readFromDisk(argv, env);

@@ -6,7 +6,6 @@
 // The test suite's sandbox and private keyring are reused: the bench never touches your own cache,
 // AWS keys, keyring or kubeconfig. Knobs: BENCH_RUNS, KCC_BENCH_KUBECTL, KCC_BENCH_DISPATCHER,
 // KCC_BENCH_REFERENCE, KCC_BENCH_BINARY, BENCH_SESSION_SECONDS (the session row, per mode; 0 leaves it out).
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { renderChart } from "./bench/chart.js";
@@ -27,7 +26,8 @@ import {
   findKubectl,
   findMemoryProbe,
   findReference,
-  onPath,
+  requireTimingTools,
+  wholeNumberKnob,
 } from "./bench/tools.js";
 import {
   compileEmptyBun,
@@ -37,14 +37,11 @@ import {
   writeHashProbes,
 } from "./bench/world.js";
 
-const runs = Number(process.env["BENCH_RUNS"] ?? "20");
 const outDir = resolve(process.env["BENCH_OUT"] ?? "bench");
 
 async function main(): Promise<void> {
-  if (!Number.isInteger(runs) || runs < 2) throw new Error("BENCH_RUNS must be a whole number ≥ 2");
-  if (spawnSync("hyperfine", ["--version"]).error) {
-    throw new Error("hyperfine is not installed (Debian: apt-get install hyperfine)");
-  }
+  const runs = wholeNumberKnob("BENCH_RUNS", 20, 2);
+  requireTimingTools();
   const kccNode = resolve("dist/kcc-cache.cjs");
   if (!existsSync(kccNode)) throw new Error("dist/kcc-cache.cjs is missing: run `npm run build` first");
   const skipped: string[] = [];
@@ -59,7 +56,6 @@ async function main(): Promise<void> {
     skipped.push("binary rows: no dist/bin binary for this platform (npm run build:bin)");
   const bun = findBun();
   if (bun === undefined) skipped.push("empty bun binary: bun is not installed");
-  if (onPath("aws") === undefined) throw new Error("the AWS CLI (`aws`) is not on PATH");
 
   const world = await startWorld();
   try {

@@ -6,6 +6,20 @@ import { delimiter, dirname, join, resolve } from "node:path";
 import { BIN_TARGETS } from "../bin-targets.mjs";
 import { buildCacheDir, cachedRuntimeFile } from "../build-cache.mjs";
 
+/** What every timed bench run needs: hyperfine, and aws, the plugin whose credential the hits serve. */
+export function requireTimingTools(): void {
+  if (onPath("hyperfine") === undefined)
+    throw new Error("hyperfine is not installed (Debian: apt-get install hyperfine)");
+  if (onPath("aws") === undefined) throw new Error("the AWS CLI (`aws`) is not on PATH");
+}
+
+/** A whole-number knob from the environment (`BENCH_RUNS`, …): `fallback` where it is unset. */
+export function wholeNumberKnob(name: string, fallback: number, least: number): number {
+  const value = Number(process.env[name] ?? String(fallback));
+  if (!Number.isInteger(value) || value < least) throw new Error(`${name} must be a whole number ≥ ${least}`);
+  return value;
+}
+
 export function onPath(name: string): string | undefined {
   for (const dir of (process.env["PATH"] ?? "").split(delimiter)) {
     if (dir === "") continue;
