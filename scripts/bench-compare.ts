@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { runHyperfine, type Timing } from "./bench/hyperfine.js";
-import { describeProbe, peakMemory, readFromDisk } from "./bench/memory.js";
+import { describeProbe, median, peakMemory, readFromDisk } from "./bench/memory.js";
 import { prepare } from "./bench/prepare.js";
 import { inShell, words, type Row } from "./bench/rows.js";
 import {
@@ -132,11 +132,6 @@ function interleavedPeaks(
 }
 
 const signed = (value: number): string => `${value < 0 ? "−" : "+"}${Math.abs(value).toFixed(2)}`;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 function renderTable(
   store: string,

@@ -63,6 +63,11 @@ export function peakMemory(
     }
     values.push(kib / 1024);
   }
-  values.sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)] ?? NaN;
+  return median(values);
+}
+
+/** The middle value (the upper one of an even count), as every memory figure of the bench is read. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
