@@ -1,6 +1,7 @@
 // What the bench times, as data: one row per command, each compared with the row that is its floor.
 import { join } from "node:path";
 import { shq } from "../../test/e2e/support/fake-plugin.js";
+import { largeEnvironment } from "../../test/e2e/support/large-environment.js";
 import { AWS_PLUGIN, FAST_PLUGIN_NAME, SLOW_PLUGIN_NAME, type World } from "./world.js";
 
 export type Section = "kubectl" | "credential" | "keyring" | "empty" | "choices";
@@ -194,6 +195,17 @@ export function buildRows(world: World, programs: Programs): Row[] {
       baseline: "e-bun",
       command: inShell(words(binHit)),
       memory: binHit,
+    });
+    // A developer's shell: the cache key reads every variable's name on every call.
+    const assignments = Object.entries(largeEnvironment()).map(([name, value]) => `${name}=${value}`);
+    add({
+      id: "c-bin-large-env",
+      cached: true,
+      name: "hit, binary, file store, 320 more variables in the environment",
+      section: credential,
+      baseline: "c-bin-file",
+      command: inShell(words(["env", ...assignments, ...binHit])),
+      memory: ["env", ...assignments, ...binHit],
     });
   }
   if (reference !== undefined) {

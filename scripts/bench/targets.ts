@@ -76,6 +76,13 @@ export function evaluateTargets(
     () => true,
   );
   ratio("binary hit vs an empty bun binary", "≤ 1.15×", "c-bin-file", "e-bun", atMost(1.15));
+  ratio(
+    "binary hit with 320 more variables vs without (for comparison)",
+    "—",
+    "c-bin-large-env",
+    "c-bin-file",
+    () => true,
+  );
   ratio("Node hit vs node -e '' (environment as is)", "≤ 1.15×", "c-node-file", "e-node", atMost(1.15));
   ratio(
     "Node hit vs node -e '', NODE_EXTRA_CA_CERTS unset",

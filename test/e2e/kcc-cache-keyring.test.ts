@@ -5,9 +5,10 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { API_V1BETA1, writeFakePlugin } from "./support/fake-plugin.js";
 import { binariesUnderTest } from "./support/binaries.js";
-import { assertOk, execInfo, kccCache, startKccCache } from "./support/kcc-cache.js";
+import { assertOk, execInfo, kccCache, startKccCache, useSandbox } from "./support/kcc-cache.js";
 import { waitUntil } from "./support/wait.js";
 import { createSandbox } from "./support/sandbox.js";
+import { largeEnvironment } from "./support/large-environment.js";
 import { filesContaining, requireSecretServiceTools, useSecretService } from "./support/secret-service.js";
 
 const DEBUG = { KUBE_CREDENTIAL_CACHE_DEBUG: "1" };
@@ -312,6 +313,30 @@ test("binary: a file-store hit and a keyring hit make bun's JIT compile nothing,
     const builtins = blocks.filter((name) => AVOIDABLE_BUILTINS.has(name ?? ""));
     assert.deepEqual(builtins, [], `${backend} hit: array callbacks and generators`);
   }
+});
+
+// The cache key reads every variable's name on every call: in a developer's shell (hundreds of
+// variables) a loop that did much per name would pass JavaScriptCore's baseline threshold, and the hit
+// would compile it (docs/startup.md, "A large environment"). Before the rule set most names aside
+// without splitting them, 60 more variables than the sandbox's were enough.
+test("binary: a file-store hit in a large environment makes bun's JIT compile nothing", async (t) => {
+  if (binariesUnderTest(t) === undefined) return;
+  const sandbox = useSandbox(t);
+  const plugin = writeFakePlugin(sandbox, "large-env-plugin");
+  const env = { ...largeEnvironment(), KUBERNETES_EXEC_INFO: execInfo() };
+  assertOk(await kccCache(sandbox, ["large-env-plugin"], { env }));
+  const hit = await kccCache(sandbox, ["large-env-plugin"], {
+    env: {
+      ...env,
+      BUN_JSC_useConcurrentJIT: "false",
+      BUN_JSC_reportBaselineCompileTimes: "true",
+      BUN_JSC_reportDFGCompileTimes: "true",
+    },
+  });
+  assertOk(hit);
+  assert.equal(hit.stdout, plugin.output(1));
+  assert.equal(plugin.runs(), 1, "the second call is a hit");
+  assert.doesNotMatch(hit.stderr, /using (Baseline|DFG)/, `compilations:\n${hit.stderr}`);
 });
 
 /** JavaScriptCore's array callbacks and generator machinery: plain loops and iterator objects do instead. */

@@ -23,9 +23,12 @@
  * Set of these words cost 5 heap blocks) counts towards the 64 blocks past which JavaScriptCore starts
  * a helper thread that costs a short program a few milliseconds (docs/startup.md, "The heap's warm-up
  * thread"); a helper function called per word is compiled by the JIT, and a regular expression costs
- * more to compile than the matching itself (docs/startup.md). A name's words are what lies between
- * underscores, empty ones skipped ("A__TOKEN" has the words A and TOKEN); a prefix is matched on the
- * name as written ("AWS_" starts "AWS__X").
+ * more to compile than the matching itself (docs/startup.md). Nor is every name split into words: a
+ * loop that does so over a developer's environment, a hundred variables or more, passes the JIT's
+ * threshold, and the hit compiles it (docs/startup.md, "A large environment"); a few searches set
+ * most names aside first. A name's words are what lies between underscores, empty ones skipped
+ * ("A__TOKEN" has the words A and TOKEN); a prefix is matched on the name as written ("AWS_" starts
+ * "AWS__X").
  */
 
 /**
@@ -53,52 +56,14 @@ export function identityVariables(names: readonly string[]): string[] {
         picked.push(name);
         continue;
     }
-    // Most names are one word (PATH, SHELL, LANG) and need no split.
-    const parts = name.includes("_") ? name.split("_") : [name];
-    // The words are counted, and the last two kept, as they go by: no array of them per name.
-    let count = 0;
-    let last = "";
-    let secondLast = "";
-    let secret = false;
-    for (const part of parts) {
-      if (part === "") continue;
-      // Words that make a name a secret's, for any plugin: GITHUB_TOKEN, HCLOUD_TOKEN; and pairs that
-      // do the same: IC_API_KEY, AWS_SECRET_ACCESS_KEY, a PRIVATE_KEY.
-      switch (part) {
-        case "TOKEN":
-        case "SECRET":
-        case "PASSWORD":
-        case "PASSWD":
-        case "PASSPHRASE":
-        case "APIKEY":
-        case "CREDENTIALS":
-          secret = true;
-          break;
-        case "KEY":
-          // `last` is still the word before this one.
-          if (last === "API" || last === "ACCESS" || last === "PRIVATE") secret = true;
-          break;
-      }
-      secondLast = last;
-      last = part;
-      count += 1;
-    }
-    // A configuration location by its last words: DOCKER_CONFIG, SCW_CONFIG_PATH, RANCHER_CONFIG_DIR.
-    const configEnding =
-      (count > 1 && last === "CONFIG") ||
-      (count > 2 &&
-        secondLast === "CONFIG" &&
-        (last === "FILE" || last === "DIR" || last === "PATH" || last === "HOME"));
-    if (secret || configEnding) {
-      picked.push(name);
-      continue;
-    }
     // Plugin families by prefix: the cloud CLIs and their dedicated plugins, identity proxies and
     // secret managers found running as exec plugins, each by the prefixes it documents for its own
     // settings. A prefix is one or two words and their underscores.
+    const underscore = name.indexOf("_");
     let family = false;
-    if (parts.length > 1)
-      switch (parts[0]) {
+    let secondWord: string | undefined;
+    if (underscore !== -1)
+      switch (name.slice(0, underscore)) {
         // aws eks get-token, aws-iam-authenticator, the AWS SDKs; aws-vault (AWS_VAULT*), aws-sso-util.
         case "AWS":
         // Granted (assume), saml2aws.
@@ -141,17 +106,71 @@ export function identityVariables(names: readonly string[]): string[] {
         case "GOPASS":
           family = true;
           break;
-        // The prefixes of two words.
+        // The prefixes of two words: the second is checked once the name is split.
         case "GCE":
-          family = parts.length > 2 && parts[1] === "METADATA";
+          secondWord = "METADATA";
           break;
         case "ALIBABA":
-          family = parts.length > 2 && parts[1] === "CLOUD";
+          secondWord = "CLOUD";
           break;
         case "PASSWORD":
-          family = parts.length > 2 && parts[1] === "STORE";
+          secondWord = "STORE";
           break;
       }
+    // Set aside without a split: below, a name is picked only by a family's first word, a secret word
+    // (each holds TOKEN, SECRET, PASS, CREDENTIALS or KEY) or the word CONFIG.
+    if (
+      !family &&
+      secondWord === undefined &&
+      !name.includes("TOKEN") &&
+      !name.includes("SECRET") &&
+      !name.includes("PASS") &&
+      !name.includes("CREDENTIALS") &&
+      !name.includes("KEY") &&
+      !name.includes("CONFIG")
+    )
+      continue;
+    const parts = underscore === -1 ? [name] : name.split("_");
+    // The words are counted, and the last two kept, as they go by: no array of them per name.
+    let count = 0;
+    let last = "";
+    let secondLast = "";
+    let secret = false;
+    for (const part of parts) {
+      if (part === "") continue;
+      // Words that make a name a secret's, for any plugin: GITHUB_TOKEN, HCLOUD_TOKEN; and pairs that
+      // do the same: IC_API_KEY, AWS_SECRET_ACCESS_KEY, a PRIVATE_KEY.
+      switch (part) {
+        case "TOKEN":
+        case "SECRET":
+        case "PASSWORD":
+        case "PASSWD":
+        case "PASSPHRASE":
+        case "APIKEY":
+        case "CREDENTIALS":
+          secret = true;
+          break;
+        case "KEY":
+          // `last` is still the word before this one.
+          if (last === "API" || last === "ACCESS" || last === "PRIVATE") secret = true;
+          break;
+      }
+      secondLast = last;
+      last = part;
+      count += 1;
+    }
+    // A configuration location by its last words: DOCKER_CONFIG, SCW_CONFIG_PATH, RANCHER_CONFIG_DIR.
+    const configEnding =
+      (count > 1 && last === "CONFIG") ||
+      (count > 2 &&
+        secondLast === "CONFIG" &&
+        (last === "FILE" || last === "DIR" || last === "PATH" || last === "HOME"));
+    if (secret || configEnding) {
+      picked.push(name);
+      continue;
+    }
+    // A family whose prefix is two words: its second word as well.
+    if (secondWord !== undefined) family = parts.length > 2 && parts[1] === secondWord;
     if (!family) continue;
     // Family variables that cannot change who is signed in, only what is printed about it, how loudly,
     // or how often a request is retried: by their last word (AWS_PAGER, AWS_DEFAULT_OUTPUT,

@@ -1,27 +1,14 @@
-/**
+/*
  * Whether a variable or flag NAME says its value is a secret, so the cache key holds only a digest of
  * it (docs/cache-key.md). Cache keys are shown by `kcc-cache --list` and the debug log and stored as
  * keyring account names, so they must never carry a password or token in clear.
  *
  * The rule errs towards digesting: a readable value that is digested only costs readability, a secret
- * that stays readable leaks. So a name is secret when it merely CONTAINS one of these words, whatever
+ * that stays readable leaks. So a name is secret when it merely CONTAINS one of the words below, whatever
  * surrounds it (MY_APITOKEN, --oidc-client-secret, AWS_SECRET_ACCESS_KEY, AWS_ACCESS_KEY_ID too: an ID,
- * harmless either way, and one rule with no exceptions is easier to trust than a list of them).
+ * harmless either way, and one rule with no exceptions is easier to trust than a list of them). The
+ * words: SECRET, PASSWORD, PASSWD, PASSPHRASE, TOKEN, KEY, CREDENTIAL, AUTH, SESSION, COOKIE.
  */
-const SECRET_WORDS = [
-  "SECRET",
-  "PASSWORD",
-  "PASSWD",
-  "PASSPHRASE",
-  "TOKEN",
-  "KEY",
-  "CREDENTIAL",
-  "AUTH",
-  // A session's value is its key: BW_SESSION, OP_SESSION_<account>.
-  "SESSION",
-  "COOKIE",
-];
-
 /**
  * …unless its last word says the value is where a secret is kept, not the secret itself:
  * AWS_WEB_IDENTITY_TOKEN_FILE, AWS_SHARED_CREDENTIALS_FILE, --token-cache-dir, --password-file.
@@ -35,6 +22,22 @@ const PATH_WORDS = new Set(["FILE", "FILES", "FILENAME", "DIR", "DIRECTORY", "PA
  */
 export function isSecretName(name: string): boolean {
   const upper = name.toUpperCase();
+  // The words, each searched for on its own rather than by a loop over a list: most names hold none,
+  // and a loop run for every name of a large environment passes the JIT's threshold, and the hit
+  // compiles it (docs/startup.md, "A large environment").
+  const secretWord =
+    upper.includes("SECRET") ||
+    upper.includes("PASSWORD") ||
+    upper.includes("PASSWD") ||
+    upper.includes("PASSPHRASE") ||
+    upper.includes("TOKEN") ||
+    upper.includes("KEY") ||
+    upper.includes("CREDENTIAL") ||
+    upper.includes("AUTH") ||
+    // A session's value is its key: BW_SESSION, OP_SESSION_<account>.
+    upper.includes("SESSION") ||
+    upper.includes("COOKIE");
+  if (!secretWord) return false;
   // The last word: what trails it skipped, then its letters and digits (A–Z, 0–9 by code), inline
   // rather than a helper per character, which the JIT would compile (docs/startup.md).
   let end = upper.length;
@@ -45,10 +48,7 @@ export function isSecretName(name: string): boolean {
     else if (start !== -1) break;
     else end = at;
   }
-  if (start === -1 || PATH_WORDS.has(upper.slice(start, end))) return false;
-  // The secret words are letters only, so one found in the name lies within a word of it.
-  for (const word of SECRET_WORDS) if (upper.includes(word)) return true;
-  return false;
+  return start !== -1 && !PATH_WORDS.has(upper.slice(start, end));
 }
 
 /**
