@@ -263,6 +263,15 @@ test("keyring mode: a temp copy of the index left by a writer killed mid-write i
   assert.ok(!existsSync(leftover), "and the leftover temp copy removed");
 });
 
+/** JavaScriptCore's own report of what it compiles: each function, each regular expression. */
+const JIT_REPORT = {
+  // Compiled on the calling thread, so that a compilation the exit would cut short is still counted.
+  BUN_JSC_useConcurrentJIT: "false",
+  BUN_JSC_reportBaselineCompileTimes: "true",
+  BUN_JSC_reportDFGCompileTimes: "true",
+  BUN_JSC_dumpCompiledRegExpPatterns: "true",
+};
+
 // A hit lives for one call: every function bun's JIT compiles costs it more than the compiled code
 // saves (docs/startup.md, "why the hit path counts its calls"), and every JavaScriptCore builtin it
 // calls is compiled from source first ("Builtins a hit compiles"). JavaScriptCore reports both when
@@ -272,13 +281,6 @@ test("binary: a file-store hit and a keyring hit make bun's JIT compile nothing,
   if (!requireSecretServiceTools(t)) return;
   const world = await useSecretService(t);
   const plugin = writeFakePlugin(world.sandbox, "jit-plugin");
-  const report = {
-    // Compiled on the calling thread, so that a compilation the exit would cut short is still counted.
-    BUN_JSC_useConcurrentJIT: "false",
-    BUN_JSC_reportBaselineCompileTimes: "true",
-    BUN_JSC_reportDFGCompileTimes: "true",
-    BUN_JSC_dumpCompiledRegExpPatterns: "true",
-  };
   for (const [at, backend] of ["file", "keyring"].entries()) {
     const env = {
       ...world.env,
@@ -286,7 +288,7 @@ test("binary: a file-store hit and a keyring hit make bun's JIT compile nothing,
       KUBERNETES_EXEC_INFO: execInfo(),
     };
     assertOk(await kccCache(world.sandbox, ["jit-plugin"], { env }));
-    const hit = await kccCache(world.sandbox, ["jit-plugin"], { env: { ...env, ...report } });
+    const hit = await kccCache(world.sandbox, ["jit-plugin"], { env: { ...env, ...JIT_REPORT } });
     assertOk(hit);
     assert.equal(plugin.runs(), at + 1, `${backend}: the second call is a hit`);
     const baseline = hit.stderr.match(/using Baseline/g)?.length ?? 0;
@@ -319,24 +321,20 @@ test("binary: a file-store hit and a keyring hit make bun's JIT compile nothing,
 // variables) a loop that did much per name would pass JavaScriptCore's baseline threshold, and the hit
 // would compile it (docs/startup.md, "A large environment"). Before the rule set most names aside
 // without splitting them, 60 more variables than the sandbox's were enough.
-test("binary: a file-store hit in a large environment makes bun's JIT compile nothing", async (t) => {
+test("binary: a file-store hit in a large environment makes bun's JIT compile nothing, and no regular expression", async (t) => {
   if (binariesUnderTest(t) === undefined) return;
   const sandbox = useSandbox(t);
   const plugin = writeFakePlugin(sandbox, "large-env-plugin");
   const env = { ...largeEnvironment(), KUBERNETES_EXEC_INFO: execInfo() };
   assertOk(await kccCache(sandbox, ["large-env-plugin"], { env }));
   const hit = await kccCache(sandbox, ["large-env-plugin"], {
-    env: {
-      ...env,
-      BUN_JSC_useConcurrentJIT: "false",
-      BUN_JSC_reportBaselineCompileTimes: "true",
-      BUN_JSC_reportDFGCompileTimes: "true",
-    },
+    env: { ...env, ...JIT_REPORT },
   });
   assertOk(hit);
   assert.equal(hit.stdout, plugin.output(1));
   assert.equal(plugin.runs(), 1, "the second call is a hit");
   assert.doesNotMatch(hit.stderr, /using (Baseline|DFG)/, `compilations:\n${hit.stderr}`);
+  assert.doesNotMatch(hit.stderr, /RegExp pattern for/, "no regular expression compiled");
 });
 
 /** JavaScriptCore's array callbacks and generator machinery: plain loops and iterator objects do instead. */
