@@ -196,15 +196,19 @@ export function buildRows(world: World, programs: Programs): Row[] {
       command: inShell(words(binHit)),
       memory: binHit,
     });
-    // A developer's shell: the cache key reads every variable's name on every call.
-    const assignments = Object.entries(largeEnvironment()).map(([name, value]) => `${name}=${value}`);
+    // A developer's shell: the cache key reads every variable's name on every call. Timed with the
+    // shell's own assignments, so that the row pays no more processes than the plain hit; measured for
+    // memory through env(1), which execs the binary in its own place.
+    const variables = Object.entries(largeEnvironment());
+    const assignments = variables.map(([name, value]) => `${name}=${value}`);
+    const inShellAssignments = variables.map(([name, value]) => `${name}=${shq(value)}`).join(" ");
     add({
       id: "c-bin-large-env",
       cached: true,
       name: "hit, binary, file store, 320 more variables in the environment",
       section: credential,
       baseline: "c-bin-file",
-      command: inShell(words(["env", ...assignments, ...binHit])),
+      command: inShell(`${inShellAssignments} ${words(binHit)}`),
       memory: ["env", ...assignments, ...binHit],
     });
   }
