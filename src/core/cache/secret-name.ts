@@ -4,10 +4,10 @@
  * keyring account names, so they must never carry a password or token in clear.
  *
  * The rule errs towards digesting: a readable value that is digested only costs readability, a secret
- * that stays readable leaks. So a name is secret when it merely CONTAINS one of the words below, whatever
- * surrounds it (MY_APITOKEN, --oidc-client-secret, AWS_SECRET_ACCESS_KEY, AWS_ACCESS_KEY_ID too: an ID,
- * harmless either way, and one rule with no exceptions is easier to trust than a list of them). The
- * words: SECRET, PASSWORD, PASSWD, PASSPHRASE, TOKEN, KEY, CREDENTIAL, AUTH, SESSION, COOKIE.
+ * that stays readable leaks. So a name is secret when it merely CONTAINS one of the words isSecretName
+ * searches for, whatever surrounds it (MY_APITOKEN, --oidc-client-secret, AWS_SECRET_ACCESS_KEY,
+ * AWS_ACCESS_KEY_ID too: an ID, harmless either way, and one rule with no exceptions is easier to
+ * trust than a list of them).
  */
 /**
  * …unless its last word says the value is where a secret is kept, not the secret itself:
