@@ -2,7 +2,7 @@ import type { Env } from "../config.js";
 import { ENV } from "../config.js";
 import type { ClusterInfo, ExecInfo } from "../credential/exec-info.js";
 import { identityVariables } from "./identity-variables.js";
-import { flagName, isSecretName } from "./secret-name.js";
+import { flagName, isSecretName, secretNames } from "./secret-name.js";
 import { sha256Hex } from "../sha256.js";
 
 export interface CacheKeyInput {
@@ -84,23 +84,32 @@ function keyEnvironment(env: Env, configured: readonly string[]): Record<string,
   const names = identityVariables(Object.keys(env));
   for (const name of configured) if (names.indexOf(name) === -1) names.push(name);
   sortNames(names);
+  const secret = secretNames(names);
   // No prototype: a configured name such as __proto__ is then just a name.
   const picked = Object.create(null) as Record<string, string>;
-  for (const name of names) {
+  for (let at = 0; at < names.length; at += 1) {
+    const name = names[at] as string;
     const value = env[name];
     // typeof, not !== undefined: a listed name such as __proto__ must not pick up an inherited object.
     if (typeof value !== "string" || name === ENV.user) continue;
-    picked[name] = isSecretName(name) ? digest(value) : value;
+    picked[name] = secret[at] === true ? digest(value) : value;
   }
   return picked;
 }
 
 /**
- * Sorts in place, in Array.prototype.sort's default order (by UTF-16 code units, which `<` compares),
- * by insertion: a hit sorts a handful of names, and the builtin's first use cost a file-store hit
- * about 0.1 MiB of peak memory (docs/startup.md, "The key's digest, stored with its entry").
+ * Sorts in place, in Array.prototype.sort's default order (by UTF-16 code units, which `<` compares).
+ * A hit sorts a handful of names, by insertion: the builtin's first use cost a file-store hit about
+ * 0.1-0.2 MiB of peak memory (docs/startup.md, "The key's digest, stored with its entry"). Past 30 names
+ * the insertion's turns (up to half the count squared, in reverse order) would pass the JIT's
+ * threshold, as 33 names in reverse order did, and the builtin, native code, compiles nothing ("A
+ * large environment").
  */
 export function sortNames(names: string[]): void {
+  if (names.length > INSERTION_SORT_LIMIT) {
+    names.sort();
+    return;
+  }
   for (let at = 1; at < names.length; at += 1) {
     const name = names[at] as string;
     let to = at;
@@ -108,6 +117,8 @@ export function sortNames(names: string[]): void {
     names[to] = name;
   }
 }
+
+const INSERTION_SORT_LIMIT = 30;
 
 /**
  * The spec.cluster fields that can change which credential a plugin prints (docs/cache-key.md). Large

@@ -26,7 +26,8 @@
  * more to compile than the matching itself (docs/startup.md). Nor is every name split into words: a
  * loop that does so over a developer's environment, a hundred variables or more, passes the JIT's
  * threshold, and the hit compiles it (docs/startup.md, "A large environment"); a few searches set
- * most names aside first. A name's words are what lies between underscores, empty ones skipped
+ * most names aside first, and a family's name that holds none of the words they search for is read
+ * by its last word alone. A name's words are what lies between underscores, empty ones skipped
  * ("A__TOKEN" has the words A and TOKEN); a prefix is matched on the name as written ("AWS_" starts
  * "AWS__X").
  */
@@ -119,58 +120,67 @@ export function identityVariables(names: readonly string[]): string[] {
       }
     // Set aside without a split: below, a name is picked only by a family's first word, a secret word
     // (each holds TOKEN, SECRET, PASS, CREDENTIALS or KEY) or the word CONFIG.
-    if (
-      !family &&
-      secondWord === undefined &&
-      !name.includes("TOKEN") &&
-      !name.includes("SECRET") &&
-      !name.includes("PASS") &&
-      !name.includes("CREDENTIALS") &&
-      !name.includes("KEY") &&
-      !name.includes("CONFIG")
-    )
-      continue;
-    const parts = underscore === -1 ? [name] : name.split("_");
-    // The words are counted, and the last two kept, as they go by: no array of them per name.
-    let count = 0;
-    let last = "";
-    let secondLast = "";
-    let secret = false;
-    for (const part of parts) {
-      if (part === "") continue;
-      // Words that make a name a secret's, for any plugin: GITHUB_TOKEN, HCLOUD_TOKEN; and pairs that
-      // do the same: IC_API_KEY, AWS_SECRET_ACCESS_KEY, a PRIVATE_KEY.
-      switch (part) {
-        case "TOKEN":
-        case "SECRET":
-        case "PASSWORD":
-        case "PASSWD":
-        case "PASSPHRASE":
-        case "APIKEY":
-        case "CREDENTIALS":
-          secret = true;
-          break;
-        case "KEY":
-          // `last` is still the word before this one.
-          if (last === "API" || last === "ACCESS" || last === "PRIVATE") secret = true;
-          break;
+    const wordsMatter =
+      name.includes("TOKEN") ||
+      name.includes("SECRET") ||
+      name.includes("PASS") ||
+      name.includes("CREDENTIALS") ||
+      name.includes("KEY") ||
+      name.includes("CONFIG");
+    if (!family && secondWord === undefined && !wordsMatter) continue;
+    // A family whose prefix is two words: its second word as well ("GCE_METADATA_" starts the name).
+    if (secondWord !== undefined)
+      family =
+        name.startsWith(secondWord, underscore + 1) &&
+        name.charCodeAt(underscore + 1 + secondWord.length) === UNDERSCORE;
+    let last: string;
+    if (wordsMatter) {
+      // The words are counted, and the last two kept, as they go by: no array of them per name.
+      let count = 0;
+      let secondLast = "";
+      let secret = false;
+      last = "";
+      for (const part of name.split("_")) {
+        if (part === "") continue;
+        // Words that make a name a secret's, for any plugin: GITHUB_TOKEN, HCLOUD_TOKEN; and pairs that
+        // do the same: IC_API_KEY, AWS_SECRET_ACCESS_KEY, a PRIVATE_KEY.
+        switch (part) {
+          case "TOKEN":
+          case "SECRET":
+          case "PASSWORD":
+          case "PASSWD":
+          case "PASSPHRASE":
+          case "APIKEY":
+          case "CREDENTIALS":
+            secret = true;
+            break;
+          case "KEY":
+            // `last` is still the word before this one.
+            if (last === "API" || last === "ACCESS" || last === "PRIVATE") secret = true;
+            break;
+        }
+        secondLast = last;
+        last = part;
+        count += 1;
       }
-      secondLast = last;
-      last = part;
-      count += 1;
+      // A configuration location by its last words: DOCKER_CONFIG, SCW_CONFIG_PATH, RANCHER_CONFIG_DIR.
+      const configEnding =
+        (count > 1 && last === "CONFIG") ||
+        (count > 2 &&
+          secondLast === "CONFIG" &&
+          (last === "FILE" || last === "DIR" || last === "PATH" || last === "HOME"));
+      if (secret || configEnding) {
+        picked.push(name);
+        continue;
+      }
+    } else {
+      // A family's name with none of those words: only its last word matters, found by native
+      // searches rather than a split, whose loop a family of many names (a cloud engineer's AWS_*)
+      // would make the JIT compile. Trailing underscores are empty words, skipped.
+      let end = name.length;
+      while (end > 0 && name.charCodeAt(end - 1) === UNDERSCORE) end -= 1;
+      last = name.slice(name.lastIndexOf("_", end - 1) + 1, end);
     }
-    // A configuration location by its last words: DOCKER_CONFIG, SCW_CONFIG_PATH, RANCHER_CONFIG_DIR.
-    const configEnding =
-      (count > 1 && last === "CONFIG") ||
-      (count > 2 &&
-        secondLast === "CONFIG" &&
-        (last === "FILE" || last === "DIR" || last === "PATH" || last === "HOME"));
-    if (secret || configEnding) {
-      picked.push(name);
-      continue;
-    }
-    // A family whose prefix is two words: its second word as well.
-    if (secondWord !== undefined) family = parts.length > 2 && parts[1] === secondWord;
     if (!family) continue;
     // Family variables that cannot change who is signed in, only what is printed about it, how loudly,
     // or how often a request is retried: by their last word (AWS_PAGER, AWS_DEFAULT_OUTPUT,
@@ -211,6 +221,8 @@ export function identityVariables(names: readonly string[]): string[] {
   }
   return picked;
 }
+
+const UNDERSCORE = 0x5f;
 
 /** Whether `name` alone is in the cache key by the rule above. */
 export const isIdentityVariable = (name: string): boolean => identityVariables([name]).length === 1;

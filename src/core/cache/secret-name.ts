@@ -4,7 +4,7 @@
  * keyring account names, so they must never carry a password or token in clear.
  *
  * The rule errs towards digesting: a readable value that is digested only costs readability, a secret
- * that stays readable leaks. So a name is secret when it merely CONTAINS one of the words isSecretName
+ * that stays readable leaks. So a name is secret when it merely CONTAINS one of the words secretNames
  * searches for, whatever surrounds it (MY_APITOKEN, --oidc-client-secret, AWS_SECRET_ACCESS_KEY,
  * AWS_ACCESS_KEY_ID too: an ID, harmless either way, and one rule with no exceptions is easier to
  * trust than a list of them).
@@ -21,34 +21,49 @@ const PATH_WORDS = new Set(["FILE", "FILES", "FILENAME", "DIR", "DIRECTORY", "PA
  * are its runs of letters and digits, after upper-casing.
  */
 export function isSecretName(name: string): boolean {
-  const upper = name.toUpperCase();
-  // The words, each searched for on its own rather than by a loop over a list: most names hold none,
-  // and a loop run for every name of a large environment passes the JIT's threshold, and the hit
-  // compiles it (docs/startup.md, "A large environment").
-  const secretWord =
-    upper.includes("SECRET") ||
-    upper.includes("PASSWORD") ||
-    upper.includes("PASSWD") ||
-    upper.includes("PASSPHRASE") ||
-    upper.includes("TOKEN") ||
-    upper.includes("KEY") ||
-    upper.includes("CREDENTIAL") ||
-    upper.includes("AUTH") ||
-    // A session's value is its key: BW_SESSION, OP_SESSION_<account>.
-    upper.includes("SESSION") ||
-    upper.includes("COOKIE");
-  if (!secretWord) return false;
-  // The last word: what trails it skipped, then its letters and digits (A–Z, 0–9 by code), inline
-  // rather than a helper per character, which the JIT would compile (docs/startup.md).
-  let end = upper.length;
-  let start = -1;
-  for (let at = upper.length - 1; at >= 0; at -= 1) {
-    const code = upper.charCodeAt(at);
-    if ((code >= 65 && code <= 90) || (code >= 48 && code <= 57)) start = at;
-    else if (start !== -1) break;
-    else end = at;
+  return secretNames([name])[0] === true;
+}
+
+/**
+ * Whether each of NAMES is secret, in one pass: the cache key asks this of every variable it takes,
+ * and a call per name would pass the JIT's threshold at a few dozen names, where one loop turn per
+ * name does not (docs/startup.md, "A large environment").
+ */
+export function secretNames(names: readonly string[]): boolean[] {
+  const secret: boolean[] = [];
+  for (const name of names) {
+    const upper = name.toUpperCase();
+    // The words, each searched for on its own rather than by a loop over a list: most names hold
+    // none, and a loop per name would be compiled in a large environment as a call per name is.
+    const secretWord =
+      upper.includes("SECRET") ||
+      upper.includes("PASSWORD") ||
+      upper.includes("PASSWD") ||
+      upper.includes("PASSPHRASE") ||
+      upper.includes("TOKEN") ||
+      upper.includes("KEY") ||
+      upper.includes("CREDENTIAL") ||
+      upper.includes("AUTH") ||
+      // A session's value is its key: BW_SESSION, OP_SESSION_<account>.
+      upper.includes("SESSION") ||
+      upper.includes("COOKIE");
+    if (!secretWord) {
+      secret.push(false);
+      continue;
+    }
+    // The last word: what trails it skipped, then its letters and digits (A–Z, 0–9 by code), inline
+    // rather than a helper per character, which the JIT would compile (docs/startup.md).
+    let end = upper.length;
+    let start = -1;
+    for (let at = upper.length - 1; at >= 0; at -= 1) {
+      const code = upper.charCodeAt(at);
+      if ((code >= 65 && code <= 90) || (code >= 48 && code <= 57)) start = at;
+      else if (start !== -1) break;
+      else end = at;
+    }
+    secret.push(start !== -1 && !PATH_WORDS.has(upper.slice(start, end)));
   }
-  return start !== -1 && !PATH_WORDS.has(upper.slice(start, end));
+  return secret;
 }
 
 /**
