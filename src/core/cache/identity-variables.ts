@@ -107,7 +107,7 @@ export function identityVariables(names: readonly string[]): string[] {
         case "GOPASS":
           family = true;
           break;
-        // The prefixes of two words: the second is checked once the name is split.
+        // The prefixes of two words: the second is checked below, once the name is set aside or not.
         case "GCE":
           secondWord = "METADATA";
           break;
