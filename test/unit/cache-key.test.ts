@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { buildCacheKey, maskSecretArgs, type CacheKeyInput } from "../../src/core/cache/cache-key.js";
 import { DEFAULT_CACHEKEY_ENV_LIST } from "../../src/core/config.js";
@@ -293,6 +294,25 @@ test("the key holds secret values only as digests, paths and names readably", ()
   assert.match(env["MY_API_TOKEN"] ?? "", D);
   assert.equal(env["AWS_WEB_IDENTITY_TOKEN_FILE"], "/var/run/token");
   assert.equal(env["AWS_PROFILE"], "dev");
+});
+
+test("each secret variable is keyed by the digest of its own value, in its name's place", () => {
+  const digest = (value: string): string =>
+    `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 16)}`;
+  const k = key({
+    cacheKeyEnvList: [],
+    env: { B_TOKEN: "b", AWS_PROFILE: "p", A_TOKEN: "a", C_TOKEN: "a", AWS_SESSION_TOKEN: "s" },
+  });
+  assert.equal(
+    /env=(\{.*\})$/.exec(k)?.[1],
+    JSON.stringify({
+      AWS_PROFILE: "p",
+      AWS_SESSION_TOKEN: digest("s"),
+      A_TOKEN: digest("a"),
+      B_TOKEN: digest("b"),
+      C_TOKEN: digest("a"),
+    }),
+  );
 });
 
 test("the environment is the union of both lists, set variables only, sorted by name", () => {

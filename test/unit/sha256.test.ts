@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
-import { sha256Hex, sha256HexPortable } from "../../src/core/sha256.js";
+import { sha256Hex, sha256HexEach, sha256HexPortable } from "../../src/core/sha256.js";
 
 const INPUTS = ["", "abc", "é€😀", ...[55, 56, 63, 64, 65, 119, 120, 4096].map((n) => "x".repeat(n))];
 const expected = (input: string): string => createHash("sha256").update(input).digest("hex");
@@ -14,6 +14,12 @@ test("the portable sha256 agrees with node:crypto across padding boundaries and 
 test("sha256Hex uses the portable digest on Node", () => {
   assert.equal((globalThis as { Bun?: unknown }).Bun, undefined, "these tests run on Node");
   for (const input of INPUTS) assert.equal(sha256Hex(input), expected(input), `length ${input.length}`);
+});
+
+test("sha256HexEach digests each text in its place", () => {
+  assert.deepEqual(sha256HexEach(INPUTS), INPUTS.map(expected));
+  assert.deepEqual(sha256HexEach([...INPUTS].reverse()), INPUTS.map(expected).reverse());
+  assert.deepEqual(sha256HexEach([]), []);
 });
 
 test("sha256Hex hands the text to bun's native SHA-256 where there is one", () => {

@@ -3,7 +3,7 @@ import { ENV } from "../config.js";
 import type { ClusterInfo, ExecInfo } from "../credential/exec-info.js";
 import { identityVariables } from "./identity-variables.js";
 import { flagName, isSecretName, secretNames } from "./secret-name.js";
-import { sha256Hex } from "../sha256.js";
+import { sha256Hex, sha256HexEach } from "../sha256.js";
 
 export interface CacheKeyInput {
   readonly command: string;
@@ -87,13 +87,23 @@ function keyEnvironment(env: Env, configured: readonly string[]): Record<string,
   const secret = secretNames(names);
   // No prototype: a configured name such as __proto__ is then just a name.
   const picked = Object.create(null) as Record<string, string>;
+  // Secret values are digested together, in one call, after their names have taken their places.
+  const secretTaken: string[] = [];
+  const secretValues: string[] = [];
   for (let at = 0; at < names.length; at += 1) {
     const name = names[at] as string;
     const value = env[name];
     // typeof, not !== undefined: a listed name such as __proto__ must not pick up an inherited object.
     if (typeof value !== "string" || name === ENV.user) continue;
-    picked[name] = secret[at] === true ? digest(value) : value;
+    if (secret[at] === true) {
+      secretTaken.push(name);
+      secretValues.push(value);
+      picked[name] = "";
+    } else picked[name] = value;
   }
+  const digests = digestEach(secretValues);
+  for (let at = 0; at < secretTaken.length; at += 1)
+    picked[secretTaken[at] as string] = digests[at] as string;
   return picked;
 }
 
@@ -163,5 +173,12 @@ function quote(value: string): string {
 }
 
 function digest(value: string): string {
-  return `sha256:${sha256Hex(value).slice(0, 16)}`;
+  return digestEach([value])[0] as string;
+}
+
+/** How a secret value stands in the key: a short digest of it, labelled. */
+function digestEach(values: readonly string[]): string[] {
+  const hexes = sha256HexEach(values);
+  for (let at = 0; at < hexes.length; at += 1) hexes[at] = `sha256:${(hexes[at] as string).slice(0, 16)}`;
+  return hexes;
 }

@@ -51,17 +51,39 @@ export function secretNames(names: readonly string[]): boolean[] {
       secret.push(false);
       continue;
     }
-    // The last word: what trails it skipped, then its letters and digits (A–Z, 0–9 by code), inline
-    // rather than a helper per character, which the JIT would compile (docs/startup.md).
+    // The last word. Where it ends, whatever trails it (rarely anything) skipped; where it starts, by
+    // native searches for the separators names use, not a loop over its letters, which a few dozen
+    // secret names would make the JIT compile (docs/startup.md, "Many names taken"). There is a
+    // letter or digit: the secret word found above.
     let end = upper.length;
-    let start = -1;
-    for (let at = upper.length - 1; at >= 0; at -= 1) {
-      const code = upper.charCodeAt(at);
-      if ((code >= 65 && code <= 90) || (code >= 48 && code <= 57)) start = at;
-      else if (start !== -1) break;
-      else end = at;
+    for (; end > 0; end -= 1) {
+      const code = upper.charCodeAt(end - 1);
+      if ((code >= 65 && code <= 90) || (code >= 48 && code <= 57)) break;
     }
-    secret.push(start !== -1 && !PATH_WORDS.has(upper.slice(start, end)));
+    const tail = upper.slice(
+      Math.max(upper.lastIndexOf("_", end - 1), upper.lastIndexOf("-", end - 1)) + 1,
+      end,
+    );
+    if (PATH_WORDS.has(tail)) {
+      secret.push(false);
+      continue;
+    }
+    // `tail` is the last word unless another character (a dot, a space) is in it: only then can the
+    // last word still be a path word, and only then are its letters read one by one.
+    const mayEndInPathWord =
+      tail.endsWith("FILE") ||
+      tail.endsWith("FILES") ||
+      tail.endsWith("FILENAME") ||
+      tail.endsWith("DIR") ||
+      tail.endsWith("DIRECTORY") ||
+      tail.endsWith("PATH");
+    let start = end;
+    if (mayEndInPathWord)
+      for (; start > 0; start -= 1) {
+        const code = upper.charCodeAt(start - 1);
+        if (!((code >= 65 && code <= 90) || (code >= 48 && code <= 57))) break;
+      }
+    secret.push(!mayEndInPathWord || !PATH_WORDS.has(upper.slice(start, end)));
   }
   return secret;
 }
