@@ -69,7 +69,8 @@ export function secretNames(names: readonly string[]): boolean[] {
       continue;
     }
     // `tail` is the last word unless another character (a dot, a space) is in it: only then can the
-    // last word still be a path word, and only then are its letters read one by one.
+    // last word still be a path word, and only then are its letters read one by one. The endings
+    // are PATH_WORDS', written out: a loop over the set would cost every secret name its turns.
     const mayEndInPathWord =
       tail.endsWith("FILE") ||
       tail.endsWith("FILES") ||
